@@ -1,0 +1,40 @@
+"""Command line: ``python -m aml_teach check-data [DIR]`` and ``python -m aml_teach serve``."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from .knowledge import check_data, data_dir
+
+
+def _check_data(args: argparse.Namespace) -> int:
+    directory = Path(args.directory) if args.directory else data_dir()
+    problems = check_data(directory)
+    if not problems:
+        print(f"{directory}: all tables are valid.")
+        return 0
+    print(f"{directory}: {len(problems)} problem(s) found:", file=sys.stderr)
+    for problem in problems:
+        print(f"  - {problem}", file=sys.stderr)
+    print("Fix them and run check-data again (see docs/data-tables.md).", file=sys.stderr)
+    return 1
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m aml_teach", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+    check = commands.add_parser("check-data", help="validate the knowledge base tables")
+    check.add_argument("directory", nargs="?", help="folder of CSV tables (default: data/)")
+    check.set_defaults(run=_check_data)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    return args.run(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,137 @@
+"""Figures as plain HTML: regimen timelines and reference lists.
+
+HTML tables rather than plotted images: screen readers read them cell by cell, they need no
+plotting library in the kernel (one kernel per student), and they scale on a projector or a
+phone. Colours come from the Okabe-Ito colour-blind-safe palette, and every filled day also
+carries a mark, so nothing depends on colour alone.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from html import escape
+
+import pandas as pd
+
+from .knowledge import KnowledgeBase, load_knowledge_base
+
+# Okabe & Ito (2008) palette, safe for the common forms of colour blindness.
+OKABE_ITO = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#D55E00", "#56B4E9", "#F0E442")
+MARKS = ("■", "▲", "●", "◆", "▼", "★", "✚")
+ROUTE_ABBREVIATIONS = {
+    "intravenous": "IV",
+    "continuous intravenous infusion": "CIV",
+    "subcutaneous": "SC",
+    "oral": "PO",
+    "intrathecal": "IT",
+    "subcutaneous or intravenous": "SC/IV",
+}
+
+STYLE = """
+<style>
+.aml-timeline { border-collapse: collapse; font-size: 0.95em; margin: 0.5em 0; }
+.aml-timeline caption { text-align: left; font-weight: bold; padding-bottom: 0.3em; }
+.aml-timeline th, .aml-timeline td { border: 1px solid #999; padding: 2px 4px; text-align: center; }
+.aml-timeline th[scope=row] { text-align: left; white-space: nowrap; font-weight: normal; }
+.aml-timeline td.on { color: #fff; font-weight: bold; }
+.aml-timeline td.off { background: #fff; }
+.aml-timeline-wrap { overflow-x: auto; max-width: 100%; }
+.aml-note { font-size: 0.9em; color: #333; }
+</style>
+"""
+
+
+def _days_shown(schedule: pd.DataFrame) -> int:
+    last = max(max(days) for days in schedule["days"])
+    return last if last <= 14 else min(last, 28)
+
+
+def _day_text(days: tuple[int, ...]) -> str:
+    """1,2,3,4 -> '1 to 4'; 1,4,7 -> '1, 4 and 7'."""
+    if len(days) > 1 and days == tuple(range(days[0], days[-1] + 1)):
+        return f"days {days[0]} to {days[-1]}"
+    if len(days) == 1:
+        return f"day {days[0]}"
+    return "days " + ", ".join(map(str, days[:-1])) + f" and {days[-1]}"
+
+
+def schedule_text(schedule: pd.DataFrame) -> str:
+    """A text alternative for a timeline: one sentence per drug."""
+    parts = []
+    for _, row in schedule.iterrows():
+        label = f"{row['drug']} ({row['variant']} variant)" if row["variant"] else row["drug"]
+        parts.append(f"{label}: {row['route']}, {_day_text(row['days'])}, dose {row['dose']}")
+    return "; ".join(parts) + "."
+
+
+def timeline_html(schedule: pd.DataFrame, title: str, kb: KnowledgeBase | None = None) -> str:
+    """A day-by-day table: one row per drug, one column per day, marked days filled in."""
+    kb = kb or load_knowledge_base()
+    shown = _days_shown(schedule)
+    header = "".join(f'<th scope="col">{day}</th>' for day in range(1, shown + 1))
+    rows = []
+    for index, (_, row) in enumerate(schedule.iterrows()):
+        colour = OKABE_ITO[index % len(OKABE_ITO)]
+        mark = MARKS[index % len(MARKS)]
+        label = escape(row["drug"])
+        if row["variant"]:
+            label += f" <em>(or: {escape(row['variant'])} variant)</em>"
+        route = ROUTE_ABBREVIATIONS.get(row["route"], row["route"])
+        cells = []
+        for day in range(1, shown + 1):
+            if day in row["days"]:
+                cells.append(
+                    f'<td class="on" style="background:{colour}" '
+                    f'aria-label="{escape(row["drug"])} on day {day}">{mark}</td>'
+                )
+            else:
+                cells.append('<td class="off"></td>')
+        later = [d for d in row["days"] if d > shown]
+        extra = f" (also day {', '.join(map(str, later))})" if later else ""
+        rows.append(
+            f'<tr><th scope="row">{label} <abbr title="{escape(row["route"])}">{route}</abbr>'
+            f"{escape(extra)}</th>{''.join(cells)}</tr>"
+        )
+    cycle = schedule["cycle_days"].dropna()
+    cycle_note = (
+        f" Repeats every {int(cycle.iloc[0])} days." if len(cycle) and cycle.iloc[0] else ""
+    )
+    doses = "".join(
+        f"<li>{escape(r['drug'])}: {escape(r['dose'])} "
+        f"{cite(r['sources'], kb)}</li>"
+        for _, r in schedule.iterrows()
+    )
+    return (
+        f'{STYLE}<figure class="aml-timeline-wrap" role="group" aria-label="{escape(title)}">'
+        f'<table class="aml-timeline"><caption>{escape(title)}</caption>'
+        f'<thead><tr><th scope="col">Drug, route</th>{header}</tr></thead>'
+        f"<tbody>{''.join(rows)}</tbody></table>"
+        f'<figcaption class="aml-note">In words: {escape(schedule_text(schedule))}'
+        f"{cycle_note}</figcaption>"
+        f'<ul class="aml-note">{doses}</ul></figure>'
+    )
+
+
+def cite(ids: Iterable[str], kb: KnowledgeBase | None = None) -> str:
+    """Inline citation like [ccs-2024; dohner-2022] with each id linked to its anchor."""
+    links = [f'<a href="#ref-{escape(i)}">{escape(i)}</a>' for i in ids]
+    return f"[{'; '.join(links)}]" if links else ""
+
+
+def references_html(ids: Iterable[str], kb: KnowledgeBase | None = None) -> str:
+    """The reference list for the given ids, in the order of references.csv."""
+    kb = kb or load_knowledge_base()
+    wanted = set(ids)
+    unknown = wanted - set(kb.references["id"])
+    if unknown:
+        raise KeyError(f"unknown reference id(s): {', '.join(sorted(unknown))}")
+    items = []
+    for _, ref in kb.references.iterrows():
+        if ref["id"] not in wanted:
+            continue
+        url = f' <a href="{escape(ref["url"])}">{escape(ref["url"])}</a>' if ref["url"] else ""
+        items.append(
+            f'<li id="ref-{escape(ref["id"])}"><strong>{escape(ref["id"])}</strong>: '
+            f"{escape(ref['citation'])}{url}</li>"
+        )
+    return f"<ol class=\"aml-references\">{''.join(items)}</ol>"

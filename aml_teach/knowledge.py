@@ -1,0 +1,479 @@
+"""Load and validate the knowledge base in ``data/``.
+
+Instructors edit these CSV tables to match a local protocol, so every problem is reported
+with the file, the line and the column, and all problems are reported at once: a broken
+table must never give a silently wrong answer.
+"""
+
+from __future__ import annotations
+
+import csv
+import functools
+import io
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+CATEGORIES: tuple[str, ...] = (
+    "intensive chemotherapy",
+    "less intensive chemotherapy",
+    "targeted therapy",
+    "cns treatment",
+    "stem cell transplant",
+    "radiation therapy",
+    "supportive therapy",
+    "clinical trial",
+)
+MARKERS: tuple[str, ...] = ("FLT3", "CD33", "IDH1", "IDH2", "NPM1", "KMT2A")
+ROUTES: tuple[str, ...] = (
+    "intravenous",
+    "continuous intravenous infusion",
+    "subcutaneous",
+    "oral",
+    "intrathecal",
+    "subcutaneous or intravenous",
+)
+REFERENCE_KINDS = ("source page", "source page reference", "added")
+YES_NO = ("yes", "no")
+MAX_DAY = 366
+
+DEFAULT_DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+
+
+def data_dir() -> Path:
+    """Where the knowledge base lives: ``$AML_TEACH_DATA`` or the repository's ``data/``."""
+    return Path(os.environ.get("AML_TEACH_DATA", DEFAULT_DATA_DIR))
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of a table: its name, what kind of value it holds, and what is allowed."""
+
+    name: str
+    kind: str = "text"  # text, list, yesno, int, days
+    optional: bool = False
+    choices: tuple[str, ...] = ()
+    refs: str = ""  # table whose key every value (or list item) must match
+    unique: bool = False
+    pattern: str = ""  # regular expression an id must match
+    pattern_hint: str = ""
+
+
+SLUG = (r"[a-z0-9][a-z0-9-]*", "use lowercase letters, digits and '-'")
+OPTION_ID = (r"[A-Za-z0-9][A-Za-z0-9+-]*", "use letters, digits, '-' and '+'")
+
+
+@dataclass(frozen=True)
+class Table:
+    name: str
+    columns: tuple[Column, ...]
+
+    @property
+    def file(self) -> str:
+        return f"{self.name}.csv"
+
+    @property
+    def key(self) -> str:
+        return self.columns[0].name
+
+
+def _sources() -> Column:
+    return Column("sources", "list", refs="references")
+
+
+TABLES: tuple[Table, ...] = (
+    Table(
+        "references",
+        (
+            Column("id", unique=True, pattern=SLUG[0], pattern_hint=SLUG[1]),
+            Column("citation"),
+            Column("url", optional=True),
+            Column("kind", choices=REFERENCE_KINDS),
+        ),
+    ),
+    Table(
+        "drugs",
+        (
+            Column("drug", unique=True),
+            Column("brands", "list", optional=True),
+            Column("drug_class"),
+            Column("how_it_works"),
+            Column("beyond_seed", "yesno"),
+            _sources(),
+        ),
+    ),
+    Table(
+        "options",
+        (
+            Column("option", unique=True, pattern=OPTION_ID[0], pattern_hint=OPTION_ID[1]),
+            Column("name"),
+            Column("category", choices=CATEGORIES),
+            Column("drugs", "list", optional=True, refs="drugs"),
+            Column("summary"),
+            Column("fitness", choices=("fit", "unfit", "any")),
+            Column("disease", choices=("relapsed", "refractory", "any")),
+            Column("min_remission_months", "int", optional=True),
+            Column("markers", "list", optional=True, choices=MARKERS),
+            Column("cns", choices=("yes", "any")),
+            Column("donor", choices=("yes", "no", "any")),
+            Column("prior_transplant", choices=("yes", "no", "any")),
+            Column("with_option", "list", optional=True, refs="options"),
+            Column("note", optional=True),
+            Column("beyond_seed", "yesno"),
+            _sources(),
+        ),
+    ),
+    Table(
+        "schedules",
+        (
+            Column("option", refs="options"),
+            Column("variant", optional=True),
+            Column("drug", refs="drugs"),
+            Column("route", choices=ROUTES),
+            Column("days", "days"),
+            Column("dose"),
+            Column("cycle_days", "int", optional=True),
+            _sources(),
+        ),
+    ),
+    Table("glossary", (Column("term", unique=True), Column("definition"), _sources())),
+    Table(
+        "cases",
+        (
+            Column("case", unique=True, pattern=SLUG[0], pattern_hint=SLUG[1]),
+            Column("title"),
+            Column("story"),
+            Column("age", "int"),
+            Column("fit_for_intensive", "yesno"),
+            Column("disease", choices=("relapsed", "refractory")),
+            Column("remission_months", "int", optional=True),
+            Column("prior_treatments", "list", optional=True, refs="options"),
+            Column("cns", "yesno"),
+            Column("markers", "list", optional=True, choices=MARKERS),
+            Column("matched_donor", "yesno"),
+            Column("prior_transplant", "yesno"),
+            _sources(),
+        ),
+    ),
+    Table(
+        "questions",
+        (
+            Column("question"),
+            Column("case", optional=True, refs="cases"),
+            Column("prompt"),
+            Column("choice"),
+            Column("correct", "yesno"),
+            Column("explanation"),
+            _sources(),
+        ),
+    ),
+)
+TABLES_BY_NAME = {table.name: table for table in TABLES}
+
+
+@dataclass(frozen=True)
+class DataProblem:
+    """One thing wrong in one place: enough for an instructor to find and fix it."""
+
+    file: str
+    line: int | None
+    column: str | None
+    message: str
+
+    def __str__(self) -> str:
+        where = self.file
+        if self.line is not None:
+            where += f", line {self.line}"
+        if self.column:
+            where += f", column '{self.column}'"
+        return f"{where}: {self.message}"
+
+
+class DataError(ValueError):
+    """The knowledge base is broken; ``problems`` lists every problem found."""
+
+    def __init__(self, problems: list[DataProblem]):
+        self.problems = problems
+        lines = "\n".join(f"  - {p}" for p in problems)
+        super().__init__(
+            f"The knowledge base has {len(problems)} problem(s):\n{lines}\n"
+            "Fix them, then run `python -m aml_teach check-data` to check again."
+        )
+
+
+def split_list(cell: str) -> tuple[str, ...]:
+    """Split a ``;``-separated cell into its stripped, non-empty items."""
+    return tuple(item.strip() for item in cell.split(";") if item.strip())
+
+
+def parse_days(text: str) -> tuple[int, ...]:
+    """Parse ``1-7``, ``1;4;7`` or ``1-3;8`` into sorted day numbers (day 1 the first day)."""
+    days: set[int] = set()
+    for part in split_list(text):
+        match = re.fullmatch(r"(\d+)\s*(?:-\s*(\d+))?", part)
+        if not match:
+            raise ValueError(f"'{part}' is not a day or a range of days such as 1-7")
+        first = int(match.group(1))
+        last = int(match.group(2) or first)
+        if first < 1 or last > MAX_DAY or last < first:
+            raise ValueError(
+                f"'{part}' is not a sensible range: days run from 1 to {MAX_DAY}, first before last"
+            )
+        days.update(range(first, last + 1))
+    if not days:
+        raise ValueError("no days given")
+    return tuple(sorted(days))
+
+
+def _read_csv(path: Path, problems: list[DataProblem]) -> list[dict[str, str]] | None:
+    """Read a CSV file as text, recording (not raising) what makes it unreadable."""
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        problems.append(DataProblem(path.name, None, None, "file is missing"))
+        return None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        problems.append(
+            DataProblem(
+                path.name,
+                None,
+                None,
+                f"is not UTF-8 text (byte {error.start}); save it as 'CSV UTF-8'",
+            )
+        )
+        return None
+    if not text.strip():
+        problems.append(DataProblem(path.name, None, None, "file is empty: it needs a header row"))
+        return None
+    try:
+        frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
+    except (pd.errors.ParserError, csv.Error) as error:
+        problems.append(DataProblem(path.name, None, None, f"is not valid CSV: {error}"))
+        return None
+    frame.columns = [str(c).strip() for c in frame.columns]
+    return [{k: str(v).strip() for k, v in row.items()} for row in frame.to_dict("records")]
+
+
+def _check_cell(table: Table, column: Column, value: str) -> str | None:
+    """Return what is wrong with one cell, or None if it is fine (references checked later)."""
+    if not value:
+        return None if column.optional else "is empty; a value is required"
+    if column.kind == "yesno" and value not in YES_NO:
+        return f"must be 'yes' or 'no', got '{value}'"
+    if column.kind == "int":
+        if not re.fullmatch(r"\d+", value):
+            return f"must be a whole number, got '{value}'"
+    if column.kind == "days":
+        try:
+            parse_days(value)
+        except ValueError as error:
+            return f"days: {error}"
+    if column.choices:
+        items = split_list(value) if column.kind == "list" else (value,)
+        wrong = [item for item in items if item not in column.choices]
+        if wrong:
+            allowed = ", ".join(column.choices)
+            return f"'{'; '.join(wrong)}' is not one of: {allowed}"
+    if column.pattern and not re.fullmatch(column.pattern, value):
+        return f"'{value}' is not a valid id: {column.pattern_hint}"
+    return None
+
+
+def check_data(directory: Path | str | None = None) -> list[DataProblem]:
+    """Check every table in ``directory``; return all problems (empty when all is well)."""
+    directory = Path(directory) if directory is not None else data_dir()
+    problems: list[DataProblem] = []
+    if not directory.is_dir():
+        return [DataProblem(str(directory), None, None, "is not a folder")]
+    rows_by_table: dict[str, list[dict[str, str]]] = {}
+    for table in TABLES:
+        rows = _read_csv(directory / table.file, problems)
+        if rows is None:
+            continue
+        header = list(rows[0].keys()) if rows else _header(directory / table.file)
+        missing = [c.name for c in table.columns if c.name not in header]
+        for name in missing:
+            problems.append(DataProblem(table.file, 1, name, "required column is missing"))
+        if missing:
+            continue
+        if not rows:
+            problems.append(DataProblem(table.file, None, None, "has a header but no rows"))
+            continue
+        seen: dict[str, int] = {}
+        for index, row in enumerate(rows):
+            line = index + 2
+            for column in table.columns:
+                message = _check_cell(table, column, row[column.name])
+                if message:
+                    problems.append(DataProblem(table.file, line, column.name, message))
+                if column.unique and row[column.name]:
+                    if row[column.name] in seen:
+                        problems.append(
+                            DataProblem(
+                                table.file,
+                                line,
+                                column.name,
+                                f"duplicate id '{row[column.name]}' "
+                                f"(first used on line {seen[row[column.name]]})",
+                            )
+                        )
+                    else:
+                        seen[row[column.name]] = line
+        rows_by_table[table.name] = rows
+    _check_references(rows_by_table, problems)
+    _check_rules(rows_by_table, problems)
+    return problems
+
+
+def _header(path: Path) -> list[str]:
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        return [c.strip() for c in next(csv.reader(handle), [])]
+
+
+def _check_references(rows_by_table: dict[str, list[dict[str, str]]], problems: list) -> None:
+    """Every id that points into another table must exist there."""
+    keys = {
+        name: {row[TABLES_BY_NAME[name].key] for row in rows}
+        for name, rows in rows_by_table.items()
+    }
+    for name, rows in rows_by_table.items():
+        table = TABLES_BY_NAME[name]
+        for index, row in enumerate(rows):
+            for column in table.columns:
+                if not column.refs or not row[column.name]:
+                    continue
+                if column.refs not in keys:
+                    continue  # the target table is itself broken; reported already
+                items = split_list(row[column.name]) if column.kind == "list" else (
+                    row[column.name],
+                )
+                for item in items:
+                    if item not in keys[column.refs]:
+                        what = TABLES_BY_NAME[column.refs].key
+                        problems.append(
+                            DataProblem(
+                                table.file,
+                                index + 2,
+                                column.name,
+                                f"unknown {what} '{item}': it is not in {column.refs}.csv",
+                            )
+                        )
+
+
+def _check_rules(rows_by_table: dict[str, list[dict[str, str]]], problems: list) -> None:
+    """Cross-row checks: schedules within their cycle, one right answer, sane cases."""
+    for index, row in enumerate(rows_by_table.get("schedules", [])):
+        if row["cycle_days"] and re.fullmatch(r"\d+", row["cycle_days"]):
+            cycle = int(row["cycle_days"])
+            try:
+                last = parse_days(row["days"])[-1]
+            except ValueError:
+                continue
+            if cycle < 1 or last > cycle:
+                problems.append(
+                    DataProblem(
+                        "schedules.csv",
+                        index + 2,
+                        "days",
+                        f"day {last} falls outside the {cycle}-day cycle",
+                    )
+                )
+    answers: dict[str, list[int]] = {}
+    for index, row in enumerate(rows_by_table.get("questions", [])):
+        answers.setdefault(row["question"], [])
+        if row["correct"] == "yes":
+            answers[row["question"]].append(index + 2)
+    first_line = {}
+    for index, row in enumerate(rows_by_table.get("questions", [])):
+        first_line.setdefault(row["question"], index + 2)
+    for question, lines in answers.items():
+        if len(lines) != 1:
+            problems.append(
+                DataProblem(
+                    "questions.csv",
+                    first_line[question],
+                    "correct",
+                    f"question '{question}' needs exactly one correct choice, has {len(lines)}",
+                )
+            )
+    for index, row in enumerate(rows_by_table.get("cases", [])):
+        line = index + 2
+        if re.fullmatch(r"\d+", row["age"]) and not 18 <= int(row["age"]) <= 110:
+            problems.append(
+                DataProblem("cases.csv", line, "age", f"must be from 18 to 110, got {row['age']}")
+            )
+        if row["disease"] == "refractory" and row["remission_months"]:
+            problems.append(
+                DataProblem(
+                    "cases.csv",
+                    line,
+                    "remission_months",
+                    "must be blank for refractory disease (there was no remission)",
+                )
+            )
+        if row["disease"] == "relapsed" and not row["remission_months"]:
+            problems.append(
+                DataProblem(
+                    "cases.csv", line, "remission_months", "is required for relapsed disease"
+                )
+            )
+
+
+@dataclass(frozen=True)
+class KnowledgeBase:
+    """The validated tables, with list cells already split into tuples."""
+
+    directory: Path
+    tables: dict[str, pd.DataFrame] = field(repr=False)
+
+    def __getattr__(self, name: str) -> pd.DataFrame:
+        try:
+            return self.tables[name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+    def option_ids(self) -> tuple[str, ...]:
+        return tuple(self.tables["options"]["option"])
+
+
+def _to_frame(table: Table, rows: list[dict[str, str]]) -> pd.DataFrame:
+    frame = pd.DataFrame(rows, columns=[c.name for c in table.columns])
+    for column in table.columns:
+        if column.kind == "list":
+            frame[column.name] = frame[column.name].map(split_list)
+        elif column.kind == "yesno":
+            frame[column.name] = frame[column.name].eq("yes")
+        elif column.kind == "int":
+            frame[column.name] = frame[column.name].map(lambda v: int(v) if v else None)
+        elif column.kind == "days":
+            frame[column.name] = frame[column.name].map(parse_days)
+    return frame
+
+
+@functools.lru_cache(maxsize=8)
+def _load(directory: Path) -> KnowledgeBase:
+    problems = check_data(directory)
+    if problems:
+        raise DataError(problems)
+    scratch: list[DataProblem] = []
+    tables = {
+        table.name: _to_frame(table, _read_csv(directory / table.file, scratch) or [])
+        for table in TABLES
+    }
+    return KnowledgeBase(directory, tables)
+
+
+def load_knowledge_base(directory: Path | str | None = None) -> KnowledgeBase:
+    """Load and validate ``data/`` once; raises :class:`DataError` naming every problem."""
+    directory = Path(directory) if directory is not None else data_dir()
+    return _load(directory.resolve())
+
+
+def clear_cache() -> None:
+    """Forget loaded tables, e.g. after an instructor edits ``data/`` in a running kernel."""
+    _load.cache_clear()

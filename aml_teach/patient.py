@@ -1,0 +1,130 @@
+"""The patient model: the factors the care team weighs, validated at the door.
+
+Values reach this class from notebooks and from the browser (the dashboard), so every field
+is checked for type and range here, and a bad value raises :class:`PatientError` naming the
+field and what it accepts.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+from dataclasses import dataclass, field, fields
+from numbers import Integral, Real
+from typing import Any
+
+from .knowledge import MARKERS
+
+MIN_AGE, MAX_AGE = 18, 110
+DISEASES = ("relapsed", "refractory")
+
+
+class PatientError(ValueError):
+    """A patient factor has the wrong type or is out of range."""
+
+
+def _is_int(value: Any) -> bool:
+    return isinstance(value, Integral) and not isinstance(value, bool)
+
+
+def _collection(name: str, value: Any, example: str) -> tuple[str, ...]:
+    """Accept a list, tuple or set of strings; refuse a bare string and anything else."""
+    if isinstance(value, str | bytes) or not isinstance(value, Iterable):
+        raise PatientError(
+            f"{name} must be a list or set of names such as {example}, got {value!r:.60}"
+        )
+    items = tuple(value)
+    for item in items:
+        if not isinstance(item, str):
+            raise PatientError(f"{name} must contain names (text), got {item!r:.60}")
+    return items
+
+
+@dataclass(frozen=True)
+class Patient:
+    """A person with relapsed or refractory AML, described by the factors the page lists."""
+
+    age: int
+    fit_for_intensive: bool
+    disease: str
+    remission_months: float | None
+    prior_treatments: tuple[str, ...] = ()
+    cns: bool = False
+    markers: frozenset[str] = field(default_factory=frozenset)
+    matched_donor: bool = False
+    prior_transplant: bool = False
+
+    def __post_init__(self) -> None:
+        if not _is_int(self.age) or not MIN_AGE <= self.age <= MAX_AGE:
+            raise PatientError(
+                f"age must be a whole number of years from {MIN_AGE} to {MAX_AGE}, "
+                f"got {self.age!r:.60}"
+            )
+        for flag in ("fit_for_intensive", "cns", "matched_donor", "prior_transplant"):
+            value = getattr(self, flag)
+            if not isinstance(value, bool):
+                raise PatientError(f"{flag} must be True or False, got {value!r:.60}")
+        if self.disease not in DISEASES:
+            raise PatientError(
+                f"disease must be 'relapsed' or 'refractory', got {self.disease!r:.60}"
+            )
+        self._check_remission()
+        object.__setattr__(self, "markers", self._normalise_markers(self.markers))
+        object.__setattr__(self, "prior_treatments", self._check_prior(self.prior_treatments))
+
+    def _check_remission(self) -> None:
+        months = self.remission_months
+        if self.disease == "refractory":
+            if months is not None:
+                raise PatientError(
+                    "remission_months must be None for refractory disease (no complete "
+                    f"remission was reached), got {months!r:.60}"
+                )
+            return
+        limit = self.age * 12
+        if (
+            months is None
+            or isinstance(months, bool)
+            or not isinstance(months, Real)
+            or not math.isfinite(months)
+            or not 0 <= months <= limit
+        ):
+            raise PatientError(
+                "remission_months must be a number of months from 0 to the patient's age "
+                f"in months ({limit}) for relapsed disease, got {months!r:.60}"
+            )
+
+    @staticmethod
+    def _normalise_markers(value: Any) -> frozenset[str]:
+        names = _collection("markers", value, "{'FLT3', 'CD33'}")
+        upper = {name.strip().upper() for name in names}
+        unknown = sorted(upper - set(MARKERS))
+        if unknown:
+            raise PatientError(
+                f"markers must be among {', '.join(MARKERS)}, got {', '.join(unknown)[:60]!r}"
+            )
+        return frozenset(upper)
+
+    @staticmethod
+    def _check_prior(value: Any) -> tuple[str, ...]:
+        from .knowledge import load_knowledge_base
+
+        items = _collection("prior_treatments", value, "('7+3',)")
+        known = load_knowledge_base().option_ids()
+        unknown = [item for item in items if item not in known]
+        if unknown:
+            raise PatientError(
+                f"prior_treatments must be option ids from data/options.csv (such as '7+3'), "
+                f"got unknown {unknown[0]!r:.60}"
+            )
+        return items
+
+    @property
+    def remission_longer_than_a_year(self) -> bool:
+        return self.remission_months is not None and self.remission_months > 12
+
+    def as_dict(self) -> dict[str, Any]:
+        """The factors as plain values (markers sorted), e.g. for widgets or display."""
+        values = {f.name: getattr(self, f.name) for f in fields(self)}
+        values["markers"] = tuple(sorted(self.markers))
+        return values

@@ -1,0 +1,83 @@
+#!/usr/bin/env python3
+"""The two commands of the README, needing nothing but Python 3.10+.
+
+    python3 run.py serve [options]   install into .venv if needed, then serve the dashboard
+    python3 run.py test [pytest args] install into .venv (with test tools), then run every test
+
+Both are idempotent: the virtual environment is created once and reinstalled only when
+pyproject.toml changes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import subprocess
+import sys
+import venv
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+VENV = ROOT / ".venv"
+BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
+PYTHON = BIN / ("python.exe" if os.name == "nt" else "python")
+CHROMIUM = os.environ.get("AML_TEACH_CHROMIUM", "/usr/bin/chromium")
+
+
+def _say(message: str) -> None:
+    print(f"[aml-teach] {message}", flush=True)
+
+
+def ensure_environment(extra: str) -> None:
+    """Create .venv and install the project (with ``extra``) unless already up to date."""
+    if sys.version_info < (3, 10):
+        sys.exit(f"aml-teach needs Python 3.10 or newer; this is {sys.version.split()[0]}.")
+    wanted = hashlib.sha256((ROOT / "pyproject.toml").read_bytes()).hexdigest()
+    stamp = VENV / f".installed-{extra or 'base'}"
+    if stamp.exists() and stamp.read_text() == wanted and PYTHON.exists():
+        return
+    if not PYTHON.exists():
+        _say("creating the virtual environment .venv ...")
+        venv.EnvBuilder(with_pip=True).create(VENV)
+    target = f".[{extra}]" if extra else "."
+    _say(f"installing aml-teach and its dependencies ({target}) into .venv ...")
+    subprocess.run(
+        [str(PYTHON), "-m", "pip", "install", "--disable-pip-version-check", "-q", "-e", target],
+        cwd=ROOT,
+        check=True,
+    )
+    stamp.write_text(wanted)
+
+
+def serve(args: list[str]) -> int:
+    ensure_environment("")
+    return subprocess.call([str(PYTHON), "-m", "aml_teach", "serve", *args], cwd=ROOT)
+
+
+def test(args: list[str]) -> int:
+    ensure_environment("test")
+    if not Path(CHROMIUM).exists() and not shutil.which("chromium"):
+        _say(
+            f"The browser tests need Debian's Chromium at {CHROMIUM}. Install it with\n"
+            "    sudo apt-get install chromium\n"
+            "(or set AML_TEACH_CHROMIUM to another Chromium binary), then run this again."
+        )
+        return 1
+    _say("checking style with ruff ...")
+    lint = subprocess.call([str(PYTHON), "-m", "ruff", "check", "."], cwd=ROOT)
+    _say("running the test suite (unit, notebooks, browser) ...")
+    tests = subprocess.call([str(PYTHON), "-m", "pytest", *args], cwd=ROOT)
+    return lint or tests
+
+
+def main() -> int:
+    commands = {"serve": serve, "test": test}
+    if len(sys.argv) < 2 or sys.argv[1] not in commands:
+        print(__doc__)
+        return 2
+    return commands[sys.argv[1]](sys.argv[2:])
+
+
+if __name__ == "__main__":
+    sys.exit(main())

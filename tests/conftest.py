@@ -1,0 +1,47 @@
+"""Shared fixtures: copies of the knowledge base that tests may break."""
+
+from __future__ import annotations
+
+import csv
+import shutil
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = ROOT / "data"
+
+
+class DataCopy:
+    """A writable copy of data/ with helpers to edit one cell, row or column."""
+
+    def __init__(self, path: Path):
+        self.path = path
+
+    def rows(self, table: str) -> list[dict[str, str]]:
+        with (self.path / f"{table}.csv").open(encoding="utf-8", newline="") as handle:
+            return list(csv.DictReader(handle))
+
+    def write(self, table: str, rows: list[dict[str, str]], fields: list[str] | None = None):
+        fields = fields or list(rows[0].keys())
+        with (self.path / f"{table}.csv").open("w", encoding="utf-8", newline="") as handle:
+            writer = csv.DictWriter(handle, fieldnames=fields)
+            writer.writeheader()
+            writer.writerows({k: row.get(k, "") for k in fields} for row in rows)
+
+    def set(self, table: str, index: int, column: str, value: str) -> int:
+        """Set one cell; return the CSV line number of that row (header is line 1)."""
+        rows = self.rows(table)
+        rows[index][column] = value
+        self.write(table, rows)
+        return index + 2
+
+    def find(self, table: str, column: str, value: str) -> int:
+        return next(i for i, row in enumerate(self.rows(table)) if row[column] == value)
+
+
+@pytest.fixture
+def data_copy(tmp_path: Path) -> DataCopy:
+    target = tmp_path / "data"
+    shutil.copytree(DATA, target)
+    return DataCopy(target)
