@@ -449,7 +449,8 @@ def _to_frame(table: Table, rows: list[dict[str, str]]) -> pd.DataFrame:
         elif column.kind == "yesno":
             frame[column.name] = frame[column.name].eq("yes")
         elif column.kind == "int":
-            frame[column.name] = frame[column.name].map(lambda v: int(v) if v else None)
+            values = [int(v) if v else None for v in frame[column.name]]
+            frame[column.name] = pd.Series(values, index=frame.index, dtype=object)
         elif column.kind == "days":
             frame[column.name] = frame[column.name].map(parse_days)
     return frame

@@ -24,7 +24,8 @@ def _pyproject() -> dict[str, str]:
 
 def _conda() -> dict[str, str]:
     specs = {}
-    for line in (ROOT / "environment.yml").read_text().splitlines():
+    text = (ROOT / "environment.yml").read_text().split("dependencies:", 1)[1]
+    for line in text.splitlines():
         match = re.match(r"^  - ([A-Za-z0-9_.-]+.*)$", line)
         if match and match.group(1) not in ("pip", "pip:"):
             spec = match.group(1).split("#")[0].strip()

@@ -18,7 +18,8 @@ from aml_teach import classify_history, european_prognostic_index
         (12, "inv(16)", 50, True, 3 + 0 + 2 + 2, "intermediate"),
         (24, "other", 40, False, 0 + 5 + 1, "favourable"),
         (24, "other", 40, True, 0 + 5 + 1 + 2, "intermediate"),
-        (6.9, "inv(16)", 60, True, 5 + 0 + 2 + 2, "poor"),
+        (6.9, "inv(16)", 60, True, 5 + 0 + 2 + 2, "intermediate"),
+        (6.9, "t(8;21)", 60, False, 5 + 3 + 2, "poor"),
     ],
 )
 def test_epi_scores_and_groups(months, cyto, age, sct, score, group):
