@@ -8,7 +8,7 @@ carries a mark, so nothing depends on colour alone.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from html import escape
 
 import pandas as pd
@@ -64,9 +64,22 @@ def schedule_text(schedule: pd.DataFrame) -> str:
     return "; ".join(parts) + "."
 
 
-def timeline_html(schedule: pd.DataFrame, title: str, kb: KnowledgeBase | None = None) -> str:
-    """A day-by-day table: one row per drug, one column per day, marked days filled in."""
+Citer = Callable[[Iterable[str], KnowledgeBase], str]
+
+
+def timeline_html(
+    schedule: pd.DataFrame,
+    title: str,
+    kb: KnowledgeBase | None = None,
+    citer: Citer | None = None,
+) -> str:
+    """A day-by-day table: one row per drug, one column per day, marked days filled in.
+
+    ``citer`` formats each dose's sources (default :func:`cite`; the dashboard passes
+    :func:`cite_numbered` so the numbers match its reference list).
+    """
     kb = kb or load_knowledge_base()
+    citer = citer or cite
     shown = _days_shown(schedule)
     header = "".join(f'<th scope="col">{day}</th>' for day in range(1, shown + 1))
     rows = []
@@ -98,7 +111,7 @@ def timeline_html(schedule: pd.DataFrame, title: str, kb: KnowledgeBase | None =
     )
     doses = "".join(
         f"<li>{escape(r['drug'])}: {escape(r['dose'])} "
-        f"{cite(r['sources'], kb)}</li>"
+        f"{citer(r['sources'], kb)}</li>"
         for _, r in schedule.iterrows()
     )
     return (
@@ -133,5 +146,53 @@ def references_html(ids: Iterable[str], kb: KnowledgeBase | None = None) -> str:
         items.append(
             f'<li id="ref-{escape(ref["id"])}"><strong>{escape(ref["id"])}</strong>: '
             f"{escape(ref['citation'])}{url}</li>"
+        )
+    return f"<ol class=\"aml-references\">{''.join(items)}</ol>"
+
+
+def reference_numbers(kb: KnowledgeBase | None = None) -> dict[str, int]:
+    """Each reference id's number: its position in references.csv, so numbers stay stable."""
+    kb = kb or load_knowledge_base()
+    return {ref: number for number, ref in enumerate(kb.references["id"], start=1)}
+
+
+def cite_numbered(ids: Iterable[str], kb: KnowledgeBase | None = None) -> str:
+    """Inline numbered citation like [1, 12], each number linked to its reference.
+
+    The link's title holds the full citation, so the source shows on hover even where the
+    reference list is not on the page.
+    """
+    kb = kb or load_knowledge_base()
+    numbers = reference_numbers(kb)
+    citations = dict(zip(kb.references["id"], kb.references["citation"], strict=True))
+    links = [
+        f'<a href="#ref-{escape(i)}" title="{escape(citations[i])}">{numbers[i]}</a>'
+        for i in sorted(dict.fromkeys(ids), key=lambda i: numbers[i])
+    ]
+    return f"[{', '.join(links)}]" if links else ""
+
+
+def numbered_references_html(
+    ids: Iterable[str] | None = None, kb: KnowledgeBase | None = None
+) -> str:
+    """A numbered reference list (all references, or only ``ids``) matching cite_numbered."""
+    kb = kb or load_knowledge_base()
+    wanted = set(kb.references["id"]) if ids is None else set(ids)
+    unknown = wanted - set(kb.references["id"])
+    if unknown:
+        raise KeyError(f"unknown reference id(s): {', '.join(sorted(unknown))}")
+    items = []
+    for number, (_, ref) in enumerate(kb.references.iterrows(), start=1):
+        if ref["id"] not in wanted:
+            continue
+        url = (
+            f' <a href="{escape(ref["url"])}" target="_blank" rel="noopener noreferrer">'
+            f"{escape(ref['url'])}</a>"
+            if ref["url"]
+            else ""
+        )
+        items.append(
+            f'<li value="{number}" id="ref-{escape(ref["id"])}">{escape(ref["citation"])}{url}'
+            f"</li>"
         )
     return f"<ol class=\"aml-references\">{''.join(items)}</ol>"

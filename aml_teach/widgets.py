@@ -1,0 +1,740 @@
+"""Reusable widgets: the patient factor panel, the live options view, schedules and the EPI.
+
+The dashboard and the teaching notebooks share these builders, so a factor is labelled,
+validated and explained the same way everywhere. Widget values come from a browser and may
+be anything a browser can send: every value goes through :class:`Patient` (the validating
+boundary) and a bad value becomes a plain message in the page, never a traceback. Anything
+unexpected is logged for the instructor (the terminal that runs the server) without the
+learner's values, and the learner sees a short "reload the page" message.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+import traceback
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from functools import lru_cache
+from html import escape
+from typing import Any
+
+import ipywidgets as widgets
+import pandas as pd
+
+from .epi import CYTOGENETICS, european_prognostic_index
+from .figures import cite_numbered, timeline_html
+from .knowledge import CATEGORIES, MARKERS, KnowledgeBase, load_knowledge_base
+from .options import treatment_options
+from .patient import Patient, PatientError
+from .schedules import UnknownRegimenError, regimen_schedule, scheduled_options, variants
+
+__all__ = [
+    "CSS",
+    "EpiPanel",
+    "Explorer",
+    "FactorPanel",
+    "OptionsView",
+    "ScheduleViewer",
+    "epi_panel",
+    "explorer",
+    "options_html",
+    "schedule_viewer",
+    "something_went_wrong",
+]
+
+LOG = logging.getLogger("aml_teach.dashboard")
+RELOAD_MESSAGE = "Something went wrong; reload the page."
+MARKER_LABELS = {
+    "FLT3": "FLT3 mutation",
+    "CD33": "CD33 on the leukemia cells",
+    "IDH1": "IDH1 mutation",
+    "IDH2": "IDH2 mutation",
+    "NPM1": "NPM1 mutation",
+    "KMT2A": "KMT2A rearrangement",
+}
+DEFAULTS: dict[str, Any] = {
+    "age": 55,
+    "fit_for_intensive": True,
+    "disease": "relapsed",
+    "remission_months": 18.0,
+    "prior_treatments": (),
+    "cns": False,
+    "markers": (),
+    "matched_donor": False,
+    "prior_transplant": False,
+}
+BEYOND_MARK = "★"
+EXCLUDED_MARK = "✗"
+LABEL_STYLE = {"description_width": "initial"}
+FULL_WIDTH = {"width": "auto", "max_width": "100%"}
+
+# One style sheet for every widget here. It travels inside the widgets (an HTML widget),
+# so the page looks the same in Voila and in JupyterLab and needs no template or CDN.
+CSS = """
+<style>
+.aml-app, .aml-explorer { --aml-text: #1a1a1a; --aml-muted: #444; --aml-line: #767676;
+  color: var(--aml-text); font-size: 1rem; line-height: 1.45; max-width: 1200px; }
+.aml-app.aml-large { font-size: 1.35rem; --jp-widgets-font-size: 1.2rem;
+  --jp-widgets-inline-height: 2.2rem; --jp-widgets-inline-label-width: 14rem; }
+.aml-app h2 { font-size: 1.35em; margin: 0.9em 0 0.3em; }
+.aml-app h3, .aml-explorer h3 { font-size: 1.1em; margin: 0.8em 0 0.2em; }
+.aml-disclaimer { border: 2px solid var(--aml-line); border-left-width: 6px;
+  padding: 0.4em 0.8em; margin: 0.3em 0 0.6em; background: #f7f7f7; }
+.aml-columns { display: flex; flex-flow: row wrap; gap: 0.5em 1.5em; align-items: flex-start; }
+.aml-factors { flex: 1 1 19em; min-width: 0; max-width: 100%; }
+.aml-results { flex: 2 1 26em; min-width: 0; max-width: 100%; }
+.aml-factors .widget-inline-hbox, .aml-factors .widget-select-multiple,
+.aml-factors .widget-dropdown, .aml-factors .widget-radio { max-width: 100%; }
+.aml-factors .widget-label, .aml-tools .widget-label { white-space: normal; }
+.aml-group-label { font-weight: bold; margin-top: 0.5em; }
+.aml-case-story { font-size: 0.95em; color: var(--aml-muted); }
+.aml-options-list { list-style: none; padding-left: 0; margin: 0.2em 0 0.8em; }
+.aml-option { border: 1px solid var(--aml-line); border-radius: 4px; padding: 0.35em 0.6em;
+  margin: 0.35em 0; overflow-wrap: anywhere; }
+.aml-option.aml-excluded { border-style: dashed; background: #fafafa; }
+.aml-option-name { font-weight: bold; }
+.aml-badge { display: inline-block; border: 1px solid #000; border-radius: 3px;
+  padding: 0 0.3em; font-size: 0.85em; margin-left: 0.3em; background: #fff3cd; }
+.aml-detail { margin: 0.1em 0; }
+.aml-message { border: 2px solid #b00020; border-left-width: 6px; padding: 0.5em 0.8em;
+  background: #fff5f5; }
+.aml-epi-table, .aml-points { border-collapse: collapse; margin: 0.3em 0; }
+.aml-epi-table th, .aml-epi-table td { border: 1px solid #999; padding: 2px 8px; text-align: left; }
+.aml-references { padding-left: 2.2em; overflow-wrap: anywhere; font-size: 0.92em; }
+.aml-app a, .aml-explorer a { color: #0b5cad; }
+@media (max-width: 600px) {
+  .aml-app, .aml-explorer { font-size: 0.95rem; }
+  .aml-app .widget-inline-hbox { flex-wrap: wrap; }
+  .aml-app .widget-inline-hbox .widget-label { max-width: 100%; }
+}
+</style>
+"""
+
+
+# --- logging for the instructor --------------------------------------------------------
+
+
+def _instructor_stream() -> Any:
+    """The terminal that started the server, bypassing the kernel's capture of stderr.
+
+    In a kernel, ``sys.stderr`` (and even file descriptor 2) is forwarded to the browser;
+    ipykernel keeps a copy of the original descriptor, which is the instructor's terminal.
+    """
+    original = getattr(sys.stderr, "_original_stdstream_copy", None)
+    if isinstance(original, int):
+        return os.fdopen(os.dup(original), "w", buffering=1)
+    return sys.__stderr__ or sys.stderr
+
+
+def _logger() -> logging.Logger:
+    if not LOG.handlers:
+        handler = logging.StreamHandler(_instructor_stream())
+        handler.setFormatter(logging.Formatter("[aml-teach %(levelname)s %(asctime)s] %(message)s"))
+        LOG.addHandler(handler)
+        LOG.setLevel(logging.INFO)
+        LOG.propagate = False  # the root logger in a kernel writes to the page
+    return LOG
+
+
+def something_went_wrong(where: str, error: BaseException) -> str:
+    """Log an unexpected error for the instructor and return the learner's page message.
+
+    Only the exception type and the code path are logged: exception messages may quote the
+    values a learner typed, and those stay in the learner's page.
+    """
+    frames = "".join(traceback.format_tb(error.__traceback__))
+    _logger().error(
+        "%s failed with %s (message withheld: it may quote a learner's values)\n%s",
+        where,
+        type(error).__name__,
+        frames.rstrip(),
+    )
+    return message_html(RELOAD_MESSAGE)
+
+
+def message_html(text: str) -> str:
+    """A plain message shown in place of results (not colour alone: a border and words)."""
+    return f'<div class="aml-message" role="alert"><strong>Note:</strong> {escape(text)}</div>'
+
+
+# --- the factor panel ------------------------------------------------------------------
+
+
+def _case_label(case_id: str, title: str) -> str:
+    number = case_id.removeprefix("case-")
+    return f"Case {number}: {title}" if number.isdigit() else f"{case_id}: {title}"
+
+
+class FactorPanel(widgets.VBox):
+    """Labelled widgets for every :class:`Patient` field, plus an optional case picker.
+
+    ``patient()`` builds a validated Patient from the widgets (raising PatientError with a
+    plain message); ``on_change(callback)`` calls back once per change, even when loading a
+    case sets many widgets at once.
+    """
+
+    def __init__(self, kb: KnowledgeBase | None = None, presets: bool = True) -> None:
+        self.kb = kb or load_knowledge_base()
+        self._callbacks: list[Callable[[], None]] = []
+        self._holding = 0
+        self._dirty = False
+        self._loaded_case: str | None = None
+
+        self.age = widgets.IntText(
+            value=DEFAULTS["age"], description="Age (years)", style=LABEL_STYLE
+        )
+        self.fit = widgets.Checkbox(
+            value=DEFAULTS["fit_for_intensive"],
+            description="Fit for intensive chemotherapy",
+            indent=False,
+        )
+        self.disease = widgets.RadioButtons(
+            options=[
+                ("Relapsed (came back after a complete remission)", "relapsed"),
+                ("Refractory (no complete remission was reached)", "refractory"),
+            ],
+            value=DEFAULTS["disease"],
+            description="Disease",
+            style=LABEL_STYLE,
+            layout=FULL_WIDTH,
+        )
+        self.remission = widgets.FloatText(
+            value=DEFAULTS["remission_months"],
+            description="Remission lasted (months)",
+            style=LABEL_STYLE,
+            step=1,
+        )
+        self.cns = widgets.Checkbox(
+            value=DEFAULTS["cns"],
+            description="Leukemia in the central nervous system (CNS)",
+            indent=False,
+            layout=FULL_WIDTH,
+        )
+        self.markers = {
+            marker: widgets.Checkbox(value=False, description=MARKER_LABELS[marker], indent=False)
+            for marker in MARKERS
+        }
+        self.donor = widgets.Checkbox(
+            value=DEFAULTS["matched_donor"],
+            description="Matched stem cell donor available",
+            indent=False,
+            layout=FULL_WIDTH,
+        )
+        self.prior_transplant = widgets.Checkbox(
+            value=DEFAULTS["prior_transplant"],
+            description="This relapse follows a stem cell transplant",
+            indent=False,
+            layout=FULL_WIDTH,
+        )
+        self.prior = widgets.SelectMultiple(
+            options=[
+                (name, option)
+                for option, name in zip(self.kb.options["option"], self.kb.options["name"],
+                                        strict=True)
+            ],
+            value=(),
+            rows=5,
+            description="Treatments already given (Ctrl or Shift to pick several)",
+            style=LABEL_STYLE,
+            layout=FULL_WIDTH,
+        )
+        self.case = widgets.Dropdown(
+            options=[("Choose a teaching case…", "")]
+            + [
+                (_case_label(case, title), case)
+                for case, title in zip(self.kb.cases["case"], self.kb.cases["title"], strict=True)
+            ],
+            value="",
+            description="Teaching case",
+            style=LABEL_STYLE,
+            layout=FULL_WIDTH,
+        )
+        self.story = widgets.HTML(value="")
+        self.story.add_class("aml-case-story")
+
+        for control in self.controls():
+            control.observe(self._changed, names="value")
+        self.disease.observe(self._disease_changed, names="value")
+        self.case.observe(self._case_picked, names="value")
+
+        marker_box = widgets.VBox(list(self.markers.values()))
+        marker_box.add_class("aml-markers")
+        children: list[widgets.Widget] = []
+        if presets:
+            children += [self.case, self.story]
+        children += [
+            self.age,
+            self.fit,
+            self.disease,
+            self.remission,
+            self.cns,
+            widgets.HTML('<div class="aml-group-label">Markers found in the leukemia</div>'),
+            marker_box,
+            self.donor,
+            self.prior_transplant,
+            self.prior,
+        ]
+        super().__init__(children=children)
+        self.add_class("aml-factors")
+
+    def controls(self) -> list[widgets.ValueWidget]:
+        """Every widget that holds a patient factor."""
+        return [
+            self.age,
+            self.fit,
+            self.disease,
+            self.remission,
+            self.cns,
+            *self.markers.values(),
+            self.donor,
+            self.prior_transplant,
+            self.prior,
+        ]
+
+    def on_change(self, callback: Callable[[], None]) -> None:
+        """Call ``callback()`` after each change of the factors (once per case load)."""
+        self._callbacks.append(callback)
+
+    @contextmanager
+    def hold(self) -> Iterator[None]:
+        """Set many widgets at once and notify a single time at the end."""
+        self._holding += 1
+        try:
+            yield
+        finally:
+            self._holding -= 1
+            if not self._holding and self._dirty:
+                self._dirty = False
+                self._notify()
+
+    def _notify(self) -> None:
+        for callback in self._callbacks:
+            callback()
+
+    def _changed(self, change: dict[str, Any]) -> None:
+        if self._holding:
+            self._dirty = True
+            return
+        if self._loaded_case is not None and self.case.value:
+            self._mark_case_edited()
+        self._notify()
+
+    def _disease_changed(self, change: dict[str, Any]) -> None:
+        self.remission.disabled = change["new"] == "refractory"
+
+    def _mark_case_edited(self) -> None:
+        """After an edit, reset the picker so choosing the same case reloads it."""
+        self._holding += 1
+        try:
+            self.case.value = ""
+        finally:
+            self._holding -= 1
+        self.story.value += " <em>(You have changed some factors since loading it.)</em>"
+
+    def _case_picked(self, change: dict[str, Any]) -> None:
+        if self._holding or not change["new"]:
+            return
+        try:
+            self.load_case(change["new"])
+        except Exception as error:  # noqa: BLE001 - a learner's page must never show a traceback
+            self.story.value = something_went_wrong("loading a case", error)
+
+    def load_case(self, case_id: str) -> None:
+        """Set every factor from a teaching case in ``data/cases.csv`` (e.g. ``case-3``)."""
+        cases = self.kb.cases
+        rows = cases[cases["case"] == case_id]
+        if rows.empty:
+            known = ", ".join(cases["case"])
+            raise ValueError(f"unknown case {case_id!r:.60}; the cases are: {known}")
+        row = rows.iloc[0]
+        months = row["remission_months"]
+        with self.hold():
+            self._holding += 1  # the picker itself must not re-trigger a load
+            try:
+                self.case.value = case_id
+            finally:
+                self._holding -= 1
+            self.age.value = int(row["age"])
+            self.fit.value = bool(row["fit_for_intensive"])
+            self.disease.value = str(row["disease"])
+            if months is not None and not pd.isna(months):
+                self.remission.value = float(months)
+            self.cns.value = bool(row["cns"])
+            for marker, box in self.markers.items():
+                box.value = marker in row["markers"]
+            self.donor.value = bool(row["matched_donor"])
+            self.prior_transplant.value = bool(row["prior_transplant"])
+            self.prior.value = tuple(row["prior_treatments"])
+            self._dirty = True
+        self._loaded_case = case_id
+        self.story.value = (
+            f"<strong>{escape(_case_label(case_id, row['title']))}.</strong> "
+            f"{escape(row['story'])}"
+        )
+
+    def patient(self) -> Patient:
+        """The patient the widgets describe; raises PatientError naming a bad factor."""
+        disease = self.disease.value
+        return Patient(
+            age=self.age.value,
+            fit_for_intensive=self.fit.value,
+            disease=disease,
+            remission_months=None if disease == "refractory" else self.remission.value,
+            prior_treatments=tuple(self.prior.value),
+            cns=self.cns.value,
+            markers=frozenset(m for m, box in self.markers.items() if box.value),
+            matched_donor=self.donor.value,
+            prior_transplant=self.prior_transplant.value,
+        )
+
+
+# --- the options view ------------------------------------------------------------------
+
+
+def _friendly(error: PatientError) -> str:
+    """A PatientError as a sentence a student can act on."""
+    text = str(error)
+    field, _, rest = text.partition(" ")
+    labels = {
+        "age": "Age",
+        "remission_months": "How long the remission lasted",
+        "disease": "Disease",
+        "markers": "Markers",
+        "prior_treatments": "Treatments already given",
+    }
+    if field in labels:
+        text = f"{labels[field]}: {rest}"
+    return f"Please check the patient factors. {text}"
+
+
+@lru_cache(maxsize=512)
+def _options_html_cached(patient: Patient, include_excluded: bool, kb_id: int) -> str:
+    kb = _KB_BY_ID[kb_id]
+    return _render_options(treatment_options(patient, include_excluded, kb=kb), kb)
+
+
+_KB_BY_ID: dict[int, KnowledgeBase] = {}
+
+
+def options_html(
+    patient: Patient, include_excluded: bool = False, kb: KnowledgeBase | None = None
+) -> str:
+    """The options for ``patient`` as HTML: by category in the page's order, with reasons.
+
+    Results are cached per patient: a class of students explores the same few cases.
+    """
+    kb = kb or load_knowledge_base()
+    _KB_BY_ID.setdefault(id(kb), kb)
+    return _options_html_cached(patient, include_excluded, id(kb))
+
+
+def _option_item(row: pd.Series, kb: KnowledgeBase, excluded: bool) -> str:
+    badge = (
+        f'<span class="aml-badge" title="Not on the Canadian Cancer Society page; added from '
+        f'the cited sources">{BEYOND_MARK} Beyond the source page</span>'
+        if row["beyond_seed"]
+        else ""
+    )
+    mark = f'<span aria-hidden="true">{EXCLUDED_MARK} </span>' if excluded else ""
+    drugs = (
+        f'<div class="aml-detail"><em>Drugs:</em> {escape(", ".join(row["drugs"]))}</div>'
+        if row["drugs"]
+        else ""
+    )
+    return (
+        f'<li class="aml-option{" aml-excluded" if excluded else ""}" '
+        f'data-option="{escape(row["option"])}">'
+        f'{mark}<span class="aml-option-name">{escape(row["name"])}</span>{badge}'
+        f'<div class="aml-detail">{escape(row["summary"])}</div>{drugs}'
+        f'<div class="aml-detail aml-reason"><em>Why:</em> {escape(row["reason"])}</div>'
+        f'<div class="aml-detail aml-sources"><em>Sources:</em> '
+        f"{cite_numbered(row['sources'], kb)}</div></li>"
+    )
+
+
+def _grouped(frame: pd.DataFrame, kb: KnowledgeBase, excluded: bool, level: str) -> str:
+    parts = []
+    for category in CATEGORIES:
+        rows = frame[frame["category"] == category]
+        if rows.empty:
+            continue
+        items = "".join(_option_item(row, kb, excluded) for _, row in rows.iterrows())
+        parts.append(
+            f"<{level}>{escape(category.capitalize())}</{level}>"
+            f'<ul class="aml-options-list">{items}</ul>'
+        )
+    return "".join(parts)
+
+
+def _render_options(frame: pd.DataFrame, kb: KnowledgeBase) -> str:
+    applying = frame[frame["applies"].astype(bool)]
+    excluded = frame[~frame["applies"].astype(bool)]
+    count = len(applying)
+    parts = [
+        f'<p class="aml-count"><strong>{count} option{"s" if count != 1 else ""} '
+        f"apply</strong> to this patient, grouped as the source page groups them.</p>",
+        _grouped(applying, kb, excluded=False, level="h3"),
+    ]
+    if applying["beyond_seed"].astype(bool).any():
+        parts.append(
+            f'<p class="aml-detail">{BEYOND_MARK} <em>Beyond the source page</em>: the '
+            "Canadian Cancer Society page does not name this option; this module added it "
+            "from the cited sources.</p>"
+        )
+    if not excluded.empty:
+        parts.append(
+            f'<section class="aml-excluded-list" aria-label="Options that do not apply">'
+            f"<h3>What doesn't apply, and why ({len(excluded)})</h3>"
+            f"{_grouped(excluded, kb, excluded=True, level='h4')}</section>"
+        )
+    return "".join(parts)
+
+
+class OptionsView(widgets.VBox):
+    """The live list of options: one HTML region, replaced whole on each change (fast)."""
+
+    def __init__(self, kb: KnowledgeBase | None = None) -> None:
+        self.kb = kb or load_knowledge_base()
+        self.region = widgets.HTML(value="")
+        self.region.add_class("aml-options")
+        super().__init__(children=[self.region])
+
+    def show(self, factors: FactorPanel, include_excluded: bool) -> None:
+        """Show the options for the factors, or a plain message if one is invalid."""
+        try:
+            patient = factors.patient()
+        except PatientError as error:
+            self.region.value = message_html(_friendly(error))
+            return
+        except Exception as error:  # noqa: BLE001 - never a traceback in a learner's page
+            self.region.value = something_went_wrong("reading the factors", error)
+            return
+        try:
+            self.region.value = options_html(patient, bool(include_excluded), self.kb)
+        except Exception as error:  # noqa: BLE001
+            self.region.value = something_went_wrong("listing the options", error)
+
+
+class Explorer(widgets.VBox):
+    """A factor panel and the options that apply, updated on every change."""
+
+    def __init__(self, show_excluded: bool = False, kb: KnowledgeBase | None = None) -> None:
+        self.kb = kb or load_knowledge_base()
+        self.factors = FactorPanel(self.kb)
+        self.show_excluded = widgets.Checkbox(
+            value=bool(show_excluded),
+            description="Show what doesn't apply, and why",
+            indent=False,
+            layout=FULL_WIDTH,
+        )
+        self.options = OptionsView(self.kb)
+        self.factors.on_change(self.refresh)
+        self.show_excluded.observe(lambda _: self.refresh(), names="value")
+        results = widgets.VBox([self.show_excluded, self.options])
+        results.add_class("aml-results")
+        columns = widgets.Box([self.factors, results])
+        columns.add_class("aml-columns")
+        super().__init__([widgets.HTML(CSS), columns])
+        self.add_class("aml-explorer")
+        self.refresh()
+
+    def refresh(self) -> None:
+        self.options.show(self.factors, self.show_excluded.value)
+
+
+def explorer(show_excluded: bool = False, kb: KnowledgeBase | None = None) -> Explorer:
+    """A factor panel with the live options view, for a notebook cell."""
+    return Explorer(show_excluded=show_excluded, kb=kb)
+
+
+# --- schedules -------------------------------------------------------------------------
+
+
+class ScheduleViewer(widgets.VBox):
+    """Pick a regimen (and a variant, where it has some) and see its day-by-day timeline."""
+
+    ALL_VARIANTS = "all variants"
+
+    def __init__(self, kb: KnowledgeBase | None = None) -> None:
+        self.kb = kb or load_knowledge_base()
+        regimens = scheduled_options(self.kb)
+        self.names = dict(regimens)
+        self.regimen = widgets.Dropdown(
+            options=[(name, option) for option, name in regimens],
+            value=regimens[0][0] if regimens else None,
+            description="Regimen",
+            style=LABEL_STYLE,
+            layout=FULL_WIDTH,
+        )
+        self.variant = widgets.Dropdown(
+            options=[self.ALL_VARIANTS],
+            description="Variant",
+            style=LABEL_STYLE,
+            layout=FULL_WIDTH,
+        )
+        self.figure = widgets.HTML(value="")
+        self.figure.add_class("aml-schedule")
+        self.regimen.observe(self._regimen_changed, names="value")
+        self.variant.observe(lambda _: self.refresh(), names="value")
+        super().__init__([self.regimen, self.variant, self.figure])
+        self._regimen_changed(None)
+
+    def _regimen_changed(self, change: dict[str, Any] | None) -> None:
+        try:
+            names = variants(self.regimen.value, self.kb) if self.regimen.value else ()
+        except Exception as error:  # noqa: BLE001
+            self.figure.value = something_went_wrong("listing variants", error)
+            return
+        self._updating = True
+        try:
+            self.variant.options = [self.ALL_VARIANTS, *names]
+            self.variant.value = self.ALL_VARIANTS
+        finally:
+            self._updating = False
+        self.variant.layout.display = "" if names else "none"
+        self.refresh()
+
+    def refresh(self) -> None:
+        if getattr(self, "_updating", False):
+            return
+        option = self.regimen.value
+        if not option:
+            self.figure.value = message_html("No regimen schedules are in the teaching data.")
+            return
+        chosen = None if self.variant.value == self.ALL_VARIANTS else self.variant.value
+        try:
+            schedule = regimen_schedule(option, chosen, kb=self.kb)
+        except UnknownRegimenError as error:
+            self.figure.value = message_html(str(error))
+            return
+        except Exception as error:  # noqa: BLE001
+            self.figure.value = something_went_wrong("drawing a schedule", error)
+            return
+        title = f"{self.names.get(option, option)}: day by day"
+        if chosen:
+            title += f" ({chosen})"
+        try:
+            self.figure.value = timeline_html(schedule, title, kb=self.kb, citer=cite_numbered)
+        except Exception as error:  # noqa: BLE001
+            self.figure.value = something_went_wrong("drawing a schedule", error)
+
+
+def schedule_viewer(kb: KnowledgeBase | None = None) -> ScheduleViewer:
+    """A regimen picker with its day-by-day timeline."""
+    return ScheduleViewer(kb)
+
+
+# --- European Prognostic Index ---------------------------------------------------------
+
+CYTOGENETICS_LABELS = {
+    "inv(16)": "inv(16)",
+    "t(16;16)": "t(16;16)",
+    "t(8;21)": "t(8;21)",
+    "other": "Any other karyotype",
+}
+
+
+class EpiPanel(widgets.VBox):
+    """The European Prognostic Index (Breems 2005) with its points, group and caveat.
+
+    Linked to a FactorPanel it takes age, remission length and prior transplant from it;
+    alone it has its own inputs. Cytogenetics at diagnosis is always asked here.
+    """
+
+    def __init__(
+        self, factors: FactorPanel | None = None, kb: KnowledgeBase | None = None
+    ) -> None:
+        self.kb = kb or load_knowledge_base()
+        self.factors = factors
+        self.cytogenetics = widgets.Dropdown(
+            options=[(CYTOGENETICS_LABELS.get(c, c), c) for c in CYTOGENETICS],
+            value="other",
+            description="Cytogenetics at diagnosis",
+            style=LABEL_STYLE,
+            layout=FULL_WIDTH,
+        )
+        inputs: list[widgets.Widget] = [self.cytogenetics]
+        if factors is None:
+            self.relapse_free = widgets.FloatText(
+                value=DEFAULTS["remission_months"],
+                description="Relapse-free interval (months)",
+                style=LABEL_STYLE,
+            )
+            self.age = widgets.IntText(
+                value=DEFAULTS["age"], description="Age at relapse (years)", style=LABEL_STYLE
+            )
+            self.transplant = widgets.Checkbox(
+                value=False, description="Stem cell transplant before relapse", indent=False
+            )
+            inputs += [self.relapse_free, self.age, self.transplant]
+            for control in inputs:
+                control.observe(lambda _: self.refresh(), names="value")
+        else:
+            self.cytogenetics.observe(lambda _: self.refresh(), names="value")
+            factors.on_change(self.refresh)
+        self.result = widgets.HTML(value="")
+        self.result.add_class("aml-epi")
+        super().__init__([*inputs, self.result])
+        self.refresh()
+
+    def _values(self) -> tuple[float, int, bool] | str:
+        """(relapse-free months, age, prior transplant), or why the index does not apply."""
+        if self.factors is None:
+            return self.relapse_free.value, self.age.value, self.transplant.value
+        try:
+            patient = self.factors.patient()
+        except PatientError:
+            return "Correct the patient factors above to see the index."
+        if patient.disease == "refractory" or patient.remission_months is None:
+            return (
+                "The index is for a first relapse: it needs the length of the remission, and "
+                "refractory disease has had none."
+            )
+        return patient.remission_months, patient.age, patient.prior_transplant
+
+    def refresh(self) -> None:
+        try:
+            values = self._values()
+            if isinstance(values, str):
+                self.result.value = message_html(values)
+                return
+            months, age, transplant = values
+            try:
+                index = european_prognostic_index(months, self.cytogenetics.value, age, transplant)
+            except ValueError as error:
+                self.result.value = message_html(f"Please check the inputs. {error}")
+                return
+            self.result.value = self._html(index, age)
+        except Exception as error:  # noqa: BLE001
+            self.result.value = something_went_wrong("computing the index", error)
+
+    def _html(self, index: Any, age: int) -> str:
+        rows = "".join(
+            f"<tr><th scope=\"row\">{escape(name.capitalize())}</th><td>{points}</td></tr>"
+            for name, points in index.points.items()
+        )
+        older = (
+            '<p class="aml-detail"><strong>Note:</strong> this patient is older than the '
+            "adults (15 to 60) the index was built on.</p>"
+            if age > 60
+            else ""
+        )
+        return (
+            f'<table class="aml-epi-table"><caption class="aml-detail">Points</caption>'
+            f"<tbody>{rows}<tr><th scope=\"row\">Total score</th>"
+            f"<td><strong>{index.score}</strong></td></tr></tbody></table>"
+            f'<p class="aml-detail"><strong>Risk group: {escape(index.group)}</strong>. '
+            f"In the study, {index.one_year_survival_percent}% of this group were alive after "
+            f"one year and {index.five_year_survival_percent}% after five years "
+            f"{cite_numbered([index.source], self.kb)}.</p>{older}"
+            f'<p class="aml-detail"><em>Caveat:</em> {escape(index.caveat)}</p>'
+        )
+
+
+def epi_panel(
+    factors: FactorPanel | None = None, kb: KnowledgeBase | None = None
+) -> EpiPanel:
+    """The European Prognostic Index, standalone or linked to a factor panel."""
+    return EpiPanel(factors, kb)
