@@ -3,6 +3,7 @@
 
     python3 run.py serve [options]   install into .venv if needed, then serve the dashboard
     python3 run.py test [pytest args] install into .venv (with test tools), then run every test
+    python3 run.py lab                open the teaching notebooks in JupyterLab
 
 Both are idempotent: the virtual environment is created once and reinstalled only when
 pyproject.toml changes.
@@ -31,7 +32,7 @@ def _say(message: str) -> None:
 
 def ensure_environment(extra: str) -> None:
     """Create .venv and install the project (with ``extra``) unless already up to date."""
-    if sys.version_info < (3, 10):
+    if sys.version_info < (3, 10):  # noqa: UP036 (run.py may be started by an older Python)
         sys.exit(f"aml-teach needs Python 3.10 or newer; this is {sys.version.split()[0]}.")
     wanted = hashlib.sha256((ROOT / "pyproject.toml").read_bytes()).hexdigest()
     stamp = VENV / f".installed-{extra or 'base'}"
@@ -55,6 +56,13 @@ def serve(args: list[str]) -> int:
     return subprocess.call([str(PYTHON), "-m", "aml_teach", "serve", *args], cwd=ROOT)
 
 
+def lab(args: list[str]) -> int:
+    ensure_environment("")
+    return subprocess.call(
+        [str(PYTHON), "-m", "jupyter", "lab", "notebooks/01-start-here.ipynb", *args], cwd=ROOT
+    )
+
+
 def test(args: list[str]) -> int:
     ensure_environment("test")
     if not Path(CHROMIUM).exists() and not shutil.which("chromium"):
@@ -72,7 +80,7 @@ def test(args: list[str]) -> int:
 
 
 def main() -> int:
-    commands = {"serve": serve, "test": test}
+    commands = {"serve": serve, "test": test, "lab": lab}
     if len(sys.argv) < 2 or sys.argv[1] not in commands:
         print(__doc__)
         return 2

@@ -349,8 +349,8 @@ def _check_references(rows_by_table: dict[str, list[dict[str, str]]], problems: 
                     continue
                 if column.refs not in keys:
                     continue  # the target table is itself broken; reported already
-                items = split_list(row[column.name]) if column.kind == "list" else (
-                    row[column.name],
+                items = (
+                    split_list(row[column.name]) if column.kind == "list" else (row[column.name],)
                 )
                 for item in items:
                     if item not in keys[column.refs]:

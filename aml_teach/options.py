@@ -52,11 +52,17 @@ def _months(value: float) -> str:
 
 def _fitness(rule: str, p: Patient) -> Check | None:
     if rule == "fit":
-        return (p.fit_for_intensive, "fit for intensive chemotherapy",
-                "needs fitness for intensive chemotherapy")
+        return (
+            p.fit_for_intensive,
+            "fit for intensive chemotherapy",
+            "needs fitness for intensive chemotherapy",
+        )
     if rule == "unfit":
-        return (not p.fit_for_intensive, "not fit for intensive chemotherapy",
-                "is for people not fit for intensive chemotherapy")
+        return (
+            not p.fit_for_intensive,
+            "not fit for intensive chemotherapy",
+            "is for people not fit for intensive chemotherapy",
+        )
     return None
 
 
@@ -83,32 +89,48 @@ def _markers(wanted: tuple[str, ...], p: Patient) -> Check | None:
     if not wanted:
         return None
     present = [MARKER_WORDS[m] for m in wanted if m in p.markers]
-    return (bool(present), _join(present), f"needs {_join([MARKER_WORDS[m] for m in wanted], 'or')}")
+    return (
+        bool(present),
+        _join(present),
+        f"needs {_join([MARKER_WORDS[m] for m in wanted], 'or')}",
+    )
 
 
 def _cns(rule: str, p: Patient) -> Check | None:
     if rule != "yes":
         return None
-    return (p.cns, "leukemia in the central nervous system",
-            "only when the leukemia has reached the central nervous system")
+    return (
+        p.cns,
+        "leukemia in the central nervous system",
+        "only when the leukemia has reached the central nervous system",
+    )
 
 
 def _donor(rule: str, p: Patient) -> Check | None:
     if rule == "yes":
         return (p.matched_donor, "a matched donor is available", "needs a matched donor")
     if rule == "no":
-        return (not p.matched_donor, "no matched donor is available",
-                "an option only when no matched donor is available")
+        return (
+            not p.matched_donor,
+            "no matched donor is available",
+            "an option only when no matched donor is available",
+        )
     return None
 
 
 def _transplant(rule: str, p: Patient) -> Check | None:
     if rule == "yes":
-        return (p.prior_transplant, "this relapse follows a stem cell transplant",
-                "only for a relapse after a stem cell transplant")
+        return (
+            p.prior_transplant,
+            "this relapse follows a stem cell transplant",
+            "only for a relapse after a stem cell transplant",
+        )
     if rule == "no":
-        return (not p.prior_transplant, "no transplant before",
-                "not after a previous stem cell transplant")
+        return (
+            not p.prior_transplant,
+            "no transplant before",
+            "not after a previous stem cell transplant",
+        )
     return None
 
 
@@ -119,8 +141,7 @@ def _repeat(option: str, category: str, p: Patient) -> Check | None:
     if p.disease == "refractory":
         return (False, "", "already given, and the leukemia did not respond to it")
     if p.remission_months is not None and p.remission_months > REPEAT_AFTER_MONTHS:
-        return (True, "a repeat of an earlier treatment after a remission longer than one year",
-                "")
+        return (True, "a repeat of an earlier treatment after a remission longer than one year", "")
     return (False, "", "already given, and a repeat needs a remission longer than one year")
 
 
@@ -145,7 +166,8 @@ def _reason(checks: list[Check], applies: bool, note: str) -> str:
     if applies:
         factors = [why for ok, why, _ in checks if ok and why]
         text = (
-            f"Applies: {_join(factors)}." if factors
+            f"Applies: {_join(factors)}."
+            if factors
             else "Applies to everyone with relapsed or refractory AML."
         )
     else:
@@ -177,7 +199,7 @@ def treatment_options(
         results[row["option"]] = (all(ok for ok, _, _ in checks), checks)
     for row in dependent:
         checks = _evaluate(row, patient)
-        names = dict(zip(options["option"], options["name"]))
+        names = dict(zip(options["option"], options["name"], strict=True))
         partners = [names[o] for o in row["with_option"] if results.get(o, (False,))[0]]
         if partners:
             checks.append((True, f"goes with {_join(partners, 'or')}, which applies", ""))

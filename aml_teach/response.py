@@ -47,16 +47,24 @@ def classify_history(
     ``blood_blast_samples``: blood samples, at least a week apart, that show blasts;
     ``extramedullary``: leukemia outside the blood and marrow (e.g. the CNS or skin).
     """
-    for name, flag in (("remission_reached", remission_reached), ("extramedullary", extramedullary)):
+    for name, flag in (
+        ("remission_reached", remission_reached),
+        ("extramedullary", extramedullary),
+    ):
         if not isinstance(flag, bool):
             raise ValueError(f"{name} must be True or False, got {flag!r:.60}")
     courses = _check_int("intensive_courses", intensive_courses, 0, 10)
     samples = _check_int("blood_blast_samples", blood_blast_samples, 0, 100)
     blasts = marrow_blasts_percent
-    if isinstance(blasts, bool) or not isinstance(blasts, Real) or not math.isfinite(blasts) or not (
-        0 <= blasts <= 100
+    if (
+        isinstance(blasts, bool)
+        or not isinstance(blasts, Real)
+        or not math.isfinite(blasts)
+        or not (0 <= blasts <= 100)
     ):
-        raise ValueError(f"marrow_blasts_percent must be a percentage from 0 to 100, got {blasts!r:.60}")
+        raise ValueError(
+            f"marrow_blasts_percent must be a percentage from 0 to 100, got {blasts!r:.60}"
+        )
 
     if remission_reached:
         signs = []

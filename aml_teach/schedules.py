@@ -19,7 +19,7 @@ def scheduled_options(kb: KnowledgeBase | None = None) -> list[tuple[str, str]]:
     with_schedule = set(kb.schedules["option"])
     return [
         (option, name)
-        for option, name in zip(kb.options["option"], kb.options["name"])
+        for option, name in zip(kb.options["option"], kb.options["name"], strict=True)
         if option in with_schedule
     ]
 

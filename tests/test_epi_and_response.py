@@ -28,11 +28,15 @@ def test_epi_scores_and_groups(months, cyto, age, sct, score, group):
     assert result["score"] == score and sum(result.points.values()) == score
 
 
-@pytest.mark.parametrize(("group", "one", "five"),
-                         [("favourable", 70, 46), ("intermediate", 49, 18), ("poor", 16, 4)])
+@pytest.mark.parametrize(
+    ("group", "one", "five"), [("favourable", 70, 46), ("intermediate", 49, 18), ("poor", 16, 4)]
+)
 def test_epi_survival_by_group(group, one, five):
-    cases = {"favourable": (24, "inv(16)", 30, False), "intermediate": (12, "t(8;21)", 40, False),
-             "poor": (3, "other", 50, False)}
+    cases = {
+        "favourable": (24, "inv(16)", 30, False),
+        "intermediate": (12, "t(8;21)", 40, False),
+        "poor": (3, "other", 50, False),
+    }
     result = european_prognostic_index(*cases[group])
     assert result.group == group
     assert (result.one_year_survival_percent, result.five_year_survival_percent) == (one, five)
@@ -41,9 +45,16 @@ def test_epi_survival_by_group(group, one, five):
 
 @pytest.mark.parametrize(
     "args",
-    [(-1, "other", 40, False), (float("nan"), "other", 40, False), ("12", "other", 40, False),
-     (12, "t(15;17)", 40, False), (12, "other", 17, False), (12, "other", 40.5, False),
-     (12, "other", 40, "no"), (True, "other", 40, False)],
+    [
+        (-1, "other", 40, False),
+        (float("nan"), "other", 40, False),
+        ("12", "other", 40, False),
+        (12, "t(15;17)", 40, False),
+        (12, "other", 17, False),
+        (12, "other", 40.5, False),
+        (12, "other", 40, "no"),
+        (True, "other", 40, False),
+    ],
 )
 def test_epi_bad_values(args):
     with pytest.raises(ValueError):
@@ -78,8 +89,15 @@ def test_classifier_reasons_explain():
 
 @pytest.mark.parametrize(
     "args",
-    [("yes", 1, 5.0), (True, -1, 5.0), (True, 1, 101.0), (True, 1, float("nan")),
-     (True, 1, 5.0, -1), (True, 1, 5.0, 0, "no"), (True, 1.5, 5.0)],
+    [
+        ("yes", 1, 5.0),
+        (True, -1, 5.0),
+        (True, 1, 101.0),
+        (True, 1, float("nan")),
+        (True, 1, 5.0, -1),
+        (True, 1, 5.0, 0, "no"),
+        (True, 1.5, 5.0),
+    ],
 )
 def test_classifier_bad_values(args):
     with pytest.raises(ValueError):

@@ -81,8 +81,12 @@ def test_duplicate_id(data_copy):
 
 
 def test_unknown_drug(data_copy):
-    line = data_copy.set("options", data_copy.find("options", "option", "FLAG"), "drugs",
-                         "fludarabine;cytarabine;unobtainium")
+    line = data_copy.set(
+        "options",
+        data_copy.find("options", "option", "FLAG"),
+        "drugs",
+        "fludarabine;cytarabine;unobtainium",
+    )
     assert (
         f"options.csv, line {line}, column 'drugs': unknown drug 'unobtainium': "
         "it is not in drugs.csv"
@@ -218,7 +222,10 @@ def test_all_problems_reported_at_once_and_loader_refuses(data_copy):
 def _cli(*args: str) -> subprocess.CompletedProcess:
     return subprocess.run(
         [sys.executable, "-m", "aml_teach", "check-data", *args],
-        capture_output=True, text=True, cwd=ROOT, timeout=120,
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=120,
     )
 
 

@@ -8,8 +8,16 @@ import pytest
 from aml_teach import Patient, load_knowledge_base, treatment_options
 from aml_teach.knowledge import CATEGORIES
 
-CONTRACT_COLUMNS = ["option", "name", "category", "drugs", "reason", "sources", "beyond_seed",
-                    "applies"]
+CONTRACT_COLUMNS = [
+    "option",
+    "name",
+    "category",
+    "drugs",
+    "reason",
+    "sources",
+    "beyond_seed",
+    "applies",
+]
 
 
 def patient(**changes) -> Patient:
@@ -60,12 +68,12 @@ def test_repeat_induction_after_long_remission():
     r = row(patient(remission_months=18), "7+3")
     assert r["applies"]
     assert "18 months" in r["reason"] and "fit for intensive" in r["reason"]
-    assert r["drugs"] == ("cytarabine", "daunorubicin", "doxorubicin", "idarubicin",
-                          "mitoxantrone")
+    assert r["drugs"] == ("cytarabine", "daunorubicin", "doxorubicin", "idarubicin", "mitoxantrone")
 
 
-@pytest.mark.parametrize(("months", "applies"), [(12, False), (12.5, True), (11, False),
-                                                 (13, True), (0, False)])
+@pytest.mark.parametrize(
+    ("months", "applies"), [(12, False), (12.5, True), (11, False), (13, True), (0, False)]
+)
 def test_repeat_induction_boundary_of_one_year(months, applies):
     r = row(patient(remission_months=months), "7+3")
     assert bool(r["applies"]) is applies
@@ -79,10 +87,22 @@ def test_no_repeat_induction_for_refractory_disease():
     assert "refractory" in r["reason"]
 
 
-SALVAGE = {"FLAG", "MEC", "HDAC+mitoxantrone", "etoposide+cyclophosphamide", "ADE",
-           "clofarabine+cytarabine"}
-LESS_INTENSIVE = {"azacitidine", "azacitidine+venetoclax", "decitabine",
-                  "decitabine+venetoclax", "clofarabine-li", "clofarabine+cytarabine-li"}
+SALVAGE = {
+    "FLAG",
+    "MEC",
+    "HDAC+mitoxantrone",
+    "etoposide+cyclophosphamide",
+    "ADE",
+    "clofarabine+cytarabine",
+}
+LESS_INTENSIVE = {
+    "azacitidine",
+    "azacitidine+venetoclax",
+    "decitabine",
+    "decitabine+venetoclax",
+    "clofarabine-li",
+    "clofarabine+cytarabine-li",
+}
 
 
 @pytest.mark.parametrize("disease,months", [("relapsed", 3), ("refractory", None)])
@@ -105,9 +125,14 @@ def test_unfit_people_get_the_less_intensive_pathway():
 @pytest.mark.parametrize("fit", [True, False])
 @pytest.mark.parametrize(
     ("marker", "drug_options"),
-    [("FLT3", {"gilteritinib"}), ("CD33", {"gemtuzumab-ozogamicin"}),
-     ("IDH1", {"ivosidenib", "olutasidenib"}), ("IDH2", {"enasidenib"}),
-     ("NPM1", {"revumenib", "ziftomenib"}), ("KMT2A", {"revumenib"})],
+    [
+        ("FLT3", {"gilteritinib"}),
+        ("CD33", {"gemtuzumab-ozogamicin"}),
+        ("IDH1", {"ivosidenib", "olutasidenib"}),
+        ("IDH2", {"enasidenib"}),
+        ("NPM1", {"revumenib", "ziftomenib"}),
+        ("KMT2A", {"revumenib"}),
+    ],
 )
 def test_each_marker_brings_its_targeted_drugs(fit, marker, drug_options):
     p = patient(fit_for_intensive=fit, markers={marker})
@@ -167,8 +192,14 @@ def test_radiation_conditioning_goes_with_a_transplant(donor, fit):
     assert ("transplant" in reason.lower()) or ("stem cell" in reason.lower())
 
 
-SUPPORT = {"anti-infectives", "growth-factors", "transfusions", "tumour-lysis-treatment",
-           "leukapheresis", "clinical-trial"}
+SUPPORT = {
+    "anti-infectives",
+    "growth-factors",
+    "transfusions",
+    "tumour-lysis-treatment",
+    "leukapheresis",
+    "clinical-trial",
+}
 
 
 @pytest.mark.parametrize(
@@ -191,12 +222,14 @@ def test_prior_treatment_not_repeated_for_refractory_disease():
 
 
 def test_prior_treatment_repeated_only_after_a_long_remission():
-    short = patient(fit_for_intensive=False, remission_months=6,
-                    prior_treatments=("azacitidine+venetoclax",))
+    short = patient(
+        fit_for_intensive=False, remission_months=6, prior_treatments=("azacitidine+venetoclax",)
+    )
     assert "azacitidine+venetoclax" not in applying(short)
     assert "longer than one year" in row(short, "azacitidine+venetoclax")["reason"]
-    long = patient(fit_for_intensive=False, remission_months=20,
-                   prior_treatments=("azacitidine+venetoclax",))
+    long = patient(
+        fit_for_intensive=False, remission_months=20, prior_treatments=("azacitidine+venetoclax",)
+    )
     assert "azacitidine+venetoclax" in applying(long)
     assert "repeat" in row(long, "azacitidine+venetoclax")["reason"]
 

@@ -15,8 +15,14 @@ def make(**changes) -> Patient:
 
 def test_contract_example():
     patient = Patient(
-        age=72, fit_for_intensive=False, disease="relapsed", remission_months=8,
-        prior_treatments=("7+3",), cns=False, markers={"FLT3"}, matched_donor=False,
+        age=72,
+        fit_for_intensive=False,
+        disease="relapsed",
+        remission_months=8,
+        prior_treatments=("7+3",),
+        cns=False,
+        markers={"FLT3"},
+        matched_donor=False,
         prior_transplant=False,
     )
     assert patient.markers == frozenset({"FLT3"})
@@ -78,7 +84,9 @@ def test_bad_values_name_the_field(changes, field, fragment):
 
 
 def test_contract_error_message():
-    with pytest.raises(ValueError, match=r"^age must be a whole number of years from 18 to 110, got -5$"):
+    with pytest.raises(
+        ValueError, match=r"^age must be a whole number of years from 18 to 110, got -5$"
+    ):
         make(age=-5)
 
 

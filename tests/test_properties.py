@@ -26,17 +26,27 @@ def valid_patients(draw) -> dict:
     age = draw(st.integers(18, 110))
     disease = draw(st.sampled_from(["relapsed", "refractory"]))
     months = (
-        None if disease == "refractory"
-        else draw(st.one_of(st.integers(0, age * 12),
-                            st.floats(0, age * 12, allow_nan=False, allow_infinity=False)))
+        None
+        if disease == "refractory"
+        else draw(
+            st.one_of(
+                st.integers(0, age * 12),
+                st.floats(0, age * 12, allow_nan=False, allow_infinity=False),
+            )
+        )
     )
     return dict(
-        age=age, fit_for_intensive=draw(st.booleans()), disease=disease, remission_months=months,
+        age=age,
+        fit_for_intensive=draw(st.booleans()),
+        disease=disease,
+        remission_months=months,
         prior_treatments=tuple(draw(st.lists(st.sampled_from(OPTION_IDS), max_size=3))),
         cns=draw(st.booleans()),
-        markers=set(draw(st.lists(st.sampled_from(MARKERS + tuple(m.lower() for m in MARKERS)),
-                                  max_size=4))),
-        matched_donor=draw(st.booleans()), prior_transplant=draw(st.booleans()),
+        markers=set(
+            draw(st.lists(st.sampled_from(MARKERS + tuple(m.lower() for m in MARKERS)), max_size=4))
+        ),
+        matched_donor=draw(st.booleans()),
+        prior_transplant=draw(st.booleans()),
     )
 
 
@@ -55,16 +65,34 @@ def test_any_valid_patient_gets_a_well_formed_result(values, include_excluded):
 
 
 anything = st.one_of(
-    st.none(), st.booleans(), st.integers(-(10**12), 10**12), st.floats(), st.text(max_size=20),
-    st.lists(st.text(max_size=5), max_size=3), st.binary(max_size=5),
+    st.none(),
+    st.booleans(),
+    st.integers(-(10**12), 10**12),
+    st.floats(),
+    st.text(max_size=20),
+    st.lists(st.text(max_size=5), max_size=3),
+    st.binary(max_size=5),
 )
 
 
 @settings(max_examples=300, deadline=None)
-@given(valid_patients(), st.sampled_from(["age", "fit_for_intensive", "disease",
-                                          "remission_months", "prior_treatments", "cns",
-                                          "markers", "matched_donor", "prior_transplant"]),
-       anything)
+@given(
+    valid_patients(),
+    st.sampled_from(
+        [
+            "age",
+            "fit_for_intensive",
+            "disease",
+            "remission_months",
+            "prior_treatments",
+            "cns",
+            "markers",
+            "matched_donor",
+            "prior_transplant",
+        ]
+    ),
+    anything,
+)
 def test_any_value_is_accepted_or_refused_with_value_error(values, field, value):
     values[field] = value
     try:
@@ -80,8 +108,12 @@ def test_any_value_is_accepted_or_refused_with_value_error(values, field, value)
 
 
 @settings(max_examples=200, deadline=None)
-@given(st.one_of(st.floats(), st.integers(-5, 2000)), st.text(max_size=10) | st.sampled_from(
-    ["inv(16)", "t(8;21)", "other"]), st.integers(-5, 200) | st.floats(), anything)
+@given(
+    st.one_of(st.floats(), st.integers(-5, 2000)),
+    st.text(max_size=10) | st.sampled_from(["inv(16)", "t(8;21)", "other"]),
+    st.integers(-5, 200) | st.floats(),
+    anything,
+)
 def test_epi_accepts_or_raises_value_error(months, cyto, age, sct):
     try:
         result = european_prognostic_index(months, cyto, age, sct)
@@ -101,8 +133,10 @@ def test_classifier_accepts_or_raises_value_error(a, b, c, d, e):
 
 
 @settings(max_examples=100, deadline=None)
-@given(st.one_of(st.text(max_size=30), st.sampled_from(OPTION_IDS), anything),
-       st.one_of(st.none(), st.text(max_size=10)))
+@given(
+    st.one_of(st.text(max_size=30), st.sampled_from(OPTION_IDS), anything),
+    st.one_of(st.none(), st.text(max_size=10)),
+)
 def test_schedule_lookup_accepts_or_raises_value_error(option, variant):
     try:
         frame = regimen_schedule(option, variant)

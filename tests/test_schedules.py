@@ -8,8 +8,18 @@ from aml_teach import load_knowledge_base, regimen_schedule
 from aml_teach.figures import schedule_text, timeline_html
 from aml_teach.schedules import UnknownRegimenError, scheduled_options, variants
 
-REQUIRED = ["7+3", "FLAG", "MEC", "HDAC+mitoxantrone", "azacitidine", "azacitidine+venetoclax",
-            "decitabine", "decitabine+venetoclax", "gilteritinib", "gemtuzumab-ozogamicin"]
+REQUIRED = [
+    "7+3",
+    "FLAG",
+    "MEC",
+    "HDAC+mitoxantrone",
+    "azacitidine",
+    "azacitidine+venetoclax",
+    "decitabine",
+    "decitabine+venetoclax",
+    "gilteritinib",
+    "gemtuzumab-ozogamicin",
+]
 
 
 @pytest.mark.parametrize("option", REQUIRED)

@@ -13,12 +13,20 @@ from .conftest import ROOT
 SEED = ROOT.parent / "shared" / "seed" / "relapsed-refractory-aml-treatments.txt"
 
 BRANDS = {
-    "cytarabine": {"Cytosar"}, "daunorubicin": {"Cerubidine"}, "doxorubicin": {"Adriamycin"},
-    "idarubicin": {"Idamycin"}, "mitoxantrone": {"Novantrone"}, "fludarabine": {"Fludara"},
-    "filgrastim": {"Neupogen"}, "etoposide": {"Vepesid"},
-    "cyclophosphamide": {"Cytoxan", "Procytox"}, "azacitidine": {"Vidaza"},
-    "venetoclax": {"Venclexta"}, "decitabine": {"Dacogen", "Demylocan", "Inqovi"},
-    "gilteritinib": {"Xospata"}, "gemtuzumab ozogamicin": {"Mylotarg"},
+    "cytarabine": {"Cytosar"},
+    "daunorubicin": {"Cerubidine"},
+    "doxorubicin": {"Adriamycin"},
+    "idarubicin": {"Idamycin"},
+    "mitoxantrone": {"Novantrone"},
+    "fludarabine": {"Fludara"},
+    "filgrastim": {"Neupogen"},
+    "etoposide": {"Vepesid"},
+    "cyclophosphamide": {"Cytoxan", "Procytox"},
+    "azacitidine": {"Vidaza"},
+    "venetoclax": {"Venclexta"},
+    "decitabine": {"Dacogen", "Demylocan", "Inqovi"},
+    "gilteritinib": {"Xospata"},
+    "gemtuzumab ozogamicin": {"Mylotarg"},
 }
 PAGE_DRUGS = set(BRANDS) | {"clofarabine", "methotrexate"}
 
@@ -49,15 +57,36 @@ def test_seed_brands_match_the_page_text():
 def test_page_reference_list_is_cited():
     refs = load_knowledge_base().references
     citations = " ".join(refs["citation"])
-    for needle in ("Alberta Health Services", "NCCN Guidelines for Patients", "Sekeres",
-                   "PDQ", "Gemtuzumab Ozogamicin", "azaCITIDine", "Cancer Care Ontario",
-                   "Cancer.net", "Version 3.2021", "Medscape", "American Cancer Society"):
+    for needle in (
+        "Alberta Health Services",
+        "NCCN Guidelines for Patients",
+        "Sekeres",
+        "PDQ",
+        "Gemtuzumab Ozogamicin",
+        "azaCITIDine",
+        "Cancer Care Ontario",
+        "Cancer.net",
+        "Version 3.2021",
+        "Medscape",
+        "American Cancer Society",
+    ):
         assert needle.lower() in citations.lower(), needle
 
 
 def test_glossary_defines_the_page_terms():
     terms = " ".join(load_knowledge_base().glossary["term"]).lower()
-    for term in ("relapsed", "refractory", "complete remission", "intrathecal",
-                 "donor lymphocyte infusion", "cryoprecipitate", "tumour lysis",
-                 "leukapheresis", "allogeneic", "autologous", "conditioning", "clinical trial"):
+    for term in (
+        "relapsed",
+        "refractory",
+        "complete remission",
+        "intrathecal",
+        "donor lymphocyte infusion",
+        "cryoprecipitate",
+        "tumour lysis",
+        "leukapheresis",
+        "allogeneic",
+        "autologous",
+        "conditioning",
+        "clinical trial",
+    ):
         assert term in terms, term
