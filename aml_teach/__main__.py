@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 from .knowledge import check_data, data_dir
+from .serve import add_arguments as add_serve_arguments
 
 
 def _check_data(args: argparse.Namespace) -> int:
@@ -28,7 +29,21 @@ def build_parser() -> argparse.ArgumentParser:
     check = commands.add_parser("check-data", help="validate the knowledge base tables")
     check.add_argument("directory", nargs="?", help="folder of CSV tables (default: data/)")
     check.set_defaults(run=_check_data)
+    serve = commands.add_parser(
+        "serve",
+        help="serve the class dashboard with Voila (localhost; --class to share it)",
+        description="Serve notebooks/dashboard.ipynb with Voila in classroom mode "
+        "(settings in classroom/voila.json). The teaching data is checked first.",
+    )
+    add_serve_arguments(serve)
+    serve.set_defaults(run=_serve)
     return parser
+
+
+def _serve(args: argparse.Namespace) -> int:
+    from .serve import run
+
+    return run(args)
 
 
 def main(argv: list[str] | None = None) -> int:

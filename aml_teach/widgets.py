@@ -78,6 +78,7 @@ CSS = """
   color: var(--aml-text); font-size: 1rem; line-height: 1.45; max-width: 1200px; }
 .aml-app.aml-large { font-size: 1.35rem; --jp-widgets-font-size: 1.2rem;
   --jp-widgets-inline-height: 2.2rem; --jp-widgets-inline-label-width: 14rem; }
+.aml-app .widget-html-content, .aml-explorer .widget-html-content { line-height: 1.4; }
 .aml-app h2 { font-size: 1.35em; margin: 0.9em 0 0.3em; }
 .aml-app h3, .aml-explorer h3 { font-size: 1.1em; margin: 0.8em 0 0.2em; }
 .aml-disclaimer { border: 2px solid var(--aml-line); border-left-width: 6px;
@@ -88,6 +89,10 @@ CSS = """
 .aml-factors .widget-inline-hbox, .aml-factors .widget-select-multiple,
 .aml-factors .widget-dropdown, .aml-factors .widget-radio { max-width: 100%; }
 .aml-factors .widget-label, .aml-tools .widget-label { white-space: normal; }
+.aml-stacked.widget-inline-hbox { flex-direction: column; align-items: stretch; }
+.aml-stacked.widget-inline-hbox > .widget-label { max-width: 100%; text-align: left;
+  margin-bottom: 2px; }
+.aml-stacked select { min-height: 6.5em; }
 .aml-group-label { font-weight: bold; margin-top: 0.5em; }
 .aml-case-story { font-size: 0.95em; color: var(--aml-muted); }
 .aml-options-list { list-style: none; padding-left: 0; margin: 0.2em 0 0.8em; }
@@ -240,6 +245,7 @@ class FactorPanel(widgets.VBox):
             style=LABEL_STYLE,
             layout=FULL_WIDTH,
         )
+        self.prior.add_class("aml-stacked")
         self.case = widgets.Dropdown(
             options=[("Choose a teaching case…", "")]
             + [
@@ -277,7 +283,7 @@ class FactorPanel(widgets.VBox):
             self.prior,
         ]
         super().__init__(children=children)
-        self.add_class("aml-factors")
+        self.add_class("aml-factor-panel")
 
     def controls(self) -> list[widgets.ValueWidget]:
         """Every widget that holds a patient factor."""
@@ -534,6 +540,7 @@ class Explorer(widgets.VBox):
         self.show_excluded.observe(lambda _: self.refresh(), names="value")
         results = widgets.VBox([self.show_excluded, self.options])
         results.add_class("aml-results")
+        self.factors.add_class("aml-factors")
         columns = widgets.Box([self.factors, results])
         columns.add_class("aml-columns")
         super().__init__([widgets.HTML(CSS), columns])

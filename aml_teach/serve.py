@@ -1,0 +1,244 @@
+"""Serve the class dashboard with Voila, standalone, in classroom mode.
+
+Standalone Voila (not the Jupyter server extension) only renders the one notebook and only
+lets the browser talk to the widgets: students cannot run code, browse files or download the
+notebook or the data. The settings live in ``classroom/voila.json`` so they are reviewed
+with the code; this module adds what depends on the moment: the address, the port, a token
+and a check of the teaching data before anything starts.
+"""
+
+from __future__ import annotations
+
+import argparse
+import ipaddress
+import os
+import secrets
+import socket
+import sys
+from pathlib import Path
+from typing import Any
+
+from jupyter_client.kernelspec import KernelSpecManager, NoSuchKernel
+
+from .knowledge import check_data, data_dir
+
+ROOT = Path(__file__).resolve().parent.parent
+NOTEBOOK = ROOT / "notebooks" / "dashboard.ipynb"
+CLASSROOM = ROOT / "classroom"
+TEMPLATES = CLASSROOM / "share" / "jupyter"
+DEFAULT_PORT = 8866
+TOKEN_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"  # no 0/o, 1/l/i: easy to read aloud
+NATIVE_KERNEL = "python3"
+
+
+class ClassroomKernelSpecManager(KernelSpecManager):
+    """Run the dashboard's kernel with this very Python, whatever kernels are installed.
+
+    A ``python3`` kernel installed elsewhere (for example in ``~/.local``) would otherwise
+    win and might not have aml-teach installed.
+    """
+
+    def find_kernel_specs(self) -> dict[str, str]:
+        from ipykernel.kernelspec import RESOURCES
+
+        return {NATIVE_KERNEL: RESOURCES}
+
+    def get_kernel_spec(self, kernel_name: str) -> Any:
+        from ipykernel.kernelspec import RESOURCES, get_kernel_dict
+
+        if kernel_name != NATIVE_KERNEL:
+            raise NoSuchKernel(kernel_name)
+        return self.kernel_spec_class(resource_dir=RESOURCES, **get_kernel_dict())
+
+    def get_all_specs(self) -> dict[str, Any]:
+        spec = self.get_kernel_spec(NATIVE_KERNEL)
+        return {NATIVE_KERNEL: {"resource_dir": spec.resource_dir, "spec": spec.to_dict()}}
+
+
+def make_token(spec: str | None) -> str | None:
+    """``None`` -> no token; ``auto`` -> a fresh 10-character token; anything else as given."""
+    if spec is None or spec == "":
+        return None
+    if spec == "auto":
+        return "".join(secrets.choice(TOKEN_ALPHABET) for _ in range(10))
+    return spec
+
+
+def lan_addresses() -> list[str]:
+    """IPv4 addresses of this machine that classmates on the same network can reach."""
+    found: list[str] = []
+    try:
+        import psutil
+
+        for addresses in psutil.net_if_addrs().values():
+            for address in addresses:
+                if address.family == socket.AF_INET:
+                    found.append(address.address)
+    except Exception:  # noqa: BLE001 - psutil is optional here; fall back to the socket trick
+        pass
+    try:
+        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
+            probe.connect(("10.255.255.255", 1))  # no packet is sent for a UDP connect
+            found.append(probe.getsockname()[0])
+    except OSError:
+        pass
+    usable = []
+    for text in dict.fromkeys(found):
+        address = ipaddress.ip_address(text)
+        if not (address.is_loopback or address.is_link_local or address.is_unspecified):
+            usable.append(text)
+    return usable
+
+
+def port_is_free(host: str, port: int) -> bool:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            sock.bind((host, port))
+        except OSError:
+            return False
+    return True
+
+
+def choose_port(host: str, wanted: int | None) -> int | None:
+    """The wanted port if free (None if not); without a wish, the first free one from 8866."""
+    bind_host = "127.0.0.1" if host == "localhost" else host
+    if wanted is not None:
+        return wanted if port_is_free(bind_host, wanted) else None
+    for port in range(DEFAULT_PORT, DEFAULT_PORT + 50):
+        if port_is_free(bind_host, port):
+            return port
+    return None
+
+
+def share_urls(ip: str, port: int, token: str | None) -> list[str]:
+    """The addresses to give the class (with the token, so one click logs in)."""
+    query = f"?token={token}" if token else ""
+    hosts = lan_addresses() if ip == "0.0.0.0" else [ip]
+    if ip == "0.0.0.0" and not hosts:
+        hosts = [socket.gethostname()]
+    return [f"http://{host}:{port}/{query}" for host in hosts]
+
+
+def voila_argv(ip: str, port: int, token: str | None, open_browser: bool,
+               pool: int | None) -> list[str]:
+    """Command-line settings on top of classroom/voila.json (the command line wins)."""
+    argv = [
+        str(NOTEBOOK),
+        f"--Voila.config_file_paths={CLASSROOM}",
+        f"--Voila.ip={ip}",
+        f"--port={port}",
+        "--Voila.port_retries=0",
+        f"--Voila.open_browser={open_browser}",
+    ]
+    if token:
+        argv.append(f"--token={token}")
+    if pool is not None:
+        argv += [
+            f"--VoilaConfiguration.preheat_kernel={pool > 0}",
+            f"--VoilaConfiguration.default_pool_size={max(pool, 0)}",
+        ]
+    return argv
+
+
+def _banner(ip: str, port: int, token: str | None) -> str:
+    lines = ["", "=" * 64]
+    if ip == "0.0.0.0":
+        lines.append("Class mode: students on this network can open")
+        lines += [f"    {url}" for url in share_urls(ip, port, token)]
+        lines.append("(Put the address on the projector. Stop the server with Ctrl+C.)")
+    else:
+        lines.append(f"The dashboard is at {share_urls(ip, port, token)[0]}")
+        lines.append("Only this computer can open it; use --class to share it with a class.")
+    lines += ["=" * 64, ""]
+    return "\n".join(lines)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Check the data and the notebook, then run Voila until Ctrl+C."""
+    if args.data:
+        os.environ["AML_TEACH_DATA"] = str(Path(args.data).resolve())
+    directory = data_dir()
+    problems = check_data(directory)
+    if problems:
+        print(
+            f"Not starting: the teaching data in {directory} has {len(problems)} problem(s):",
+            file=sys.stderr,
+        )
+        for problem in problems:
+            print(f"  - {problem}", file=sys.stderr)
+        print(
+            "Fix them (see docs/data-tables.md), check with `python -m aml_teach check-data`, "
+            "then serve again.",
+            file=sys.stderr,
+        )
+        return 1
+    if not NOTEBOOK.is_file():
+        print(
+            f"Not starting: the dashboard notebook {NOTEBOOK} is missing. Restore it with "
+            "`git checkout -- notebooks/dashboard.ipynb`.",
+            file=sys.stderr,
+        )
+        return 1
+    ip = "0.0.0.0" if args.share else args.ip
+    port = choose_port(ip, args.port)
+    if port is None:
+        wanted = args.port if args.port is not None else f"{DEFAULT_PORT} to {DEFAULT_PORT + 49}"
+        print(
+            f"Not starting: port {wanted} is in use. Choose another with --port.",
+            file=sys.stderr,
+        )
+        return 1
+    token = make_token(args.token)
+    # Voila finds the classroom template through JUPYTER_PATH.
+    os.environ["JUPYTER_PATH"] = os.pathsep.join(
+        p for p in (str(TEMPLATES), os.environ.get("JUPYTER_PATH", "")) if p
+    )
+    from voila.app import Voila
+
+    class ClassroomVoila(Voila):
+        """Voila that prints the address to share once it is listening."""
+
+        def start(self) -> None:
+            from tornado.ioloop import IOLoop
+
+            IOLoop.current().add_callback(lambda: print(_banner(ip, port, token), flush=True))
+            super().start()
+
+    try:
+        ClassroomVoila.launch_instance(
+            argv=voila_argv(ip, port, token, not args.no_browser, args.pool)
+        )
+    except KeyboardInterrupt:
+        pass
+    return 0
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """The options of ``python -m aml_teach serve``."""
+    parser.add_argument(
+        "--class",
+        "--share",
+        dest="share",
+        action="store_true",
+        help="class mode: listen on every network interface and print the address to share",
+    )
+    parser.add_argument(
+        "--ip", default="localhost", help="address to listen on (default: localhost only)"
+    )
+    parser.add_argument("--port", type=int, help=f"port (default: first free from {DEFAULT_PORT})")
+    parser.add_argument(
+        "--token",
+        help="require this token to open the page; 'auto' makes one up (printed in the address)",
+    )
+    parser.add_argument(
+        "--pool",
+        type=int,
+        help="preheated kernels kept ready (default from classroom/voila.json; 0 turns it off)",
+    )
+    parser.add_argument(
+        "--data", help="folder of teaching tables to use instead of data/ (checked first)"
+    )
+    parser.add_argument(
+        "--no-browser", action="store_true", help="do not open a browser on this computer"
+    )

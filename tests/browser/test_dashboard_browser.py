@@ -1,0 +1,209 @@
+"""The dashboard in Chromium, used as a student would: clicks, typing, choosing.
+
+Every assertion looks at the options region (or the schedule or EPI region), never at the
+whole page's text, which would already hold the words before any click.
+"""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import expect
+
+from .conftest import ARTIFACTS, open_dashboard
+
+pytestmark = pytest.mark.browser
+
+
+def option(region, option_id: str):
+    return region.locator(f'li.aml-option[data-option="{option_id}"]')
+
+
+def test_change_of_fitness_swaps_the_pathways(page, server_url):
+    region = open_dashboard(page, server_url)
+    expect(option(region, "FLAG")).to_have_count(1)
+    expect(option(region, "azacitidine+venetoclax")).to_have_count(0)
+    expect(region.get_by_role("heading", name="Intensive chemotherapy")).to_be_visible()
+
+    page.get_by_label("Fit for intensive chemotherapy", exact=True).click()
+
+    expect(option(region, "FLAG")).to_have_count(0)
+    expect(option(region, "azacitidine+venetoclax")).to_have_count(1)
+    expect(region.get_by_role("heading", name="Less intensive chemotherapy")).to_be_visible()
+    expect(option(region, "azacitidine+venetoclax")).to_contain_text(
+        "not fit for intensive chemotherapy"
+    )
+
+
+def test_a_marker_brings_its_drug(page, server_url):
+    region = open_dashboard(page, server_url)
+    expect(option(region, "gilteritinib")).to_have_count(0)
+
+    page.get_by_label("FLT3 mutation", exact=True).check()
+
+    drug = option(region, "gilteritinib")
+    expect(drug).to_have_count(1)
+    expect(drug).to_contain_text("a FLT3 mutation")
+    expect(drug.locator(".aml-sources a").first).to_have_attribute("href", "#ref-ccs-2024")
+
+
+def test_an_option_beyond_the_source_page_is_marked(page, server_url):
+    region = open_dashboard(page, server_url)
+    page.get_by_label("IDH2 mutation", exact=True).check()
+    enasidenib = option(region, "enasidenib")
+    expect(enasidenib.locator(".aml-badge")).to_have_text("★ Beyond the source page")
+    expect(option(region, "FLAG").locator(".aml-badge")).to_have_count(0)
+
+
+def test_a_case_preset_loads(page, server_url):
+    region = open_dashboard(page, server_url)
+    expect(option(region, "gilteritinib")).to_have_count(0)
+
+    page.get_by_label("Teaching case", exact=True).select_option(index=3)
+
+    expect(page.get_by_label("Age (years)", exact=True)).to_have_value("79")
+    expect(page.get_by_label("Fit for intensive chemotherapy", exact=True)).not_to_be_checked()
+    expect(page.get_by_label("FLT3 mutation", exact=True)).to_be_checked()
+    expect(page.locator(".aml-case-story")).to_contain_text("Case 3")
+    expect(option(region, "gilteritinib")).to_have_count(1)
+    expect(option(region, "FLAG")).to_have_count(0)
+    # azacitidine with venetoclax was given and the remission lasted 8 months: no repeat
+    expect(option(region, "azacitidine+venetoclax")).to_have_count(0)
+    expect(option(region, "decitabine+venetoclax")).to_have_count(1)
+
+
+def test_the_excluded_switch_explains(page, server_url):
+    region = open_dashboard(page, server_url)
+    expect(region.locator(".aml-excluded")).to_have_count(0)
+
+    page.get_by_label("Show what doesn't apply, and why", exact=True).check()
+
+    excluded = region.locator("section.aml-excluded-list")
+    expect(excluded.get_by_role("heading", name="What doesn't apply, and why")).to_be_visible()
+    azacitidine = excluded.locator('li[data-option="azacitidine"]')
+    expect(azacitidine).to_contain_text(
+        "Does not apply: is for people not fit for intensive chemotherapy"
+    )
+    expect(excluded.locator('li[data-option="gilteritinib"]')).to_contain_text(
+        "needs a FLT3 mutation"
+    )
+
+
+def test_the_schedule_viewer_draws(page, server_url):
+    open_dashboard(page, server_url)
+    figure = page.locator(".aml-schedule")
+
+    page.get_by_label("Regimen", exact=True).select_option(label="FLAG (fludarabine, "
+                                                                 "cytarabine and filgrastim)")
+
+    table = figure.locator("table.aml-timeline")
+    expect(table.locator("caption")).to_contain_text("FLAG")
+    expect(table.locator("tbody tr")).to_have_count(3)
+    expect(table.locator("tbody tr").first.locator("td.on")).to_have_count(5)
+    expect(figure.locator("figcaption")).to_contain_text("fludarabine")
+
+    page.get_by_label("Regimen", exact=True).select_option(index=0)
+    page.get_by_label("Variant", exact=True).select_option("idarubicin")
+    expect(table.locator("caption")).to_contain_text("(idarubicin)")
+    expect(table.locator("tbody tr")).to_have_count(2)
+
+
+def test_the_prognostic_index_follows_the_factors(page, server_url):
+    open_dashboard(page, server_url)
+    epi = page.locator(".aml-epi")
+    expect(epi).to_contain_text("Total score")
+    page.get_by_label("Cytogenetics at diagnosis", exact=True).select_option("inv(16)")
+    page.get_by_label("Age (years)", exact=True).fill("30")
+    expect(epi).to_contain_text("Risk group: favourable")
+    page.get_by_label("Refractory (no complete remission was reached)", exact=True).check()
+    expect(epi).to_contain_text("The index is for a first relapse")
+
+
+def test_an_invalid_value_gives_a_friendly_message(page, server_url):
+    region = open_dashboard(page, server_url)
+    age = page.get_by_label("Age (years)", exact=True)
+    age.fill("150")
+    age.press("Enter")
+
+    expect(region.locator(".aml-message")).to_contain_text(
+        "Please check the patient factors. Age: must be a whole number of years from 18 to 110"
+    )
+    expect(region).not_to_contain_text("Traceback")
+    expect(region.locator("li.aml-option")).to_have_count(0)
+
+    age.fill("60")
+    age.press("Enter")
+    expect(region.locator(".aml-message")).to_have_count(0)
+    expect(region.locator("li.aml-option").first).to_be_visible()
+
+
+def test_refractory_disease_disables_the_remission_length(page, server_url):
+    region = open_dashboard(page, server_url)
+    remission = page.get_by_label("Remission lasted (months)", exact=True)
+    expect(remission).to_be_enabled()
+    page.get_by_label("Refractory (no complete remission was reached)", exact=True).check()
+    expect(remission).to_be_disabled()
+    expect(option(region, "7+3")).to_have_count(0)
+    expect(option(region, "MEC")).to_have_count(1)
+
+
+def test_the_keyboard_alone_can_change_a_factor(page, server_url):
+    region = open_dashboard(page, server_url)
+    page.get_by_label("Fit for intensive chemotherapy", exact=True).focus()
+    page.keyboard.press("Space")
+    expect(option(region, "azacitidine")).to_have_count(1)
+
+
+def test_the_disclaimer_and_numbered_references_are_on_the_page(page, server_url):
+    open_dashboard(page, server_url)
+    expect(page.locator(".aml-disclaimer")).to_contain_text("not a prescribing tool")
+    first = page.locator("ol.aml-references > li").first
+    expect(first).to_have_attribute("id", "ref-ccs-2024")
+    expect(first).to_have_attribute("value", "1")
+
+
+def test_a_phone_screen_shows_the_options_without_sideways_scrolling(phone, server_url):
+    region = open_dashboard(phone, server_url)
+    phone.get_by_label("FLT3 mutation", exact=True).check()
+    expect(option(region, "gilteritinib")).to_have_count(1)
+    width = phone.evaluate("window.innerWidth")
+    box = region.bounding_box()
+    assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= width + 1
+    overflow = phone.evaluate(
+        "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+    )
+    assert overflow <= 1, f"the page scrolls sideways by {overflow}px on a phone"
+    ARTIFACTS.mkdir(exist_ok=True)
+    phone.screenshot(path=str(ARTIFACTS / "phone.png"))
+
+
+def test_the_page_works_with_no_internet(browser, server_url, request):
+    """Block every request that does not go to this machine; the page must still work."""
+    context = browser.new_context(viewport={"width": 1366, "height": 900})
+    attempted: list[str] = []
+
+    def only_localhost(route):
+        host = route.request.url.split("/")[2].split(":")[0] if "://" in route.request.url else ""
+        if host in ("localhost", "127.0.0.1"):
+            route.continue_()
+        else:
+            attempted.append(route.request.url)
+            route.abort("internetdisconnected")
+
+    context.route("**/*", only_localhost)
+    page = context.new_page()
+    page.set_default_timeout(60_000)
+    try:
+        region = open_dashboard(page, server_url)
+        page.get_by_label("Fit for intensive chemotherapy", exact=True).click()
+        expect(option(region, "azacitidine+venetoclax")).to_have_count(1)
+        ARTIFACTS.mkdir(exist_ok=True)
+        (ARTIFACTS / "offline-requests.txt").write_text(
+            "\n".join(attempted) + ("\n" if attempted else "(none)\n")
+        )
+        print(f"requests that tried to leave this machine: {attempted or 'none'}")
+        assert attempted == [], f"the page tried to fetch from the internet: {attempted}"
+    except Exception:
+        page.screenshot(path=str(ARTIFACTS / "test_the_page_works_with_no_internet.png"))
+        raise
+    finally:
+        context.close()
