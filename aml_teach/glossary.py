@@ -1,0 +1,193 @@
+"""The glossary notebook, generated from ``data/glossary.csv``.
+
+Lessons link a term at its first use to ``glossary.ipynb#<anchor>``. The glossary is plain
+Markdown headings (one per term) because JupyterLab gives every Markdown heading an id (its
+text with spaces turned into ``-``) and scrolls to it when a link names it. Regenerate after
+editing the CSV with ``python -m aml_teach.glossary``; a test fails while the two differ.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from pathlib import Path
+
+import nbformat
+
+from .knowledge import KnowledgeBase, load_knowledge_base
+
+NOTEBOOK = "glossary.ipynb"
+DEFAULT_PATH = Path(__file__).resolve().parent.parent / "notebooks" / NOTEBOOK
+KERNELSPEC = {"name": "python3", "display_name": "Python 3 (ipykernel)", "language": "python"}
+
+
+def anchor(term: str) -> str:
+    """The id JupyterLab gives the heading of ``term``: spaces become ``-``."""
+    return term.replace(" ", "-")
+
+
+def href(term: str) -> str:
+    """The link from a lesson to a term, e.g. ``glossary.ipynb#lumbar-puncture``."""
+    return f"{NOTEBOOK}#{anchor(term)}"
+
+
+def terms(kb: KnowledgeBase | None = None) -> list[str]:
+    """The glossary's terms in the order shown: alphabetical, ignoring case."""
+    kb = kb or load_knowledge_base()
+    return sorted(kb.glossary["term"], key=str.casefold)
+
+
+def glossary_sources(kb: KnowledgeBase | None = None) -> list[str]:
+    """Reference ids behind the definitions, for the glossary's reference list."""
+    kb = kb or load_knowledge_base()
+    return list(dict.fromkeys(s for sources in kb.glossary["sources"] for s in sources))
+
+
+def _term_cell(term: str, definition: str, sources: tuple[str, ...]) -> str:
+    links = "; ".join(f"[{s}](#ref-{s})" for s in sources)
+    return f"### {term}\n\n{definition} [{links}]"
+
+
+def build(kb: KnowledgeBase | None = None) -> nbformat.NotebookNode:
+    """The glossary notebook (without outputs): title, one cell per term, references."""
+    kb = kb or load_knowledge_base()
+    table = kb.glossary.set_index("term")
+    cells = [
+        nbformat.v4.new_markdown_cell(
+            "# Glossary\n\n"
+            "The terms this module uses, in alphabetical order, each with a short definition "
+            "and its sources. The lessons link a term here the first time they use it. "
+            "Start the module at [Start here](01-start-here.ipynb).\n\n"
+            "*This notebook is generated from `data/glossary.csv`; edit the table, then run "
+            "`python -m aml_teach.glossary` to rebuild it.*"
+        ),
+        nbformat.v4.new_markdown_cell("## Terms"),
+    ]
+    for term in terms(kb):
+        row = table.loc[term]
+        cells.append(nbformat.v4.new_markdown_cell(
+            _term_cell(term, row["definition"], tuple(row["sources"]))))
+    cells += [
+        nbformat.v4.new_markdown_cell("## References"),
+        nbformat.v4.new_code_cell(
+            "from aml_teach.lessons import disclaimer, show_references\n\n"
+            f'show_references("{NOTEBOOK}")'
+        ),
+        nbformat.v4.new_markdown_cell("## Disclaimer"),
+        nbformat.v4.new_code_cell("disclaimer()"),
+    ]
+    notebook = nbformat.v4.new_notebook(cells=cells)
+    notebook.metadata["kernelspec"] = dict(KERNELSPEC)
+    notebook.metadata["language_info"] = {"name": "python"}
+    return notebook
+
+
+MARKDOWN_LINK = re.compile(r"\[([^\]]*)\]\(([^()\s]*(?:\([^()\s]*\))?[^()\s]*)\)")
+CODE_SPAN = re.compile(r"`[^`]*`")
+
+
+def _core(term: str) -> str:
+    """How prose writes a term: 'complete remission (CR)' -> 'complete remission'."""
+    return re.sub(r"\s*\([^)]*\)$", "", term)
+
+
+def _pattern(term: str) -> re.Pattern[str]:
+    return re.compile(rf"(?<![\w-]){re.escape(_core(term))}(?:s|es)?(?![\w-])", re.IGNORECASE)
+
+
+def _blank(text: str) -> str:
+    return re.sub(r"[^\n]", " ", text)
+
+
+def _prose(cells: list[str]) -> tuple[str, list[tuple[int, str]]]:
+    """The cells joined, with headings, code spans and links blanked (lengths kept).
+
+    Returns the text and the glossary links found: (position, anchor).
+    """
+    text, links = "", []
+    for cell in cells:
+        body = "\n".join(_blank(line) if line.lstrip().startswith("#") else line
+                         for line in cell.split("\n"))
+        body = CODE_SPAN.sub(lambda m: _blank(m.group(0)), body)
+
+        def mask(match: re.Match[str], base: int = len(text)) -> str:
+            target = match.group(2)
+            if target.startswith(f"{NOTEBOOK}#"):
+                links.append((base + match.start(), target.split("#", 1)[1]))
+            return _blank(match.group(0))
+
+        text += MARKDOWN_LINK.sub(mask, body) + "\n"
+    return text, links
+
+
+def _unlinked_use(term: str, text: str, links: list[tuple[int, str]]) -> re.Match[str] | None:
+    use = _pattern(term).search(text)
+    if use is None:
+        return None
+    linked = [position for position, target in links if target == anchor(term)]
+    return use if not linked or linked[0] > use.start() else None
+
+
+def first_use_problems(cells: list[str], kb: KnowledgeBase | None = None) -> list[str]:
+    """Glossary terms a notebook uses in prose before (or without) linking them to the glossary.
+
+    ``cells`` are the Markdown cells in order. Headings, code spans and the text of other
+    links do not count as a use; a link to the term, at or before its first use, satisfies it.
+    """
+    text, links = _prose(cells)
+    problems = []
+    for term in terms(kb):
+        use = _unlinked_use(term, text, links)
+        if use is not None:
+            snippet = text[max(0, use.start() - 30): use.end() + 30].replace("\n", " ").strip()
+            problems.append(f"'{term}' is used before it is linked: ...{snippet}...")
+    return problems
+
+
+def link_first_uses(cells: list[str], kb: KnowledgeBase | None = None) -> list[str]:
+    """Link each term's first use that :func:`first_use_problems` would report, longest first.
+
+    A help for authors; read the result, since a first use inside a sentence is not always
+    the best place for the link.
+    """
+    cells = list(cells)
+    for term in sorted(terms(kb), key=len, reverse=True):
+        text, links = _prose(cells)
+        use = _unlinked_use(term, text, links)
+        if use is None:
+            continue
+        start = use.start()
+        for index, cell in enumerate(cells):
+            if start <= len(cell):
+                words = cell[start:start + len(use.group(0))]
+                cells[index] = f"{cell[:start]}[{words}]({href(term)}){cell[start + len(words):]}"
+                break
+            start -= len(cell) + 1
+    return cells
+
+
+def sources_of(notebook: nbformat.NotebookNode) -> list[tuple[str, str]]:
+    """(cell type, source) of every cell: what must match between stored and generated."""
+    return [(cell.cell_type, "".join(cell.source)) for cell in notebook.cells]
+
+
+def write(path: Path = DEFAULT_PATH) -> Path:
+    """Write the glossary notebook and run it in place so its stored outputs are current."""
+    from .nbrun import execute_in_place
+
+    notebook = build()
+    for number, cell in enumerate(notebook.cells):
+        cell.id = f"glossary-{number}"  # stable ids: regenerating changes nothing needlessly
+    nbformat.write(notebook, path)  # first, so the references cell can read the Markdown
+    execute_in_place(path)
+    return path
+
+
+def main() -> int:
+    path = write()
+    print(f"wrote {path.name} with {len(terms())} terms")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,634 @@
+"""What the lesson notebooks show: tables, timelines, the pathway diagram and the classifier.
+
+Notebooks hold prose and one call per figure; the figures are built here, from the knowledge
+base, so a change to ``data/`` shows up in every notebook and no notebook copies another's
+code. Everything is plain HTML (no plotting library, light kernels), colour-blind-safe
+(Okabe-Ito colours, and a mark or a word wherever colour carries meaning) and comes with a
+text alternative.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable, Sequence
+from html import escape
+from pathlib import Path
+
+import ipywidgets as widgets
+import pandas as pd
+from IPython.display import HTML
+
+from . import DISCLAIMER, figures
+from . import widgets as aml_widgets
+from .figures import (
+    MARKS,
+    OKABE_ITO,
+    ROUTE_ABBREVIATIONS,
+    STYLE,
+    _days_shown,
+    reference_numbers,
+    references_html,
+    schedule_text,
+)
+from .knowledge import CATEGORIES, MARKERS, KnowledgeBase, load_knowledge_base
+from .options import MARKER_WORDS, treatment_options
+from .patient import Patient, PatientError
+from .response import Verdict, classify_history
+from .schedules import regimen_schedule
+
+BEYOND_SEED = "★ beyond the source page"
+TABLE_STYLE = """
+<style>
+.aml-table { border-collapse: collapse; font-size: 0.95em; margin: 0.5em 0; }
+.aml-table caption { text-align: left; font-weight: bold; padding-bottom: 0.3em; }
+.aml-table th, .aml-table td { border: 1px solid #999; padding: 4px 6px; text-align: left;
+  vertical-align: top; }
+.aml-table thead th { background: #eee; }
+.aml-table .aml-group th { background: #f6f6f6; font-weight: bold; }
+.aml-beyond { font-style: italic; }
+</style>
+"""
+CATEGORY_COLOURS = dict(zip(CATEGORIES, (*OKABE_ITO, "#999999"), strict=True))
+
+
+def _html(body: str) -> HTML:
+    return HTML(body)
+
+
+def _names(kb: KnowledgeBase) -> dict[str, str]:
+    return dict(zip(kb.options["option"], kb.options["name"], strict=True))
+
+
+# Citations, references and the disclaimer --------------------------------------------------
+#
+# A notebook's reference list holds exactly what it cites: the ids its Markdown cells link to
+# (``[ccs-2024](#ref-ccs-2024)``) plus every id the helpers below have shown or may show later
+# (a quiz's feedback appears only after an answer, so widgets register their sources when made).
+
+_CITED: dict[str, None] = {}
+CITATION_LINK = re.compile(r"\(#ref-([a-z0-9][a-z0-9-]*)\)")
+
+
+def register_sources(ids: Iterable[str]) -> None:
+    """Note ids this kernel has cited or may cite, for the notebook's reference list."""
+    _CITED.update(dict.fromkeys(ids))
+
+
+def cite(ids: Iterable[str], kb: KnowledgeBase | None = None) -> str:
+    """An inline citation linked to the reference list, remembered for that list."""
+    ids = tuple(ids)
+    register_sources(ids)
+    return figures.cite(ids, kb)
+
+
+def markdown_citations(notebook: str | Path) -> list[str]:
+    """Reference ids that a notebook's Markdown cells link to, in order of first use."""
+    cells = json.loads(Path(notebook).read_text(encoding="utf-8"))["cells"]
+    text = "\n".join("".join(c["source"]) for c in cells if c["cell_type"] == "markdown")
+    return list(dict.fromkeys(CITATION_LINK.findall(text)))
+
+
+def notebook_references(notebook: str | Path) -> list[str]:
+    """What a notebook cites: its Markdown links plus what its code cells have shown."""
+    return list(dict.fromkeys([*markdown_citations(notebook), *_CITED]))
+
+
+def references_list_html(ids: Iterable[str]) -> str:
+    """The list for ``ids``, numbered by position in references.csv and showing each id.
+
+    Prose cites by id ([dohner-2022]) and the shared option views by number ([14]); showing
+    both in the list lets a learner match either by eye, and both link to the same anchor.
+    """
+    numbers = reference_numbers()
+    return re.sub(r'<li id="ref-([a-z0-9-]+)"',
+                  lambda m: f'<li value="{numbers[m.group(1)]}" id="ref-{m.group(1)}"',
+                  references_html(ids))
+
+
+def show_references(notebook: str | Path) -> HTML:
+    """The reference list of one notebook (run from its folder), in references.csv order."""
+    return _html(references_list_html(notebook_references(notebook)))
+
+
+DISCLAIMER_MORE = (
+    "Nobody should make or change a treatment decision because of this module. Regimens, "
+    "doses and approvals differ between countries and hospitals and change over time, so its "
+    "information may be incomplete or out of date, even though every statement is traced to a "
+    "cited source."
+)
+
+
+def disclaimer() -> HTML:
+    """The module's disclaimer, from one place so every notebook says the same."""
+    return _html(f'<div class="aml-disclaimer" role="note"><p><strong>{escape(DISCLAIMER)}'
+                 f"</strong></p><p>{escape(DISCLAIMER_MORE)}</p></div>")
+
+
+# Tables from the knowledge base -------------------------------------------------------------
+
+
+def drug_table(drugs: Sequence[str], caption: str = "Drugs", kb: KnowledgeBase | None = None
+               ) -> HTML:
+    """Generic and brand names, class and how each drug works, from drugs.csv."""
+    kb = kb or load_knowledge_base()
+    table = kb.drugs.set_index("drug")
+    unknown = [d for d in drugs if d not in table.index]
+    if unknown:
+        raise KeyError(f"not in drugs.csv: {', '.join(unknown)}")
+    rows = []
+    for name in drugs:
+        drug = table.loc[name]
+        beyond = f'<br><span class="aml-beyond">{BEYOND_SEED}</span>' if drug["beyond_seed"] else ""
+        rows.append(
+            f'<tr><th scope="row">{escape(name)}{beyond}</th>'
+            f"<td>{escape(', '.join(drug['brands'])) or '(none given)'}</td>"
+            f"<td>{escape(drug['drug_class'])}</td>"
+            f"<td>{escape(drug['how_it_works'])} {cite(drug['sources'])}</td></tr>"
+        )
+    return _html(
+        f'{TABLE_STYLE}<table class="aml-table"><caption>{escape(caption)}</caption><thead><tr>'
+        '<th scope="col">Drug</th><th scope="col">Brand names</th><th scope="col">Class</th>'
+        f'<th scope="col">How it works</th></tr></thead><tbody>{"".join(rows)}</tbody></table>'
+    )
+
+
+def option_table(options: Sequence[str], caption: str = "Options",
+                 kb: KnowledgeBase | None = None) -> HTML:
+    """What each option is, with the note that explains it, from options.csv."""
+    kb = kb or load_knowledge_base()
+    table = kb.options.set_index("option")
+    unknown = [o for o in options if o not in table.index]
+    if unknown:
+        raise KeyError(f"not in options.csv: {', '.join(unknown)}")
+    rows = []
+    for option in options:
+        row = table.loc[option]
+        beyond = f'<br><span class="aml-beyond">{BEYOND_SEED}</span>' if row["beyond_seed"] else ""
+        note = f" {escape(row['note'])}" if row["note"] else ""
+        rows.append(
+            f'<tr><th scope="row">{escape(row["name"])}{beyond}</th>'
+            f"<td>{escape(row['summary'])}{note} {cite(row['sources'])}</td></tr>"
+        )
+    return _html(
+        f'{TABLE_STYLE}<table class="aml-table"><caption>{escape(caption)}</caption><thead><tr>'
+        '<th scope="col">Option</th><th scope="col">What it is</th></tr></thead>'
+        f"<tbody>{''.join(rows)}</tbody></table>"
+    )
+
+
+def show_options(patient: Patient, include_excluded: bool = False) -> HTML:
+    """The options for one patient, drawn exactly as the explorer and the dashboard draw them."""
+    frame = treatment_options(patient, include_excluded=include_excluded)
+    register_sources(s for sources in frame["sources"] for s in sources)
+    return _html(aml_widgets.CSS + aml_widgets.options_html(patient, include_excluded))
+
+
+def compare_options(left: Patient, right: Patient, captions: tuple[str, str]) -> HTML:
+    """Two patients' options in two columns, so two pathways can be read side by side."""
+    columns = []
+    for patient, caption in zip((left, right), captions, strict=True):
+        frame = treatment_options(patient)
+        register_sources(s for sources in frame["sources"] for s in sources)
+        columns.append(f'<section style="flex:1 1 22em;min-width:0" aria-label="{escape(caption)}">'
+                       f"<h4>{escape(caption)}</h4>{aml_widgets.options_html(patient)}</section>")
+    return _html(f'{aml_widgets.CSS}<div class="aml-explorer" style="display:flex;'
+                 f'flex-flow:row wrap;gap:0.5em 1.5em">{"".join(columns)}</div>')
+
+
+def marker_table(kb: KnowledgeBase | None = None) -> HTML:
+    """Which targeted options each marker opens, read from the rules in options.csv."""
+    kb = kb or load_knowledge_base()
+    rows = []
+    for marker in MARKERS:
+        chosen = kb.options[[marker in wanted for wanted in kb.options["markers"]]]
+        if chosen.empty:
+            continue
+        names = "; ".join(
+            escape(r["name"]) + (" ★" if r["beyond_seed"] else "") for _, r in chosen.iterrows())
+        sources = dict.fromkeys(s for sources in chosen["sources"] for s in sources)
+        rows.append(f'<tr><th scope="row">{escape(MARKER_WORDS[marker])}</th>'
+                    f"<td>{names} {cite(sources, kb)}</td></tr>")
+    return _html(
+        f'{TABLE_STYLE}<table class="aml-table"><caption>Markers and the targeted drugs they open '
+        '(★ beyond the source page)</caption><thead><tr><th scope="col">The leukemia has</th>'
+        f'<th scope="col">Targeted option</th></tr></thead><tbody>{"".join(rows)}</tbody></table>'
+    )
+
+
+def explorer(show_excluded: bool = False) -> aml_widgets.Explorer:
+    """The dashboard's explorer, for a lesson: any option may show, so all may be cited."""
+    kb = load_knowledge_base()
+    register_sources(s for sources in kb.options["sources"] for s in sources)
+    return aml_widgets.explorer(show_excluded=show_excluded, kb=kb)
+
+
+def factor_effect(patient: Patient, change: str, **changes: object) -> HTML:
+    """Which options change when one factor changes, and why: the factors made visible.
+
+    ``change`` describes the change in words, e.g. ``"remission of 8 instead of 20 months"``;
+    ``changes`` are the new Patient fields.
+    """
+    before = treatment_options(patient, include_excluded=True).set_index("option")
+    changed = Patient(**{**patient.as_dict(), "markers": patient.markers, **changes})
+    after = treatment_options(changed, include_excluded=True).set_index("option")
+    flipped = [o for o in before.index if bool(before.loc[o, "applies"])
+               != bool(after.loc[o, "applies"])]
+    if not flipped:
+        body = ("<p>No option changes: the rules of this module do not use this factor on its "
+                "own.</p>")
+    else:
+        rows = "".join(
+            f'<tr><th scope="row">{escape(after.loc[o, "name"])}</th>'
+            f"<td>{'✔ applies' if before.loc[o, 'applies'] else '✘ does not apply'}</td>"
+            f"<td>{'✔ applies' if after.loc[o, 'applies'] else '✘ does not apply'}</td>"
+            f"<td>{escape(after.loc[o, 'reason'])} {cite(after.loc[o, 'sources'])}</td></tr>"
+            for o in flipped
+        )
+        body = (
+            '<table class="aml-table"><thead><tr><th scope="col">Option</th>'
+            '<th scope="col">Before</th><th scope="col">After</th>'
+            f'<th scope="col">Why, after the change</th></tr></thead><tbody>{rows}</tbody></table>'
+        )
+    return _html(f"{TABLE_STYLE}<p><strong>Change: {escape(change)}.</strong></p>{body}")
+
+
+def walkthrough() -> widgets.VBox:
+    """The explorer with the pathway diagram under it, both following the same factors."""
+    tool = explorer(show_excluded=True)
+    picture = widgets.HTML()
+
+    def redraw() -> None:
+        try:
+            picture.value = pathway_html(tool.factors.patient())
+        except PatientError:
+            picture.value = pathway_html()  # the explorer already says which factor is wrong
+
+    tool.factors.on_change(redraw)
+    redraw()
+    return widgets.VBox([tool, widgets.HTML("<h4>Where this patient is on the pathway</h4>"),
+                         picture])
+
+
+# Timelines -----------------------------------------------------------------------------------
+
+
+LIGHT_COLOURS = {"#E69F00", "#56B4E9", "#F0E442"}  # need dark marks for contrast
+
+
+def _drug_styles(schedules: Iterable[pd.DataFrame]) -> dict[str, tuple[str, str]]:
+    """One colour-and-mark pair per drug, the same in every regimen of a figure and no two alike.
+
+    Past seven drugs the colours repeat, so the mark shifts: each pair stays unique and a drug
+    can be told apart by its mark alone.
+    """
+    drugs = dict.fromkeys(d for schedule in schedules for d in schedule["drug"])
+    size = len(OKABE_ITO)
+    return {
+        drug: (OKABE_ITO[i % size], MARKS[(i + 3 * (i // size)) % len(MARKS)])
+        for i, drug in enumerate(drugs)
+    }
+
+
+def _regimen_rows(schedule: pd.DataFrame, shown: int, styles: dict[str, tuple[str, str]]) -> str:
+    rows = []
+    for _, row in schedule.iterrows():
+        colour, mark = styles[row["drug"]]
+        label = escape(row["drug"])
+        if row["variant"] == row["drug"]:
+            label += " <em>(one alternative)</em>"
+        elif row["variant"]:
+            label += f" <em>(alternative: {escape(row['variant'])})</em>"
+        route = ROUTE_ABBREVIATIONS.get(row["route"], row["route"])
+        ink = "#000" if colour in LIGHT_COLOURS else "#fff"
+        cells = "".join(
+            f'<td class="on" style="background:{colour};color:{ink}" '
+            f'aria-label="{escape(row["drug"])} on day {day}">{mark}</td>'
+            if day in row["days"] else '<td class="off"></td>'
+            for day in range(1, shown + 1)
+        )
+        rows.append(f'<tr><th scope="row">{label} <abbr title="{escape(row["route"])}">'
+                    f"{route}</abbr></th>{cells}</tr>")
+    return "".join(rows)
+
+
+def _schedule_sources(schedule: pd.DataFrame) -> list[str]:
+    return list(dict.fromkeys(s for sources in schedule["sources"] for s in sources))
+
+
+def _cycle(schedule: pd.DataFrame) -> str:
+    cycle = schedule["cycle_days"].dropna()
+    return f" Repeats every {int(cycle.iloc[0])} days." if len(cycle) and cycle.iloc[0] else ""
+
+
+def timeline(option: str, variant: str | None = None) -> HTML:
+    """One regimen's day-by-day timeline, titled with the option's name."""
+    kb = load_knowledge_base()
+    schedule = regimen_schedule(option, variant, kb)
+    register_sources(_schedule_sources(schedule))
+    title = _names(kb)[option] + (f" ({variant})" if variant else "")
+    return _html(figures.timeline_html(schedule, title, kb))
+
+
+def timeline_comparison_html(options: Sequence[str], title: str = "Regimens compared",
+                             kb: KnowledgeBase | None = None) -> str:
+    """Several regimens on one shared day axis, each drug in the same colour and mark."""
+    kb = kb or load_knowledge_base()
+    if not options:
+        return "<p>Choose at least one regimen to see its timeline.</p>"
+    names = _names(kb)
+    schedules = [regimen_schedule(option, kb=kb) for option in options]
+    shown = _days_shown(pd.concat(schedules))
+    styles = _drug_styles(schedules)
+    header = "".join(f'<th scope="col">{day}</th>' for day in range(1, shown + 1))
+    groups = "".join(
+        f'<tbody><tr class="aml-group"><th scope="rowgroup" colspan="{shown + 1}">'
+        f"{escape(names[option])}</th></tr>{_regimen_rows(schedule, shown, styles)}</tbody>"
+        for option, schedule in zip(options, schedules, strict=True)
+    )
+    words = "".join(
+        f"<li>{escape(names[option])}: {escape(schedule_text(schedule))}{_cycle(schedule)} "
+        f"{cite(_schedule_sources(schedule), kb)}</li>"
+        for option, schedule in zip(options, schedules, strict=True)
+    )
+    return (
+        f'{STYLE}<figure class="aml-timeline-wrap" role="group" aria-label="{escape(title)}">'
+        f'<table class="aml-timeline"><caption>{escape(title)} (day 1 is the first day; '
+        f"each drug keeps its colour and mark)</caption>"
+        f'<thead><tr><th scope="col">Drug, route</th>{header}</tr></thead>{groups}</table>'
+        f'<figcaption class="aml-note">In words:<ul>{words}</ul></figcaption></figure>'
+    )
+
+
+def compare_timelines(*options: str, title: str = "Regimens compared") -> HTML:
+    """:func:`timeline_comparison_html` for display in a notebook."""
+    return _html(timeline_comparison_html(options, title))
+
+
+def timeline_chooser(options: Sequence[str], selected: Sequence[str] = (),
+                     title: str = "Regimens compared") -> widgets.VBox:
+    """Tick regimens to put them side by side on one timeline."""
+    kb = load_knowledge_base()
+    names = _names(kb)
+    boxes = [widgets.Checkbox(value=o in selected, description=names[o], indent=False,
+                              layout=widgets.Layout(width="auto")) for o in options]
+    figure = widgets.HTML()
+
+    def redraw(_change: dict | None = None) -> None:
+        chosen = [o for o, box in zip(options, boxes, strict=True) if box.value]
+        figure.value = timeline_comparison_html(chosen, title, kb)
+
+    for box in boxes:
+        box.observe(redraw, names="value")
+    for option in options:
+        register_sources(_schedule_sources(regimen_schedule(option, kb=kb)))
+    redraw()
+    label = widgets.HTML("<strong>Show these regimens:</strong>")
+    return widgets.VBox([label, widgets.HBox(boxes, layout=widgets.Layout(flex_flow="row wrap")),
+                         figure])
+
+
+# Relapsed or refractory: the classifier --------------------------------------------------------
+
+CLASSIFIER_EXAMPLES: tuple[dict, ...] = (
+    {"remission_reached": False, "intensive_courses": 2, "marrow_blasts_percent": 40.0},
+    {"remission_reached": False, "intensive_courses": 1, "marrow_blasts_percent": 25.0},
+    {"remission_reached": True, "intensive_courses": 2, "marrow_blasts_percent": 12.0},
+    {"remission_reached": True, "intensive_courses": 1, "marrow_blasts_percent": 2.0,
+     "blood_blast_samples": 1},
+    {"remission_reached": True, "intensive_courses": 1, "marrow_blasts_percent": 3.0,
+     "extramedullary": True},
+)
+STATUS_MARKS = {"refractory": "■", "relapsed": "▲", "in remission": "●", "too early to say": "◆"}
+
+
+def verdict_html(verdict: Verdict) -> str:
+    """The verdict in words, with its mark and its source."""
+    return (
+        f'<p class="aml-verdict" role="status"><strong>{STATUS_MARKS[verdict.status]} '
+        f"{escape(verdict.status.capitalize())}.</strong> {escape(verdict.reason)} "
+        f"{cite([verdict.source])}</p>"
+    )
+
+
+def _history_words(history: dict) -> str:
+    parts = [
+        "remission reached" if history["remission_reached"] else "no remission",
+        f"{history['intensive_courses']} intensive course(s)",
+        f"marrow blasts {history['marrow_blasts_percent']:g}%",
+    ]
+    if history.get("blood_blast_samples"):
+        parts.append(f"blasts in {history['blood_blast_samples']} blood sample(s)")
+    if history.get("extramedullary"):
+        parts.append("leukemia outside the marrow")
+    return ", ".join(parts)
+
+
+def classify_examples(histories: Sequence[dict] = CLASSIFIER_EXAMPLES) -> HTML:
+    """Worked examples: a short history per row and the verdict the ELN 2022 rules give it."""
+    rows = []
+    for history in histories:
+        verdict = classify_history(**history)
+        rows.append(
+            f"<tr><td>{escape(_history_words(history))}</td>"
+            f"<td><strong>{STATUS_MARKS[verdict.status]} {escape(verdict.status)}</strong></td>"
+            f"<td>{escape(verdict.reason)} {cite([verdict.source])}</td></tr>"
+        )
+    return _html(
+        f'{TABLE_STYLE}<table class="aml-table"><caption>Worked examples</caption><thead><tr>'
+        '<th scope="col">History</th><th scope="col">Verdict</th><th scope="col">Why</th>'
+        f"</tr></thead><tbody>{''.join(rows)}</tbody></table>"
+    )
+
+
+def classifier() -> widgets.VBox:
+    """Enter a short treatment history; the verdict and its reason update as you type."""
+    style = {"description_width": "initial"}
+    wide = widgets.Layout(width="auto")
+    remission = widgets.RadioButtons(
+        options=[("no", False), ("yes", True)], value=False,
+        description="Was a remission (CR, CRh or CRi) reached?", style=style, layout=wide)
+    courses = widgets.BoundedIntText(value=2, min=0, max=10, style=style,
+                                     description="Intensive induction courses given:")
+    blasts = widgets.BoundedFloatText(value=30.0, min=0, max=100, step=0.5, style=style,
+                                      description="Blasts in the latest bone marrow (%):")
+    samples = widgets.BoundedIntText(
+        value=0, min=0, max=100, style=style,
+        description="Blood samples showing blasts, at least a week apart:")
+    extramedullary = widgets.Checkbox(
+        value=False, indent=False, layout=wide,
+        description="Leukemia found outside the blood and marrow (e.g. spinal fluid, skin)")
+    verdict = widgets.HTML()
+    controls = (remission, courses, blasts, samples, extramedullary)
+
+    def update(_change: dict | None = None) -> None:
+        verdict.value = verdict_html(classify_history(
+            remission.value, int(courses.value), float(blasts.value), int(samples.value),
+            extramedullary.value))
+
+    for control in controls:
+        control.observe(update, names="value")
+    update()
+    return widgets.VBox([*controls, widgets.HTML("<strong>Verdict:</strong>"), verdict])
+
+
+# The pathway diagram -------------------------------------------------------------------------
+
+_BOX_W, _LINE_H = 230, 16
+# (category or None, x, y, lines): first line is the box title.
+_BOXES: tuple[tuple[str | None, int, int, tuple[str, ...]], ...] = (
+    (None, 140, 10, ("Relapsed AML", "back after a remission")),
+    (None, 390, 10, ("Refractory AML", "no remission after treatment")),
+    (None, 265, 92, ("Fit for intensive", "chemotherapy?")),
+    ("intensive chemotherapy", 10, 180, ("Intensive chemotherapy", "repeat 7+3 if the remission",
+                                         "lasted more than a year;", "FLAG, MEC, HDAC with",
+                                         "mitoxantrone, other salvage")),
+    ("targeted therapy", 265, 180, ("Targeted therapy", "fit or not, by marker:",
+                                    "FLT3: gilteritinib", "CD33: gemtuzumab ozogamicin",
+                                    "newer: IDH1, IDH2, menin ★")),
+    ("less intensive chemotherapy", 520, 180, (
+        "Less intensive chemotherapy", "azacitidine or decitabine,", "with or without",
+        "venetoclax; clofarabine,", "with or without cytarabine")),
+    ("stem cell transplant", 10, 320, ("Stem cell transplant", "if possible: allogeneic",
+                                       "(matched donor) or", "autologous; DLI after a relapse",
+                                       "that follows a transplant")),
+    ("radiation therapy", 265, 320, ("Radiation therapy", "in conditioning before a",
+                                     "transplant, or to the brain", "and spinal cord")),
+    ("cns treatment", 520, 320, ("CNS treatment", "if leukemia is in the brain",
+                                 "or spinal cord: intrathecal", "chemotherapy")),
+    ("supportive therapy", 140, 440, ("Supportive therapy", "always: infection drugs,",
+                                      "growth factors, transfusions")),
+    ("clinical trial", 390, 440, ("Clinical trials", "worth asking about", "at every step")),
+)
+# (x1, y1, x2, y2, label, fitness the arrow stands for)
+_ARROWS: tuple[tuple[int, int, int, int, str, str | None], ...] = (
+    (255, 56, 340, 92, "", None),
+    (505, 56, 420, 92, "", None),
+    (300, 138, 125, 180, "yes", "fit"),
+    (460, 138, 635, 180, "no", "unfit"),
+    (380, 138, 380, 180, "", None),
+    (125, 274, 125, 320, "", None),
+    (240, 360, 265, 360, "", None),
+    (520, 360, 495, 360, "", None),
+)
+
+
+def _box_height(lines: tuple[str, ...]) -> int:
+    return 14 + _LINE_H * len(lines)
+
+
+def _svg_box(category: str | None, x: int, y: int, lines: tuple[str, ...], state: str) -> str:
+    colour = CATEGORY_COLOURS.get(category or "", "#666666")
+    height = _box_height(lines)
+    title = lines[0]
+    if state == "on":
+        title, stroke, dash, opacity = f"✔ {title}", 4, "", 1.0
+    elif state == "off":
+        title, stroke, dash, opacity = f"{title} (not now)", 1.5, ' stroke-dasharray="6 4"', 0.55
+    else:
+        stroke, dash, opacity = 2, "", 1.0
+    texts = "".join(
+        f'<tspan x="{x + 10}" dy="{0 if i == 0 else _LINE_H}" '
+        f'font-weight="{"bold" if i == 0 else "normal"}">{escape(t)}</tspan>'
+        for i, t in enumerate((title, *lines[1:]))
+    )
+    return (
+        f'<g opacity="{opacity}"><rect x="{x}" y="{y}" width="{_BOX_W}" height="{height}" rx="8" '
+        f'fill="{colour}" fill-opacity="0.16" stroke="{colour}" stroke-width="{stroke}"{dash}/>'
+        f'<text x="{x + 10}" y="{y + 20}" font-size="12.5" fill="#000">{texts}</text></g>'
+    )
+
+
+def pathway_html(patient: Patient | None = None) -> str:
+    """From relapsed or refractory AML to the option categories, as SVG with a text version.
+
+    With a patient, the categories that apply are marked ✔ and drawn bold, the others dashed
+    and labelled "(not now)", so the picture never relies on colour alone.
+    """
+    applying: set[str] = set()
+    if patient is not None:
+        applying = set(treatment_options(patient)["category"])
+    parts = []
+    for x1, y1, x2, y2, label, fitness in _ARROWS:
+        bold = patient is not None and fitness is not None and (
+            (fitness == "fit") == patient.fit_for_intensive)
+        width = 3.5 if bold else 1.5
+        parts.append(f'<line x1="{x1}" y1="{y1}" x2="{x2}" y2="{y2}" stroke="#333" '
+                     f'stroke-width="{width}" marker-end="url(#aml-arrow)"/>')
+        if label:
+            parts.append(f'<text x="{(x1 + x2) / 2 + (-28 if x2 < x1 else 8)}" '
+                         f'y="{(y1 + y2) / 2}" font-size="13" font-weight="bold">{label}</text>')
+    for category, x, y, lines in _BOXES:
+        state = "plain" if patient is None or category is None else (
+            "on" if category in applying else "off")
+        parts.append(_svg_box(category, x, y, lines, state))
+    description = pathway_text(patient)
+    svg = (
+        '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 760 515" role="img" '
+        'aria-labelledby="aml-pathway-title aml-pathway-desc" '
+        'style="width:100%;max-width:760px;height:auto;font-family:sans-serif">'
+        '<title id="aml-pathway-title">Treatment pathway for relapsed or refractory AML</title>'
+        f'<desc id="aml-pathway-desc">{escape(description)}</desc>'
+        '<defs><marker id="aml-arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" '
+        'markerHeight="7" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="#333"/>'
+        f'</marker></defs>{"".join(parts)}</svg>'
+    )
+    return (
+        f'<figure class="aml-pathway">{svg}<figcaption class="aml-note">In words: '
+        f"{escape(description)} ★ marks drugs beyond the source page. "
+        f"{cite(['ccs-2024'])}</figcaption></figure>"
+    )
+
+
+def pathway_text(patient: Patient | None = None) -> str:
+    """The text alternative of the pathway diagram."""
+    text = (
+        "Relapsed and refractory AML lead to one question: is the person fit for intensive "
+        "chemotherapy? If yes, intensive chemotherapy (a repeat of 7+3 after a remission longer "
+        "than a year, or a salvage combination) and then a stem cell transplant if possible, "
+        "with radiation as part of conditioning; if not, less intensive chemotherapy. Targeted "
+        "therapy depends on markers, fit or not. Leukemia in the central nervous system adds "
+        "intrathecal chemotherapy with or without radiation. Supportive therapy goes with every "
+        "step, and clinical trials are worth asking about at every step."
+    )
+    if patient is None:
+        return text
+    applying = list(dict.fromkeys(treatment_options(patient)["category"]))
+    fit = "fit" if patient.fit_for_intensive else "not fit"
+    return f"{text} For this patient ({fit} for intensive chemotherapy): {', '.join(applying)}."
+
+
+def show_pathway(patient: Patient | None = None) -> HTML:
+    """:func:`pathway_html` for display in a notebook."""
+    return _html(pathway_html(patient))
+
+
+__all__ = [
+    "CLASSIFIER_EXAMPLES",
+    "cite",
+    "markdown_citations",
+    "notebook_references",
+    "register_sources",
+    "timeline",
+    "timeline_chooser",
+    "classifier",
+    "classify_examples",
+    "compare_timelines",
+    "disclaimer",
+    "drug_table",
+    "factor_effect",
+    "option_table",
+    "compare_options",
+    "explorer",
+    "marker_table",
+    "references_list_html",
+    "walkthrough",
+    "pathway_html",
+    "pathway_text",
+    "show_options",
+    "show_pathway",
+    "show_references",
+    "timeline_chooser",
+    "timeline_comparison_html",
+    "verdict_html",
+]
