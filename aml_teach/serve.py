@@ -121,10 +121,10 @@ def share_urls(ip: str, port: int, token: str | None) -> list[str]:
 
 
 def voila_argv(ip: str, port: int, token: str | None, open_browser: bool,
-               pool: int | None) -> list[str]:
+               pool: int | None, notebook: Path = NOTEBOOK) -> list[str]:
     """Command-line settings on top of classroom/voila.json (the command line wins)."""
     argv = [
-        str(NOTEBOOK),
+        str(notebook),
         f"--Voila.config_file_paths={CLASSROOM}",
         f"--Voila.ip={ip}",
         f"--port={port}",
@@ -173,12 +173,14 @@ def run(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 1
-    if not NOTEBOOK.is_file():
-        print(
-            f"Not starting: the dashboard notebook {NOTEBOOK} is missing. Restore it with "
-            "`git checkout -- notebooks/dashboard.ipynb`.",
-            file=sys.stderr,
+    notebook = Path(args.notebook).resolve() if args.notebook else NOTEBOOK
+    if not notebook.is_file():
+        restore = (
+            " Restore it with `git checkout -- notebooks/dashboard.ipynb`."
+            if notebook == NOTEBOOK
+            else ""
         )
+        print(f"Not starting: the notebook {notebook} is missing.{restore}", file=sys.stderr)
         return 1
     ip = "0.0.0.0" if args.share else args.ip
     port = choose_port(ip, args.port)
@@ -207,7 +209,7 @@ def run(args: argparse.Namespace) -> int:
 
     try:
         ClassroomVoila.launch_instance(
-            argv=voila_argv(ip, port, token, not args.no_browser, args.pool)
+            argv=voila_argv(ip, port, token, not args.no_browser, args.pool, notebook)
         )
     except KeyboardInterrupt:
         pass
@@ -241,4 +243,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--no-browser", action="store_true", help="do not open a browser on this computer"
+    )
+    parser.add_argument(
+        "--notebook",
+        help="serve another notebook the same way (the benchmarks use it); default: "
+        "notebooks/dashboard.ipynb",
     )

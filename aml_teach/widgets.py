@@ -22,6 +22,9 @@ from typing import Any
 
 import ipywidgets as widgets
 import pandas as pd
+from ipywidgets.widgets.widget_bool import CheckboxStyle
+from ipywidgets.widgets.widget_description import DescriptionStyle
+from ipywidgets.widgets.widget_string import HTMLStyle
 
 from .epi import CYTOGENETICS, european_prognostic_index
 from .figures import cite_numbered, timeline_html
@@ -35,6 +38,7 @@ __all__ = [
     "EpiPanel",
     "Explorer",
     "FactorPanel",
+    "Look",
     "OptionsView",
     "ScheduleViewer",
     "epi_panel",
@@ -67,8 +71,6 @@ DEFAULTS: dict[str, Any] = {
 }
 BEYOND_MARK = "★"
 EXCLUDED_MARK = "✗"
-LABEL_STYLE = {"description_width": "initial"}
-FULL_WIDTH = {"width": "auto", "max_width": "100%"}
 
 # One style sheet for every widget here. It travels inside the widgets (an HTML widget),
 # so the page looks the same in Voila and in JupyterLab and needs no template or CDN.
@@ -164,6 +166,53 @@ def message_html(text: str) -> str:
     return f'<div class="aml-message" role="alert"><strong>Note:</strong> {escape(text)}</div>'
 
 
+# --- shared models ---------------------------------------------------------------------
+
+
+class Look:
+    """Layout and style models shared by many widgets.
+
+    ipywidgets gives every widget its own Layout and Style model unless one is passed in;
+    sharing them cuts the dashboard from about 130 models to about 45, so the browser has
+    far fewer to create and the page appears sooner. Never change a shared model for one
+    widget (give that widget its own Layout instead).
+    """
+
+    def __init__(self) -> None:
+        self.plain = widgets.Layout()
+        self.wide = widgets.Layout(width="auto", max_width="100%")
+        self.label = DescriptionStyle(description_width="initial")
+        self.check = CheckboxStyle()
+        self.html = HTMLStyle()
+
+    def html_widget(self, value: str = "", css_class: str | None = None) -> widgets.HTML:
+        widget = widgets.HTML(value=value, layout=self.plain, style=self.html)
+        if css_class:
+            widget.add_class(css_class)
+        return widget
+
+    def checkbox(self, description: str, value: bool = False) -> widgets.Checkbox:
+        return widgets.Checkbox(
+            value=value, description=description, indent=False, layout=self.wide,
+            style=self.check,
+        )
+
+    def vbox(self, children: list[widgets.Widget]) -> widgets.VBox:
+        return widgets.VBox(children, layout=self.plain)
+
+
+class ShortRepr:
+    """A short text form: ipywidgets' default repr spells out every child's whole value,
+    which Voila would copy into the page as text that nobody sees."""
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__}: aml-teach widget>"
+
+
+def _heading(text: str, level: int = 2) -> str:
+    return f"<h{level}>{escape(text)}</h{level}>"
+
+
 # --- the factor panel ------------------------------------------------------------------
 
 
@@ -172,7 +221,7 @@ def _case_label(case_id: str, title: str) -> str:
     return f"Case {number}: {title}" if number.isdigit() else f"{case_id}: {title}"
 
 
-class FactorPanel(widgets.VBox):
+class FactorPanel(ShortRepr, widgets.VBox):
     """Labelled widgets for every :class:`Patient` field, plus an optional case picker.
 
     ``patient()`` builds a validated Patient from the widgets (raising PatientError with a
@@ -180,21 +229,25 @@ class FactorPanel(widgets.VBox):
     case sets many widgets at once.
     """
 
-    def __init__(self, kb: KnowledgeBase | None = None, presets: bool = True) -> None:
+    def __init__(
+        self,
+        kb: KnowledgeBase | None = None,
+        presets: bool = True,
+        heading: str | None = None,
+        look: Look | None = None,
+    ) -> None:
         self.kb = kb or load_knowledge_base()
+        look = look or Look()
         self._callbacks: list[Callable[[], None]] = []
         self._holding = 0
         self._dirty = False
         self._loaded_case: str | None = None
 
         self.age = widgets.IntText(
-            value=DEFAULTS["age"], description="Age (years)", style=LABEL_STYLE
+            value=DEFAULTS["age"], description="Age (years)", style=look.label,
+            layout=look.plain,
         )
-        self.fit = widgets.Checkbox(
-            value=DEFAULTS["fit_for_intensive"],
-            description="Fit for intensive chemotherapy",
-            indent=False,
-        )
+        self.fit = look.checkbox("Fit for intensive chemotherapy", DEFAULTS["fit_for_intensive"])
         self.disease = widgets.RadioButtons(
             options=[
                 ("Relapsed (came back after a complete remission)", "relapsed"),
@@ -202,48 +255,34 @@ class FactorPanel(widgets.VBox):
             ],
             value=DEFAULTS["disease"],
             description="Disease",
-            style=LABEL_STYLE,
-            layout=FULL_WIDTH,
+            style=look.label,
+            layout=look.wide,
         )
         self.remission = widgets.FloatText(
             value=DEFAULTS["remission_months"],
             description="Remission lasted (months)",
-            style=LABEL_STYLE,
+            style=look.label,
+            layout=look.plain,
             step=1,
         )
-        self.cns = widgets.Checkbox(
-            value=DEFAULTS["cns"],
-            description="Leukemia in the central nervous system (CNS)",
-            indent=False,
-            layout=FULL_WIDTH,
-        )
-        self.markers = {
-            marker: widgets.Checkbox(value=False, description=MARKER_LABELS[marker], indent=False)
-            for marker in MARKERS
-        }
-        self.donor = widgets.Checkbox(
-            value=DEFAULTS["matched_donor"],
-            description="Matched stem cell donor available",
-            indent=False,
-            layout=FULL_WIDTH,
-        )
-        self.prior_transplant = widgets.Checkbox(
-            value=DEFAULTS["prior_transplant"],
-            description="This relapse follows a stem cell transplant",
-            indent=False,
-            layout=FULL_WIDTH,
+        self.cns = look.checkbox("Leukemia in the central nervous system (CNS)", DEFAULTS["cns"])
+        self.markers = {marker: look.checkbox(MARKER_LABELS[marker]) for marker in MARKERS}
+        self.donor = look.checkbox("Matched stem cell donor available", DEFAULTS["matched_donor"])
+        self.prior_transplant = look.checkbox(
+            "This relapse follows a stem cell transplant", DEFAULTS["prior_transplant"]
         )
         self.prior = widgets.SelectMultiple(
             options=[
                 (name, option)
-                for option, name in zip(self.kb.options["option"], self.kb.options["name"],
-                                        strict=True)
+                for option, name in zip(
+                    self.kb.options["option"], self.kb.options["name"], strict=True
+                )
             ],
             value=(),
             rows=5,
             description="Treatments already given (Ctrl or Shift to pick several)",
-            style=LABEL_STYLE,
-            layout=FULL_WIDTH,
+            style=look.label,
+            layout=look.wide,
         )
         self.prior.add_class("aml-stacked")
         self.case = widgets.Dropdown(
@@ -254,20 +293,19 @@ class FactorPanel(widgets.VBox):
             ],
             value="",
             description="Teaching case",
-            style=LABEL_STYLE,
-            layout=FULL_WIDTH,
+            style=look.label,
+            layout=look.wide,
         )
-        self.story = widgets.HTML(value="")
-        self.story.add_class("aml-case-story")
+        self.story = look.html_widget(css_class="aml-case-story")
 
         for control in self.controls():
             control.observe(self._changed, names="value")
         self.disease.observe(self._disease_changed, names="value")
         self.case.observe(self._case_picked, names="value")
 
-        marker_box = widgets.VBox(list(self.markers.values()))
-        marker_box.add_class("aml-markers")
         children: list[widgets.Widget] = []
+        if heading:
+            children.append(look.html_widget(_heading(heading)))
         if presets:
             children += [self.case, self.story]
         children += [
@@ -276,13 +314,13 @@ class FactorPanel(widgets.VBox):
             self.disease,
             self.remission,
             self.cns,
-            widgets.HTML('<div class="aml-group-label">Markers found in the leukemia</div>'),
-            marker_box,
+            look.html_widget('<div class="aml-group-label">Markers found in the leukemia</div>'),
+            *self.markers.values(),
             self.donor,
             self.prior_transplant,
             self.prior,
         ]
-        super().__init__(children=children)
+        super().__init__(children=children, layout=look.plain)
         self.add_class("aml-factor-panel")
 
     def controls(self) -> list[widgets.ValueWidget]:
@@ -398,30 +436,128 @@ class FactorPanel(widgets.VBox):
 
 # --- the options view ------------------------------------------------------------------
 
+FIELD_LABELS = {
+    "age": "Age",
+    "remission_months": "How long the remission lasted",
+    "disease": "Disease",
+    "markers": "Markers",
+    "prior_treatments": "Treatments already given",
+}
+
 
 def _friendly(error: PatientError) -> str:
     """A PatientError as a sentence a student can act on."""
     text = str(error)
     field, _, rest = text.partition(" ")
-    labels = {
-        "age": "Age",
-        "remission_months": "How long the remission lasted",
-        "disease": "Disease",
-        "markers": "Markers",
-        "prior_treatments": "Treatments already given",
-    }
-    if field in labels:
-        text = f"{labels[field]}: {rest}"
+    if field in FIELD_LABELS:
+        text = f"{FIELD_LABELS[field]}: {rest}"
     return f"Please check the patient factors. {text}"
+
+
+class _Renderer:
+    """One knowledge base's option HTML, built once: only the reason differs per patient."""
+
+    def __init__(self, kb: KnowledgeBase) -> None:
+        self.kb = kb
+        self.before: dict[str, str] = {}
+        self.after: dict[str, str] = {}
+        options = kb.options
+        for option, name, summary, drugs, sources, beyond in zip(
+            options["option"], options["name"], options["summary"], options["drugs"],
+            options["sources"], options["beyond_seed"], strict=True,
+        ):
+            badge = (
+                f'<span class="aml-badge" title="Not on the Canadian Cancer Society page; added '
+                f'from the cited sources">{BEYOND_MARK} Beyond the source page</span>'
+                if beyond
+                else ""
+            )
+            listed = (
+                f'<div class="aml-detail"><em>Drugs:</em> {escape(", ".join(drugs))}</div>'
+                if drugs
+                else ""
+            )
+            self.before[option] = (
+                f'data-option="{escape(option)}">{{mark}}<span class="aml-option-name">'
+                f"{escape(name)}</span>{badge}<div class=\"aml-detail\">{escape(summary)}</div>"
+                f'{listed}<div class="aml-detail aml-reason"><em>Why:</em> '
+            )
+            self.after[option] = (
+                f'</div><div class="aml-detail aml-sources"><em>Sources:</em> '
+                f"{cite_numbered(sources, kb)}</div></li>"
+            )
+
+    def item(self, option: str, reason: str, excluded: bool) -> str:
+        mark = f'<span aria-hidden="true">{EXCLUDED_MARK} </span>' if excluded else ""
+        css = "aml-option aml-excluded" if excluded else "aml-option"
+        return (
+            f'<li class="{css}" {self.before[option].replace("{mark}", mark, 1)}'
+            f"{escape(reason)}{self.after[option]}"
+        )
+
+    def grouped(self, rows: list[tuple[str, str, str]], excluded: bool, level: str) -> str:
+        parts = []
+        for category in CATEGORIES:
+            items = "".join(
+                self.item(option, reason, excluded)
+                for option, row_category, reason in rows
+                if row_category == category
+            )
+            if items:
+                parts.append(
+                    f"<{level}>{escape(category.capitalize())}</{level}>"
+                    f'<ul class="aml-options-list">{items}</ul>'
+                )
+        return "".join(parts)
+
+    def render(self, frame: pd.DataFrame) -> str:
+        applying: list[tuple[str, str, str]] = []
+        excluded: list[tuple[str, str, str]] = []
+        beyond = False
+        for option, category, reason, applies, beyond_seed in zip(
+            frame["option"], frame["category"], frame["reason"], frame["applies"],
+            frame["beyond_seed"], strict=True,
+        ):
+            if applies:
+                applying.append((option, category, reason))
+                beyond = beyond or bool(beyond_seed)
+            else:
+                excluded.append((option, category, reason))
+        count = len(applying)
+        parts = [
+            f'<p class="aml-count"><strong>{count} option{"s" if count != 1 else ""} '
+            f"apply</strong> to this patient, grouped as the source page groups them.</p>",
+            self.grouped(applying, excluded=False, level="h3"),
+        ]
+        if beyond:
+            parts.append(
+                f'<p class="aml-detail">{BEYOND_MARK} <em>Beyond the source page</em>: the '
+                "Canadian Cancer Society page does not name this option; this module added it "
+                "from the cited sources.</p>"
+            )
+        if excluded:
+            parts.append(
+                f'<section class="aml-excluded-list" aria-label="Options that do not apply">'
+                f"<h3>What doesn't apply, and why ({len(excluded)})</h3>"
+                f"{self.grouped(excluded, excluded=True, level='h4')}</section>"
+            )
+        return "".join(parts)
+
+
+_RENDERERS: dict[int, _Renderer] = {}
+
+
+def _renderer(kb: KnowledgeBase) -> _Renderer:
+    renderer = _RENDERERS.get(id(kb))
+    if renderer is None or renderer.kb is not kb:
+        renderer = _RENDERERS[id(kb)] = _Renderer(kb)
+    return renderer
 
 
 @lru_cache(maxsize=512)
 def _options_html_cached(patient: Patient, include_excluded: bool, kb_id: int) -> str:
-    kb = _KB_BY_ID[kb_id]
-    return _render_options(treatment_options(patient, include_excluded, kb=kb), kb)
-
-
-_KB_BY_ID: dict[int, KnowledgeBase] = {}
+    renderer = _RENDERERS[kb_id]
+    return renderer.render(treatment_options(patient, include_excluded, kb=renderer.kb))
 
 
 def options_html(
@@ -432,118 +568,57 @@ def options_html(
     Results are cached per patient: a class of students explores the same few cases.
     """
     kb = kb or load_knowledge_base()
-    _KB_BY_ID.setdefault(id(kb), kb)
-    return _options_html_cached(patient, include_excluded, id(kb))
+    renderer = _renderer(kb)
+    return _options_html_cached(patient, include_excluded, id(renderer.kb))
 
 
-def _option_item(row: pd.Series, kb: KnowledgeBase, excluded: bool) -> str:
-    badge = (
-        f'<span class="aml-badge" title="Not on the Canadian Cancer Society page; added from '
-        f'the cited sources">{BEYOND_MARK} Beyond the source page</span>'
-        if row["beyond_seed"]
-        else ""
-    )
-    mark = f'<span aria-hidden="true">{EXCLUDED_MARK} </span>' if excluded else ""
-    drugs = (
-        f'<div class="aml-detail"><em>Drugs:</em> {escape(", ".join(row["drugs"]))}</div>'
-        if row["drugs"]
-        else ""
-    )
-    return (
-        f'<li class="aml-option{" aml-excluded" if excluded else ""}" '
-        f'data-option="{escape(row["option"])}">'
-        f'{mark}<span class="aml-option-name">{escape(row["name"])}</span>{badge}'
-        f'<div class="aml-detail">{escape(row["summary"])}</div>{drugs}'
-        f'<div class="aml-detail aml-reason"><em>Why:</em> {escape(row["reason"])}</div>'
-        f'<div class="aml-detail aml-sources"><em>Sources:</em> '
-        f"{cite_numbered(row['sources'], kb)}</div></li>"
-    )
+class OptionsView(ShortRepr, widgets.HTML):
+    """The live list of options: one HTML region (class ``aml-options``), replaced whole."""
 
-
-def _grouped(frame: pd.DataFrame, kb: KnowledgeBase, excluded: bool, level: str) -> str:
-    parts = []
-    for category in CATEGORIES:
-        rows = frame[frame["category"] == category]
-        if rows.empty:
-            continue
-        items = "".join(_option_item(row, kb, excluded) for _, row in rows.iterrows())
-        parts.append(
-            f"<{level}>{escape(category.capitalize())}</{level}>"
-            f'<ul class="aml-options-list">{items}</ul>'
-        )
-    return "".join(parts)
-
-
-def _render_options(frame: pd.DataFrame, kb: KnowledgeBase) -> str:
-    applying = frame[frame["applies"].astype(bool)]
-    excluded = frame[~frame["applies"].astype(bool)]
-    count = len(applying)
-    parts = [
-        f'<p class="aml-count"><strong>{count} option{"s" if count != 1 else ""} '
-        f"apply</strong> to this patient, grouped as the source page groups them.</p>",
-        _grouped(applying, kb, excluded=False, level="h3"),
-    ]
-    if applying["beyond_seed"].astype(bool).any():
-        parts.append(
-            f'<p class="aml-detail">{BEYOND_MARK} <em>Beyond the source page</em>: the '
-            "Canadian Cancer Society page does not name this option; this module added it "
-            "from the cited sources.</p>"
-        )
-    if not excluded.empty:
-        parts.append(
-            f'<section class="aml-excluded-list" aria-label="Options that do not apply">'
-            f"<h3>What doesn't apply, and why ({len(excluded)})</h3>"
-            f"{_grouped(excluded, kb, excluded=True, level='h4')}</section>"
-        )
-    return "".join(parts)
-
-
-class OptionsView(widgets.VBox):
-    """The live list of options: one HTML region, replaced whole on each change (fast)."""
-
-    def __init__(self, kb: KnowledgeBase | None = None) -> None:
+    def __init__(self, kb: KnowledgeBase | None = None, look: Look | None = None) -> None:
         self.kb = kb or load_knowledge_base()
-        self.region = widgets.HTML(value="")
-        self.region.add_class("aml-options")
-        super().__init__(children=[self.region])
+        look = look or Look()
+        super().__init__(value="", layout=look.plain, style=look.html)
+        self.add_class("aml-options")
+
+    @property
+    def region(self) -> widgets.HTML:
+        """The HTML region itself (kept for callers that address it by this name)."""
+        return self
 
     def show(self, factors: FactorPanel, include_excluded: bool) -> None:
         """Show the options for the factors, or a plain message if one is invalid."""
         try:
             patient = factors.patient()
         except PatientError as error:
-            self.region.value = message_html(_friendly(error))
+            self.value = message_html(_friendly(error))
             return
         except Exception as error:  # noqa: BLE001 - never a traceback in a learner's page
-            self.region.value = something_went_wrong("reading the factors", error)
+            self.value = something_went_wrong("reading the factors", error)
             return
         try:
-            self.region.value = options_html(patient, bool(include_excluded), self.kb)
+            self.value = options_html(patient, bool(include_excluded), self.kb)
         except Exception as error:  # noqa: BLE001
-            self.region.value = something_went_wrong("listing the options", error)
+            self.value = something_went_wrong("listing the options", error)
 
 
-class Explorer(widgets.VBox):
+class Explorer(ShortRepr, widgets.VBox):
     """A factor panel and the options that apply, updated on every change."""
 
     def __init__(self, show_excluded: bool = False, kb: KnowledgeBase | None = None) -> None:
         self.kb = kb or load_knowledge_base()
-        self.factors = FactorPanel(self.kb)
-        self.show_excluded = widgets.Checkbox(
-            value=bool(show_excluded),
-            description="Show what doesn't apply, and why",
-            indent=False,
-            layout=FULL_WIDTH,
-        )
-        self.options = OptionsView(self.kb)
+        look = Look()
+        self.factors = FactorPanel(self.kb, look=look)
+        self.show_excluded = look.checkbox("Show what doesn't apply, and why", bool(show_excluded))
+        self.options = OptionsView(self.kb, look=look)
         self.factors.on_change(self.refresh)
         self.show_excluded.observe(lambda _: self.refresh(), names="value")
-        results = widgets.VBox([self.show_excluded, self.options])
+        results = look.vbox([self.show_excluded, self.options])
         results.add_class("aml-results")
         self.factors.add_class("aml-factors")
-        columns = widgets.Box([self.factors, results])
+        columns = widgets.Box([self.factors, results], layout=look.plain)
         columns.add_class("aml-columns")
-        super().__init__([widgets.HTML(CSS), columns])
+        super().__init__([look.html_widget(CSS), columns], layout=look.plain)
         self.add_class("aml-explorer")
         self.refresh()
 
@@ -559,33 +634,41 @@ def explorer(show_excluded: bool = False, kb: KnowledgeBase | None = None) -> Ex
 # --- schedules -------------------------------------------------------------------------
 
 
-class ScheduleViewer(widgets.VBox):
+class ScheduleViewer(ShortRepr, widgets.VBox):
     """Pick a regimen (and a variant, where it has some) and see its day-by-day timeline."""
 
     ALL_VARIANTS = "all variants"
 
-    def __init__(self, kb: KnowledgeBase | None = None) -> None:
+    def __init__(
+        self, kb: KnowledgeBase | None = None, heading: str | None = None,
+        look: Look | None = None,
+    ) -> None:
         self.kb = kb or load_knowledge_base()
+        look = look or Look()
+        self._updating = False
         regimens = scheduled_options(self.kb)
         self.names = dict(regimens)
         self.regimen = widgets.Dropdown(
             options=[(name, option) for option, name in regimens],
             value=regimens[0][0] if regimens else None,
             description="Regimen",
-            style=LABEL_STYLE,
-            layout=FULL_WIDTH,
+            style=look.label,
+            layout=look.wide,
         )
+        # its own layout: it is hidden for regimens without variants
         self.variant = widgets.Dropdown(
             options=[self.ALL_VARIANTS],
             description="Variant",
-            style=LABEL_STYLE,
-            layout=FULL_WIDTH,
+            style=look.label,
+            layout=widgets.Layout(width="auto", max_width="100%"),
         )
-        self.figure = widgets.HTML(value="")
-        self.figure.add_class("aml-schedule")
+        self.figure = look.html_widget(css_class="aml-schedule")
         self.regimen.observe(self._regimen_changed, names="value")
         self.variant.observe(lambda _: self.refresh(), names="value")
-        super().__init__([self.regimen, self.variant, self.figure])
+        children: list[widgets.Widget] = [self.regimen, self.variant, self.figure]
+        if heading:
+            children.insert(0, look.html_widget(_heading(heading)))
+        super().__init__(children, layout=look.plain)
         self._regimen_changed(None)
 
     def _regimen_changed(self, change: dict[str, Any] | None) -> None:
@@ -604,7 +687,7 @@ class ScheduleViewer(widgets.VBox):
         self.refresh()
 
     def refresh(self) -> None:
-        if getattr(self, "_updating", False):
+        if self._updating:
             return
         option = self.regimen.value
         if not option:
@@ -643,7 +726,7 @@ CYTOGENETICS_LABELS = {
 }
 
 
-class EpiPanel(widgets.VBox):
+class EpiPanel(ShortRepr, widgets.VBox):
     """The European Prognostic Index (Breems 2005) with its points, group and caveat.
 
     Linked to a FactorPanel it takes age, remission length and prior transplant from it;
@@ -651,39 +734,46 @@ class EpiPanel(widgets.VBox):
     """
 
     def __init__(
-        self, factors: FactorPanel | None = None, kb: KnowledgeBase | None = None
+        self,
+        factors: FactorPanel | None = None,
+        kb: KnowledgeBase | None = None,
+        heading: str | None = None,
+        look: Look | None = None,
     ) -> None:
         self.kb = kb or load_knowledge_base()
+        look = look or Look()
         self.factors = factors
         self.cytogenetics = widgets.Dropdown(
             options=[(CYTOGENETICS_LABELS.get(c, c), c) for c in CYTOGENETICS],
             value="other",
             description="Cytogenetics at diagnosis",
-            style=LABEL_STYLE,
-            layout=FULL_WIDTH,
+            style=look.label,
+            layout=look.wide,
         )
         inputs: list[widgets.Widget] = [self.cytogenetics]
         if factors is None:
             self.relapse_free = widgets.FloatText(
                 value=DEFAULTS["remission_months"],
                 description="Relapse-free interval (months)",
-                style=LABEL_STYLE,
+                style=look.label,
+                layout=look.plain,
             )
             self.age = widgets.IntText(
-                value=DEFAULTS["age"], description="Age at relapse (years)", style=LABEL_STYLE
+                value=DEFAULTS["age"], description="Age at relapse (years)", style=look.label,
+                layout=look.plain,
             )
-            self.transplant = widgets.Checkbox(
-                value=False, description="Stem cell transplant before relapse", indent=False
-            )
+            self.transplant = look.checkbox("Stem cell transplant before relapse")
             inputs += [self.relapse_free, self.age, self.transplant]
             for control in inputs:
                 control.observe(lambda _: self.refresh(), names="value")
         else:
             self.cytogenetics.observe(lambda _: self.refresh(), names="value")
             factors.on_change(self.refresh)
-        self.result = widgets.HTML(value="")
-        self.result.add_class("aml-epi")
-        super().__init__([*inputs, self.result])
+        self.result = look.html_widget(css_class="aml-epi")
+        children: list[widgets.Widget] = [*inputs, self.result]
+        if heading:
+            children.insert(0, look.html_widget(heading))
+        super().__init__(children, layout=look.plain)
         self.refresh()
 
     def _values(self) -> tuple[float, int, bool] | str:

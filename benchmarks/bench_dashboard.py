@@ -1,0 +1,391 @@
+"""Benchmark the class dashboard against a bare one-widget notebook served the same way.
+
+    .venv/bin/python benchmarks/bench_dashboard.py [--runs 7] [--write docs/benchmarks.md]
+
+Each notebook is served by the README's serve command (Voila standalone, classroom config,
+same template) and opened in Debian's Chromium, in the same run. Measured:
+
+- first render: from the request to the widgets being visible, without and with the
+  preheated kernel pool (median of ``--runs`` page loads, after one warm-up load);
+- update latency: from a click or an edit in the page to the region it changes being
+  redrawn, measured inside the page (median of 15); the bare notebook's single checkbox
+  echoes its value back from the kernel;
+- kernel memory: resident set size (RSS) and unique set size (USS) of the kernel behind an
+  open page, against a bare notebook whose kernel also imports pandas.
+
+Targets: first render <= 1.3 x bare; update <= 2 x the bare echo; kernel memory <= 1.25 x
+the pandas + ipywidgets kernel. This is a measurement, not a timed test: it prints a table
+and exits 1 if a target is missed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import re
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+import psutil
+
+ROOT = Path(__file__).resolve().parent.parent
+HERE = Path(__file__).resolve().parent
+DASHBOARD = ROOT / "notebooks" / "dashboard.ipynb"
+BARE = HERE / "bare.ipynb"
+BARE_PANDAS = HERE / "bare_pandas.ipynb"
+CHROMIUM = os.environ.get("AML_TEACH_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-dev-shm-usage",
+]
+DASHBOARD_READY = ".aml-options .aml-count"
+BARE_READY = ".bare-echo input"
+POOL = 2
+LATENCY_RUNS = 15
+TARGETS = {"render": 1.3, "update": 2.0, "memory": 1.25}
+
+# Click (or edit) an element and resolve with the milliseconds until ``region`` changes.
+MEASURE_JS = """
+([target, region, action, value]) => new Promise((resolve, reject) => {
+  const watched = document.querySelector(region);
+  const element = document.querySelector(target);
+  if (!watched || !element) { reject(new Error("element not found")); return; }
+  let start = 0;
+  const observer = new MutationObserver(() => {
+    observer.disconnect();
+    resolve(performance.now() - start);
+  });
+  observer.observe(watched, {childList: true, subtree: true, characterData: true,
+                             attributes: true});
+  start = performance.now();
+  if (action === "click") {
+    element.click();
+  } else {
+    element.value = value;
+    element.dispatchEvent(new Event("change", {bubbles: true}));
+  }
+  setTimeout(() => { observer.disconnect(); reject(new Error("no update in 10 s")); }, 10000);
+})
+"""
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@dataclass
+class Server:
+    """``python -m aml_teach serve`` on a notebook, in its own process group."""
+
+    notebook: Path
+    pool: int
+    port: int = field(default_factory=free_port)
+    process: subprocess.Popen | None = None
+    log: Path | None = None
+
+    @property
+    def url(self) -> str:
+        return f"http://localhost:{self.port}/"
+
+    def start(self) -> Server:
+        handle, name = tempfile.mkstemp(prefix="aml-bench-", suffix=".log")
+        os.close(handle)
+        self.log = Path(name)
+        with self.log.open("w") as output:
+            self.process = subprocess.Popen(
+                [sys.executable, "-m", "aml_teach", "serve", "--notebook", str(self.notebook),
+                 "--pool", str(self.pool), "--port", str(self.port), "--no-browser"],
+                cwd=ROOT, stdout=output, stderr=subprocess.STDOUT, start_new_session=True,
+            )
+        deadline = time.monotonic() + 90
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"server exited:\n{self.log.read_text()}")
+            try:
+                with socket.create_connection(("127.0.0.1", self.port), timeout=1):
+                    break
+            except OSError:
+                time.sleep(0.2)
+        if self.pool:
+            self.wait_pool_filled(0)
+        return self
+
+    def pool_fills(self) -> int:
+        assert self.log is not None
+        return len(re.findall(r"Kernel pool of .* is filled", self.log.read_text()))
+
+    def wait_pool_filled(self, seen: int, seconds: float = 60) -> None:
+        """Wait until the pool has refilled (one more 'filled' line than ``seen``)."""
+        deadline = time.monotonic() + seconds
+        while self.pool_fills() <= seen and time.monotonic() < deadline:
+            time.sleep(0.2)
+        time.sleep(1.0)  # let the new kernel settle, so it does not share the CPU with a load
+
+    def kernels(self) -> list[psutil.Process]:
+        assert self.process is not None
+        return [
+            child
+            for child in psutil.Process(self.process.pid).children(recursive=True)
+            if "ipykernel_launcher" in " ".join(child.cmdline())
+        ]
+
+    def stop(self) -> None:
+        if self.process and self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGTERM)
+            try:
+                self.process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.process.pid, signal.SIGKILL)
+                self.process.wait()
+        if self.log:
+            self.log.unlink(missing_ok=True)
+
+
+def load_once(browser: Any, url: str, ready: str) -> tuple[float, Any, Any]:
+    """Open ``url`` in a fresh context; seconds until ``ready`` is visible, context, page."""
+    context = browser.new_context(viewport={"width": 1366, "height": 900})
+    page = context.new_page()
+    start = time.perf_counter()
+    page.goto(url)
+    page.locator(ready).first.wait_for(state="visible", timeout=120_000)
+    return time.perf_counter() - start, context, page
+
+
+def render_times(browser: Any, server: Server, ready: str, runs: int) -> list[float]:
+    """First-render times over ``runs`` page loads (after one warm-up load)."""
+    times = []
+    for run in range(runs + 1):
+        fills = server.pool_fills()
+        seconds, context, page = load_once(browser, server.url, ready)
+        close(context, page)
+        if run:
+            times.append(seconds)
+        if server.pool:
+            server.wait_pool_filled(fills)
+        else:
+            time.sleep(1.5)  # the closed page's kernel shuts down
+    return times
+
+
+def latencies(page: Any, target: str, region: str, action: str,
+              values: list[str] | None = None) -> list[float]:
+    """Milliseconds from an action on ``target`` to ``region`` being redrawn."""
+    results = []
+    for run in range(LATENCY_RUNS):
+        value = values[run % len(values)] if values else ""
+        results.append(page.evaluate(MEASURE_JS, [target, region, action, value]))
+        page.wait_for_timeout(150)
+    return results
+
+
+def memory_mib(server: Server, page: Any) -> tuple[float, float]:
+    """(RSS, USS) in MiB of the kernel behind the open page (found by its kernel id)."""
+    kernel_id = page.evaluate(
+        "JSON.parse(document.getElementById('jupyter-config-data').textContent).kernelId"
+    )
+    kernels = [k for k in server.kernels() if kernel_id in " ".join(k.cmdline())]
+    if len(kernels) != 1:
+        raise RuntimeError(f"expected one kernel with id {kernel_id}, found {len(kernels)}")
+    info = kernels[0].memory_full_info()
+    return info.rss / 2**20, info.uss / 2**20
+
+
+def close(context: Any, page: Any) -> None:
+    """Close as a student closing the tab would, so Voila shuts the kernel down."""
+    page.close(run_before_unload=True)
+    context.close()
+
+
+def dashboard_selectors(page: Any) -> tuple[str, str]:
+    """CSS selectors for the fitness checkbox and the remission box (ids are made per page)."""
+    fit = page.get_by_label("Fit for intensive chemotherapy", exact=True)
+    months = page.get_by_label("Remission lasted (months)", exact=True)
+    fit.evaluate("e => e.setAttribute('data-bench', 'fit')")
+    months.evaluate("e => e.setAttribute('data-bench', 'months')")
+    return "[data-bench=fit]", "[data-bench=months]"
+
+
+def measure(runs: int) -> dict[str, Any]:
+    from playwright.sync_api import sync_playwright
+
+    results: dict[str, Any] = {}
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
+        results["chromium"] = browser.version
+        for name, notebook, ready in (("bare", BARE, BARE_READY),
+                                      ("dashboard", DASHBOARD, DASHBOARD_READY)):
+            for pool in (0, POOL):
+                print(f"measuring {name}, pool {pool} ...", flush=True)
+                server = Server(notebook, pool).start()
+                try:
+                    results[f"render {name} pool {pool}"] = render_times(
+                        browser, server, ready, runs
+                    )
+                    if pool:
+                        continue
+                    _, context, page = load_once(browser, server.url, ready)
+                    if name == "bare":
+                        results["update bare"] = latencies(page, BARE_READY, ".bare-echo",
+                                                           "click")
+                    else:
+                        # each new remission length changes the 7+3 reason: a new answer
+                        fit, months = dashboard_selectors(page)
+                        lengths = [str(m) for m in range(13, 13 + LATENCY_RUNS)]
+                        results["update dashboard months"] = latencies(
+                            page, months, ".aml-options", "change", lengths
+                        )
+                        results["update dashboard fit"] = latencies(
+                            page, fit, ".aml-options", "click"
+                        )
+                    page.wait_for_timeout(1000)
+                    results[f"memory {name}"] = memory_mib(server, page)
+                    close(context, page)
+                finally:
+                    server.stop()
+        print("measuring the pandas + ipywidgets kernel ...", flush=True)
+        server = Server(BARE_PANDAS, 0).start()
+        try:
+            _, context, page = load_once(browser, server.url, BARE_READY)
+            latencies(page, BARE_READY, ".bare-echo", "click")
+            page.wait_for_timeout(1000)
+            results["memory bare+pandas"] = memory_mib(server, page)
+            close(context, page)
+        finally:
+            server.stop()
+        browser.close()
+    return results
+
+
+def table(results: dict[str, Any], runs: int) -> tuple[str, bool]:
+    """A Markdown table of the results with ratios; and whether every target was met."""
+    median = statistics.median
+    rows = []
+    all_met = True
+
+    def row(measure: str, ours: float, base: float, unit: str, target: float | None,
+            baseline: str) -> None:
+        nonlocal all_met
+        ratio = ours / base
+        met = "" if target is None else ("yes" if ratio <= target else "**no**")
+        if target is not None and ratio > target:
+            all_met = False
+        limit = "" if target is None else f"<= {target:g}"
+        rows.append(f"| {measure} | {ours:.{2 if unit == 's' else 0}f} {unit} | {baseline}: "
+                    f"{base:.{2 if unit == 's' else 0}f} {unit} | {ratio:.2f} | {limit} | {met} |")
+
+    for pool, label in ((0, "no pool"), (POOL, f"preheated pool of {POOL}")):
+        row(f"first render, {label} (median of {runs})",
+            median(results[f"render dashboard pool {pool}"]),
+            median(results[f"render bare pool {pool}"]), "s", TARGETS["render"], "bare")
+    echo = median(results["update bare"])
+    row(f"update, new remission length each time, never cached (median of {LATENCY_RUNS})",
+        median(results["update dashboard months"]), echo, "ms", TARGETS["update"],
+        "bare echo")
+    row(f"update, fitness toggled (median of {LATENCY_RUNS})",
+        median(results["update dashboard fit"]), echo, "ms", TARGETS["update"], "bare echo")
+    rss, uss = results["memory dashboard"]
+    base_rss, base_uss = results["memory bare+pandas"]
+    row("kernel memory, RSS", rss, base_rss, "MiB", TARGETS["memory"], "pandas + ipywidgets")
+    row("kernel memory, USS", uss, base_uss, "MiB", None, "pandas + ipywidgets")
+    bare_rss, _ = results["memory bare"]
+    row("kernel memory, RSS (for scale)", rss, bare_rss, "MiB", None, "ipywidgets only")
+    header = [
+        "| measure | dashboard | baseline | ratio | target | met |",
+        "|---|---|---|---|---|---|",
+    ]
+    return "\n".join(header + rows), all_met
+
+
+def describe_machine(results: dict[str, Any]) -> str:
+    import voila
+
+    memory = psutil.virtual_memory().total / 2**30
+    return (
+        f"{datetime.now(timezone.utc):%Y-%m-%d}, {os.cpu_count()} CPU cores, "
+        f"{memory:.0f} GiB RAM, {platform.system()} {platform.release()}, "
+        f"Python {platform.python_version()}, Voila {voila.__version__}, "
+        f"Chromium {results['chromium']} (headless)"
+    )
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=7, help="page loads per render measure")
+    parser.add_argument("--write", help="also write the results as Markdown to this file")
+    args = parser.parse_args()
+    if not Path(CHROMIUM).exists():
+        print(f"Chromium not found at {CHROMIUM}: sudo apt-get install chromium",
+              file=sys.stderr)
+        return 1
+    results = measure(args.runs)
+    text, all_met = table(results, args.runs)
+    machine = describe_machine(results)
+    print(f"\n{machine}\n\n{text}\n")
+    print("all targets met" if all_met else "SOME TARGETS MISSED")
+    if args.write:
+        Path(args.write).write_text(markdown(text, machine, results, args.runs))
+        print(f"written to {args.write}")
+    return 0 if all_met else 1
+
+
+def markdown(text: str, machine: str, results: dict[str, Any], runs: int) -> str:
+    raw = "\n".join(
+        f"- {name}: {', '.join(f'{v:.3g}' for v in values)}"
+        for name, values in results.items()
+        if isinstance(values, list | tuple)
+    )
+    return f"""# Benchmarks: the class dashboard
+
+Measured with `.venv/bin/python benchmarks/bench_dashboard.py --write docs/benchmarks.md`
+on {machine}.
+
+The dashboard (`notebooks/dashboard.ipynb`) is compared with a bare notebook holding a
+single checkbox that echoes its value back from the kernel (`benchmarks/bare.ipynb`), both
+served by the README's serve command (Voila standalone, `classroom/voila.json`, the classroom
+template) in the same run and opened in headless Chromium. The memory baseline is the same
+one-widget notebook whose kernel also imports pandas (`benchmarks/bare_pandas.ipynb`).
+
+{text}
+
+How each is measured:
+
+- **first render**: wall time from the browser's request to the widgets being visible (the
+  dashboard's options region; the bare checkbox), in a fresh browser context each time, after
+  one warm-up load. Without a pool each load starts a kernel and runs the notebook; with the
+  preheated pool a kernel that has already run it is handed over, and the pool is refilled
+  before the next load.
+- **update**: inside the page, from the click (or the remission box's change event) to the
+  region it changes being redrawn (a MutationObserver), so it includes the round trip to the
+  kernel. "New remission length each time" gives a patient the dashboard has never seen (no
+  cached answer, and the 7+3 reason quotes the length, so the region changes every time);
+  "fitness toggled" flips one factor back and forth (cached after the first two).
+- **kernel memory**: RSS and USS of the one kernel behind an open page, after the updates.
+  Each open page has its own kernel: multiply by the class size to size the server.
+
+Single timings: these are medians on a small shared machine; rerun on the machine you will
+teach from. Raw values (seconds, milliseconds, MiB):
+
+{raw}
+"""
+
+
+if __name__ == "__main__":
+    sys.exit(main())
