@@ -42,8 +42,8 @@ TABLE_STYLE = """
 <style>
 .aml-table { border-collapse: collapse; font-size: 0.95em; margin: 0.5em 0; }
 .aml-table caption { text-align: left; font-weight: bold; padding-bottom: 0.3em; }
-.aml-table th, .aml-table td { border: 1px solid #999; padding: 4px 6px; text-align: left;
-  vertical-align: top; }
+table.aml-table th, table.aml-table td { border: 1px solid #999; padding: 4px 6px;
+  text-align: left !important; vertical-align: top; }
 .aml-table thead th { background: #eee; }
 .aml-table .aml-group th { background: #f6f6f6; font-weight: bold; }
 .aml-beyond { font-style: italic; }
@@ -84,7 +84,12 @@ def cite(ids: Iterable[str], kb: KnowledgeBase | None = None) -> str:
 
 def markdown_citations(notebook: str | Path) -> list[str]:
     """Reference ids that a notebook's Markdown cells link to, in order of first use."""
-    cells = json.loads(Path(notebook).read_text(encoding="utf-8"))["cells"]
+    path = Path(notebook)
+    if not path.exists():
+        raise FileNotFoundError(
+            f"{path} not found: run the notebook from its own folder, as JupyterLab does, "
+            "so that its reference list can read the citations in its text")
+    cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
     text = "\n".join("".join(c["source"]) for c in cells if c["cell_type"] == "markdown")
     return list(dict.fromkeys(CITATION_LINK.findall(text)))
 
@@ -274,18 +279,19 @@ def walkthrough() -> widgets.VBox:
 
 
 LIGHT_COLOURS = {"#E69F00", "#56B4E9", "#F0E442"}  # need dark marks for contrast
+PALETTE = (*OKABE_ITO, "#000000")  # Okabe-Ito's eighth colour, black, for an eighth drug
 
 
 def _drug_styles(schedules: Iterable[pd.DataFrame]) -> dict[str, tuple[str, str]]:
     """One colour-and-mark pair per drug, the same in every regimen of a figure and no two alike.
 
-    Past seven drugs the colours repeat, so the mark shifts: each pair stays unique and a drug
+    Past eight drugs the colours repeat, so the mark shifts: each pair stays unique and a drug
     can be told apart by its mark alone.
     """
     drugs = dict.fromkeys(d for schedule in schedules for d in schedule["drug"])
-    size = len(OKABE_ITO)
+    size = len(PALETTE)
     return {
-        drug: (OKABE_ITO[i % size], MARKS[(i + 3 * (i // size)) % len(MARKS)])
+        drug: (PALETTE[i % size], MARKS[(i + 3 * (i // size)) % len(MARKS)])
         for i, drug in enumerate(drugs)
     }
 
@@ -342,7 +348,8 @@ def timeline_comparison_html(options: Sequence[str], title: str = "Regimens comp
     styles = _drug_styles(schedules)
     header = "".join(f'<th scope="col">{day}</th>' for day in range(1, shown + 1))
     groups = "".join(
-        f'<tbody><tr class="aml-group"><th scope="rowgroup" colspan="{shown + 1}">'
+        f'<tbody><tr class="aml-group"><th scope="rowgroup" colspan="{shown + 1}" '
+        f'style="text-align:left">'
         f"{escape(names[option])}</th></tr>{_regimen_rows(schedule, shown, styles)}</tbody>"
         for option, schedule in zip(options, schedules, strict=True)
     )
@@ -448,12 +455,14 @@ def classifier() -> widgets.VBox:
     remission = widgets.RadioButtons(
         options=[("no", False), ("yes", True)], value=False,
         description="Was a remission (CR, CRh or CRi) reached?", style=style, layout=wide)
-    courses = widgets.BoundedIntText(value=2, min=0, max=10, style=style,
+    number = widgets.Layout(width="34em", max_width="100%")  # room for the label and the box
+    courses = widgets.BoundedIntText(value=2, min=0, max=10, style=style, layout=number,
                                      description="Intensive induction courses given:")
     blasts = widgets.BoundedFloatText(value=30.0, min=0, max=100, step=0.5, style=style,
+                                      layout=number,
                                       description="Blasts in the latest bone marrow (%):")
     samples = widgets.BoundedIntText(
-        value=0, min=0, max=100, style=style,
+        value=0, min=0, max=100, style=style, layout=number,
         description="Blood samples showing blasts, at least a week apart:")
     extramedullary = widgets.Checkbox(
         value=False, indent=False, layout=wide,

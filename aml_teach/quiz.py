@@ -9,6 +9,7 @@ has tried, because seeing the answer first defeats retrieval practice.
 from __future__ import annotations
 
 import random
+import re
 from dataclasses import dataclass
 from html import escape
 
@@ -141,18 +142,25 @@ def check_answer(question_id: str, choice: str | int, kb: KnowledgeBase | None =
     raise QuizError(f"{choice!r:.60} is not one of the choices of {question_id}")
 
 
+def reason(explanation: str) -> str:
+    """An explanation without a leading 'Right:' or 'Wrong:', which the marks already say."""
+    text = re.sub(r"^(?:Right|Wrong)\s*:\s*", "", explanation)
+    return text[:1].upper() + text[1:]
+
+
 def feedback_html(feedback: Feedback, kb: KnowledgeBase | None = None) -> str:
     """The verdict, then why each choice is right or wrong, with marks and citations."""
     verdict = (
-        f"<p><strong>{RIGHT_MARK} Correct.</strong> {escape(feedback.explanation)}</p>"
+        f"<p><strong>{RIGHT_MARK} Correct.</strong> {escape(reason(feedback.explanation))}</p>"
         if feedback.correct
-        else f"<p><strong>{WRONG_MARK} Not quite.</strong> {escape(feedback.explanation)}</p>"
+        else f"<p><strong>{WRONG_MARK} Not quite.</strong> "
+        f"{escape(reason(feedback.explanation))}</p>"
         f"<p>The right answer is <strong>{escape(feedback.right_choice)}</strong>: "
-        f"{escape(feedback.right_explanation)}</p>"
+        f"{escape(reason(feedback.right_explanation))}</p>"
     )
     items = "".join(
         f"<li>{RIGHT_MARK if c.correct else WRONG_MARK} <strong>{escape(c.text)}</strong>"
-        f"{' (your answer)' if c is feedback.choice else ''}: {escape(c.explanation)} "
+        f"{' (your answer)' if c is feedback.choice else ''}: {escape(reason(c.explanation))} "
         f"{cite(c.sources, kb)}</li>"
         for c in feedback.question.choices
     )
@@ -228,12 +236,16 @@ def case_html(case_id: str, kb: KnowledgeBase | None = None) -> str:
         "Matched donor": "yes" if case["matched_donor"] else "no",
         "Relapse after a stem cell transplant": "yes" if case["prior_transplant"] else "no",
     }
-    items = "".join(f"<dt>{escape(k)}</dt><dd>{escape(str(v))}</dd>" for k, v in facts.items())
+    rows = "".join(
+        f'<tr><th scope="row">{escape(k)}</th><td>{escape(str(v))}</td></tr>'
+        for k, v in facts.items()
+    )
     return (
-        f'<section class="aml-case" aria-label="{escape(case["title"])}">'
+        f'{TABLE_STYLE}<section class="aml-case" aria-label="{escape(case["title"])}">'
         f"<h4>{escape(case['title'])}</h4>"
         f"<p>{escape(case['story'])} {cite(case['sources'], kb)}</p>"
-        f'<dl class="aml-case-facts">{items}</dl></section>'
+        '<table class="aml-table"><caption>What the care team knows</caption>'
+        f"<tbody>{rows}</tbody></table></section>"
     )
 
 
@@ -545,4 +557,5 @@ __all__ = [
     "get_question",
     "questions",
     "quiz",
+    "reason",
 ]

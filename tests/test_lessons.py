@@ -54,6 +54,11 @@ def test_reference_list_holds_exactly_what_the_notebook_cites(tmp_path):
         load_knowledge_base().drugs.set_index("drug").loc["gilteritinib", "sources"])
 
 
+def test_reference_list_outside_the_notebook_folder_says_what_to_do(tmp_path):
+    with pytest.raises(FileNotFoundError, match="from its own folder"):
+        lessons.show_references(tmp_path / "missing.ipynb")
+
+
 def test_widgets_register_what_their_later_feedback_will_cite(tmp_path):
     from aml_teach.quiz import get_question, quiz
 

@@ -24,6 +24,7 @@ from aml_teach.quiz import (
     feedback_html,
     get_question,
     questions,
+    reason,
 )
 
 QUESTION_IDS = list(dict.fromkeys(load_knowledge_base().questions["question"]))
@@ -52,7 +53,13 @@ def test_each_wrong_answer_gets_its_own_explanation(qid):
         html = feedback_html(feedback)
         assert "Not quite" in html and "(your answer)" in html
         for _, row in rows.iterrows():  # why each choice is right or wrong, all of them
-            assert escape(row["explanation"]) in html
+            assert escape(reason(row["explanation"])) in html
+
+
+def test_reason_drops_a_verdict_word_the_marks_already_give():
+    assert reason("Right: the remission lasted 20 months.") == "The remission lasted 20 months."
+    assert reason("Wrong: many combinations.") == "Many combinations."
+    assert reason("A matched donor matters.") == "A matched donor matters."
 
 
 def test_answers_by_position_follow_the_displayed_order():
