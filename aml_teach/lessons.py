@@ -9,6 +9,7 @@ text alternative.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 from collections.abc import Iterable, Sequence
@@ -50,10 +51,6 @@ table.aml-table th, table.aml-table td { border: 1px solid #999; padding: 4px 6p
 </style>
 """
 CATEGORY_COLOURS = dict(zip(CATEGORIES, (*OKABE_ITO, "#999999"), strict=True))
-
-
-def _html(body: str) -> HTML:
-    return HTML(body)
 
 
 def _names(kb: KnowledgeBase) -> dict[str, str]:
@@ -113,7 +110,7 @@ def references_list_html(ids: Iterable[str]) -> str:
 
 def show_references(notebook: str | Path) -> HTML:
     """The reference list of one notebook (run from its folder), in references.csv order."""
-    return _html(references_list_html(notebook_references(notebook)))
+    return HTML(references_list_html(notebook_references(notebook)))
 
 
 DISCLAIMER_MORE = (
@@ -126,8 +123,8 @@ DISCLAIMER_MORE = (
 
 def disclaimer() -> HTML:
     """The module's disclaimer, from one place so every notebook says the same."""
-    return _html(f'<div class="aml-disclaimer" role="note"><p><strong>{escape(DISCLAIMER)}'
-                 f"</strong></p><p>{escape(DISCLAIMER_MORE)}</p></div>")
+    return HTML(f'<div class="aml-disclaimer" role="note"><p><strong>{escape(DISCLAIMER)}'
+                f"</strong></p><p>{escape(DISCLAIMER_MORE)}</p></div>")
 
 
 # Tables from the knowledge base -------------------------------------------------------------
@@ -151,7 +148,7 @@ def drug_table(drugs: Sequence[str], caption: str = "Drugs", kb: KnowledgeBase |
             f"<td>{escape(drug['drug_class'])}</td>"
             f"<td>{escape(drug['how_it_works'])} {cite(drug['sources'])}</td></tr>"
         )
-    return _html(
+    return HTML(
         f'{TABLE_STYLE}<table class="aml-table"><caption>{escape(caption)}</caption><thead><tr>'
         '<th scope="col">Drug</th><th scope="col">Brand names</th><th scope="col">Class</th>'
         f'<th scope="col">How it works</th></tr></thead><tbody>{"".join(rows)}</tbody></table>'
@@ -175,7 +172,7 @@ def option_table(options: Sequence[str], caption: str = "Options",
             f'<tr><th scope="row">{escape(row["name"])}{beyond}</th>'
             f"<td>{escape(row['summary'])}{note} {cite(row['sources'])}</td></tr>"
         )
-    return _html(
+    return HTML(
         f'{TABLE_STYLE}<table class="aml-table"><caption>{escape(caption)}</caption><thead><tr>'
         '<th scope="col">Option</th><th scope="col">What it is</th></tr></thead>'
         f"<tbody>{''.join(rows)}</tbody></table>"
@@ -186,7 +183,7 @@ def show_options(patient: Patient, include_excluded: bool = False) -> HTML:
     """The options for one patient, drawn exactly as the explorer and the dashboard draw them."""
     frame = treatment_options(patient, include_excluded=include_excluded)
     register_sources(s for sources in frame["sources"] for s in sources)
-    return _html(aml_widgets.CSS + aml_widgets.options_html(patient, include_excluded))
+    return HTML(aml_widgets.CSS + aml_widgets.options_html(patient, include_excluded))
 
 
 def compare_options(left: Patient, right: Patient, captions: tuple[str, str]) -> HTML:
@@ -197,8 +194,8 @@ def compare_options(left: Patient, right: Patient, captions: tuple[str, str]) ->
         register_sources(s for sources in frame["sources"] for s in sources)
         columns.append(f'<section style="flex:1 1 22em;min-width:0" aria-label="{escape(caption)}">'
                        f"<h4>{escape(caption)}</h4>{aml_widgets.options_html(patient)}</section>")
-    return _html(f'{aml_widgets.CSS}<div class="aml-explorer" style="display:flex;'
-                 f'flex-flow:row wrap;gap:0.5em 1.5em">{"".join(columns)}</div>')
+    return HTML(f'{aml_widgets.CSS}<div class="aml-explorer" style="display:flex;'
+                f'flex-flow:row wrap;gap:0.5em 1.5em">{"".join(columns)}</div>')
 
 
 def marker_table(kb: KnowledgeBase | None = None) -> HTML:
@@ -214,7 +211,7 @@ def marker_table(kb: KnowledgeBase | None = None) -> HTML:
         sources = dict.fromkeys(s for sources in chosen["sources"] for s in sources)
         rows.append(f'<tr><th scope="row">{escape(MARKER_WORDS[marker])}</th>'
                     f"<td>{names} {cite(sources, kb)}</td></tr>")
-    return _html(
+    return HTML(
         f'{TABLE_STYLE}<table class="aml-table"><caption>Markers and the targeted drugs they open '
         '(★ beyond the source page)</caption><thead><tr><th scope="col">The leukemia has</th>'
         f'<th scope="col">Targeted option</th></tr></thead><tbody>{"".join(rows)}</tbody></table>'
@@ -235,7 +232,7 @@ def factor_effect(patient: Patient, change: str, **changes: object) -> HTML:
     ``changes`` are the new Patient fields.
     """
     before = treatment_options(patient, include_excluded=True).set_index("option")
-    changed = Patient(**{**patient.as_dict(), "markers": patient.markers, **changes})
+    changed = dataclasses.replace(patient, **changes)  # validated like any new Patient
     after = treatment_options(changed, include_excluded=True).set_index("option")
     flipped = [o for o in before.index if bool(before.loc[o, "applies"])
                != bool(after.loc[o, "applies"])]
@@ -255,7 +252,7 @@ def factor_effect(patient: Patient, change: str, **changes: object) -> HTML:
             '<th scope="col">Before</th><th scope="col">After</th>'
             f'<th scope="col">Why, after the change</th></tr></thead><tbody>{rows}</tbody></table>'
         )
-    return _html(f"{TABLE_STYLE}<p><strong>Change: {escape(change)}.</strong></p>{body}")
+    return HTML(f"{TABLE_STYLE}<p><strong>Change: {escape(change)}.</strong></p>{body}")
 
 
 def walkthrough() -> widgets.VBox:
@@ -285,8 +282,7 @@ PALETTE = (*OKABE_ITO, "#000000")  # Okabe-Ito's eighth colour, black, for an ei
 def _drug_styles(schedules: Iterable[pd.DataFrame]) -> dict[str, tuple[str, str]]:
     """One colour-and-mark pair per drug, the same in every regimen of a figure and no two alike.
 
-    Past eight drugs the colours repeat, so the mark shifts: each pair stays unique and a drug
-    can be told apart by its mark alone.
+    Past eight drugs the colours repeat with a shifted mark, so no two drugs share both.
     """
     drugs = dict.fromkeys(d for schedule in schedules for d in schedule["drug"])
     size = len(PALETTE)
@@ -333,7 +329,7 @@ def timeline(option: str, variant: str | None = None) -> HTML:
     schedule = regimen_schedule(option, variant, kb)
     register_sources(_schedule_sources(schedule))
     title = _names(kb)[option] + (f" ({variant})" if variant else "")
-    return _html(figures.timeline_html(schedule, title, kb))
+    return HTML(figures.timeline_html(schedule, title, kb))
 
 
 def timeline_comparison_html(options: Sequence[str], title: str = "Regimens compared",
@@ -369,7 +365,7 @@ def timeline_comparison_html(options: Sequence[str], title: str = "Regimens comp
 
 def compare_timelines(*options: str, title: str = "Regimens compared") -> HTML:
     """:func:`timeline_comparison_html` for display in a notebook."""
-    return _html(timeline_comparison_html(options, title))
+    return HTML(timeline_comparison_html(options, title))
 
 
 def timeline_chooser(options: Sequence[str], selected: Sequence[str] = (),
@@ -441,7 +437,7 @@ def classify_examples(histories: Sequence[dict] = CLASSIFIER_EXAMPLES) -> HTML:
             f"<td><strong>{STATUS_MARKS[verdict.status]} {escape(verdict.status)}</strong></td>"
             f"<td>{escape(verdict.reason)} {cite([verdict.source])}</td></tr>"
         )
-    return _html(
+    return HTML(
         f'{TABLE_STYLE}<table class="aml-table"><caption>Worked examples</caption><thead><tr>'
         '<th scope="col">History</th><th scope="col">Verdict</th><th scope="col">Why</th>'
         f"</tr></thead><tbody>{''.join(rows)}</tbody></table>"
@@ -609,7 +605,7 @@ def pathway_text(patient: Patient | None = None) -> str:
 
 def show_pathway(patient: Patient | None = None) -> HTML:
     """:func:`pathway_html` for display in a notebook."""
-    return _html(pathway_html(patient))
+    return HTML(pathway_html(patient))
 
 
 __all__ = [
