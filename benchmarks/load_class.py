@@ -1,0 +1,315 @@
+"""A simulated class: many learners open the dashboard and change factors, on localhost only.
+
+Each learner does what the browser page does: GET the page (which hands it a kernel), open
+the kernel websocket, ask for the widget states, then change patient factors a few times and
+wait for the options region to update. Half the learners close their tab properly (the page's
+``beforeunload`` shutdown beacon), the other half just vanish (a tab left open, a laptop shut),
+which only the idle-kernel culler can clean up.
+
+    .venv/bin/python benchmarks/load_class.py                  # 60 learners over 60 s
+    .venv/bin/python benchmarks/load_class.py --learners 30 --ramp 30
+
+It starts its own server (the README's serve command) on a free port, sends traffic only to
+127.0.0.1, is bounded in learners and time, stops by itself, and exits 1 on any error or a
+leaked kernel.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import http.cookiejar
+import os
+import random
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import threading
+import time
+import urllib.parse
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from benchmarks.procinfo import tree  # noqa: E402
+from tests.voila_client import KernelSession, is_update_of  # noqa: E402
+
+HOST = "127.0.0.1"
+MAX_LEARNERS = 150
+MAX_SECONDS = 1500  # the whole run, learners and culling included
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind((HOST, 0))
+        return sock.getsockname()[1]
+
+
+@dataclass
+class Learner:
+    number: int
+    usable_s: float | None = None
+    page_s: float | None = None
+    updates_s: list[float] = field(default_factory=list)
+    error: str | None = None
+
+
+@dataclass
+class Sampler:
+    """Samples the server's and the kernels' memory, and the kernel count, every 0.5 s."""
+
+    root: int
+    peak_server_mb: float = 0.0
+    peak_kernels_mb: float = 0.0
+    peak_kernel_mb: float = 0.0
+    peak_kernels: int = 0
+    kernels_now: int = 0
+    _stop: threading.Event = field(default_factory=threading.Event)
+
+    def sample(self) -> None:
+        procs = tree(self.root)
+        kernels = [p for p in procs if p.is_kernel]
+        server = sum(p.rss_mb for p in procs if not p.is_kernel)
+        self.kernels_now = len(kernels)
+        self.peak_server_mb = max(self.peak_server_mb, server)
+        self.peak_kernels_mb = max(self.peak_kernels_mb, sum(p.rss_mb for p in kernels))
+        self.peak_kernel_mb = max([self.peak_kernel_mb, *(p.rss_mb for p in kernels)])
+        self.peak_kernels = max(self.peak_kernels, len(kernels))
+
+    def run(self) -> None:
+        while not self._stop.is_set():
+            self.sample()
+            self._stop.wait(0.5)
+
+    def start(self) -> None:
+        threading.Thread(target=self.run, daemon=True).start()
+
+    def stop(self) -> None:
+        self._stop.set()
+
+
+def _open_page(url: str, timeout: float) -> tuple[str, str, float, str]:
+    """GET the page with a cookie jar (for the _xsrf cookie the shutdown beacon sends)."""
+    jar = http.cookiejar.CookieJar()
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+    start = time.perf_counter()
+    with opener.open(url, timeout=timeout) as response:
+        html = response.read().decode("utf-8")
+    elapsed = time.perf_counter() - start
+    marker = '"kernelId": "'
+    at = html.find(marker)
+    if at < 0:
+        raise RuntimeError("the page holds no kernel id")
+    kernel_id = html[at + len(marker) : html.find('"', at + len(marker))]
+    xsrf = next((c.value for c in jar if c.name == "_xsrf"), "")
+    return html, kernel_id, elapsed, xsrf
+
+
+def _close_tab(base: str, kernel_id: str, xsrf: str) -> None:
+    """What the page's beforeunload beacon does: ask the server to shut the kernel down."""
+    body = urllib.parse.urlencode({"_xsrf": xsrf}).encode()
+    request = urllib.request.Request(
+        f"{base}voila/api/shutdown/{kernel_id}",
+        data=body,
+        method="POST",
+        headers={"Cookie": f"_xsrf={xsrf}"},
+    )
+    with urllib.request.urlopen(request, timeout=30):
+        pass
+
+
+async def learn(base: str, learner: Learner, changes: int, close_tab: bool, timeout: float) -> None:
+    """One learner's visit; any failure is recorded as that learner's error."""
+    session = None
+    try:
+        start = time.perf_counter()
+        _, kernel_id, learner.page_s, xsrf = await asyncio.to_thread(_open_page, base, timeout)
+        session = await KernelSession.connect(base, kernel_id)
+        await session.request_states(timeout)
+        region = session.find("HTMLModel", _dom_classes=["aml-options"])
+        fit = session.find_by_description("Fit for intensive chemotherapy")
+        flt3 = session.find_by_description("FLT3 mutation")
+        learner.usable_s = time.perf_counter() - start
+        values = {fit: True, flt3: False}
+        for change in range(changes):
+            await asyncio.sleep(random.uniform(0.5, 2.0))
+            widget = (fit, flt3)[(learner.number + change) % 2]
+            values[widget] = not values[widget]  # every change alters the options shown
+            sent = time.perf_counter()
+            await session.update(widget, value=values[widget])
+            await session.wait_for(is_update_of({region}), timeout)
+            learner.updates_s.append(time.perf_counter() - sent)
+        if close_tab:
+            await asyncio.to_thread(_close_tab, base, kernel_id, xsrf)
+    except Exception as error:  # noqa: BLE001 - every failure is counted and reported
+        learner.error = f"{type(error).__name__}: {error}"
+    finally:
+        if session is not None:
+            await session.close()
+
+
+async def single(base: str, changes: int, timeout: float) -> Learner:
+    learner = Learner(0)
+    await learn(base, learner, changes, close_tab=True, timeout=timeout)
+    if learner.error:
+        raise RuntimeError(f"a single learner failed: {learner.error}")
+    return learner
+
+
+async def classroom(
+    base: str, count: int, ramp: float, changes: int, timeout: float
+) -> list[Learner]:
+    learners = [Learner(i + 1) for i in range(count)]
+
+    async def later(learner: Learner, delay: float) -> None:
+        await asyncio.sleep(delay)
+        await learn(base, learner, changes, close_tab=learner.number % 2 == 0, timeout=timeout)
+
+    await asyncio.gather(*(later(one, ramp * i / count) for i, one in enumerate(learners)))
+    return learners
+
+
+def start_server(port: int, pool: int, cull: int, log: Path) -> subprocess.Popen:
+    command = [
+        sys.executable,
+        "-m",
+        "aml_teach",
+        "serve",
+        "--port",
+        str(port),
+        "--no-browser",
+        "--pool",
+        str(pool),
+        "--cull-idle",
+        str(cull),
+    ]
+    with log.open("w") as output:
+        process = subprocess.Popen(
+            command, cwd=ROOT, stdout=output, stderr=subprocess.STDOUT, start_new_session=True
+        )
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"the server exited:\n{log.read_text()}")
+        try:
+            with socket.create_connection((HOST, port), timeout=1):
+                return process
+        except OSError:
+            time.sleep(0.3)
+    raise RuntimeError("the server did not start within 120 s")
+
+
+def stop_server(process: subprocess.Popen) -> None:
+    if process.poll() is None:
+        os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+
+
+def pct(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--learners", type=int, default=60)
+    parser.add_argument("--ramp", type=float, default=60, help="seconds over which they arrive")
+    parser.add_argument("--changes", type=int, default=3, help="factor changes per learner")
+    parser.add_argument("--pool", type=int, default=4, help="preheated kernels")
+    parser.add_argument("--cull", type=int, default=60, help="idle kernel culling, seconds")
+    parser.add_argument("--timeout", type=float, default=240, help="per-step timeout, seconds")
+    args = parser.parse_args()
+    if not 1 <= args.learners <= MAX_LEARNERS:
+        parser.error(f"--learners must be from 1 to {MAX_LEARNERS}")
+    started = time.monotonic()
+    port = free_port()
+    base = f"http://{HOST}:{port}/"
+    log = ROOT / "test-artifacts" / "load-server.log"
+    log.parent.mkdir(exist_ok=True)
+    print(f"Starting the server on {base} (pool {args.pool}, culling after {args.cull} s) ...")
+    server = start_server(port, args.pool, args.cull, log)
+    sampler = Sampler(server.pid)
+    sampler.start()
+    try:
+        time.sleep(5)
+        alone = [asyncio.run(single(base, args.changes, args.timeout)) for _ in range(3)]
+        alone_usable = statistics.median(learner.usable_s for learner in alone)
+        alone_update = statistics.median(u for learner in alone for u in learner.updates_s)
+        time.sleep(3)
+        print(f"{args.learners} learners arrive over {args.ramp:g} s ...")
+        learners = asyncio.run(
+            classroom(base, args.learners, args.ramp, args.changes, args.timeout)
+        )
+        during = sampler.peak_kernels
+        errors = [one for one in learners if one.error]
+        usable = [one.usable_s for one in learners if one.usable_s is not None]
+        updates = [u for one in learners for u in one.updates_s]
+        left_at = time.monotonic()
+        limit = args.cull + 60 + 30  # culling period + cull interval + margin
+        while sampler.kernels_now > args.pool and time.monotonic() - left_at < limit:
+            if time.monotonic() - started > MAX_SECONDS:
+                break
+            time.sleep(2)
+        back_after = time.monotonic() - left_at
+        after = sampler.kernels_now
+    finally:
+        sampler.stop()
+        stop_server(server)
+    leaked = max(0, after - args.pool)
+    rows = [
+        ("learners", f"{args.learners} over {args.ramp:g} s, {args.changes} changes each", ""),
+        ("errors", str(len(errors)), "must be 0"),
+        ("time to usable page, alone (median)", f"{alone_usable:.2f} s", "baseline"),
+        (
+            "time to usable page, class (median)",
+            f"{statistics.median(usable):.2f} s",
+            f"{statistics.median(usable) / alone_usable:.1f}x alone",
+        ),
+        (
+            "time to usable page, class (95th pct)",
+            f"{pct(usable, 0.95):.2f} s",
+            f"{pct(usable, 0.95) / alone_usable:.1f}x alone",
+        ),
+        ("update latency, alone (median)", f"{alone_update * 1000:.0f} ms", "baseline"),
+        (
+            "update latency, class (median)",
+            f"{statistics.median(updates) * 1000:.0f} ms",
+            f"{statistics.median(updates) / alone_update:.1f}x alone",
+        ),
+        (
+            "update latency, class (95th pct)",
+            f"{pct(updates, 0.95) * 1000:.0f} ms",
+            f"{pct(updates, 0.95) / alone_update:.1f}x alone",
+        ),
+        ("peak server memory", f"{sampler.peak_server_mb:.0f} MB", ""),
+        (
+            "peak kernel memory (all / one)",
+            f"{sampler.peak_kernels_mb:.0f} MB / {sampler.peak_kernel_mb:.0f} MB",
+            "",
+        ),
+        ("kernels during (peak)", str(during), ""),
+        (
+            "kernels after learners left",
+            str(after),
+            f"pool {args.pool}; back after {back_after:.0f} s; leaked {leaked}",
+        ),
+    ]
+    width = max(len(r[0]) for r in rows)
+    print(f"\n| {'measure':<{width}} | value | note |\n|{'-' * (width + 2)}|---|---|")
+    for name, value, note in rows:
+        print(f"| {name:<{width}} | {value} | {note} |")
+    for learner in errors[:10]:
+        print(f"learner {learner.number}: {learner.error}")
+    return 1 if errors or leaked else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,73 @@
+"""Real classroom servers for the reliability and security tests (issue: a full lecture hall).
+
+The servers are started with the README's serve command, exactly as an instructor would,
+on free ports of 127.0.0.1; each test talks to them over HTTP and the kernel websocket.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from tests.browser.conftest import ARTIFACTS, ROOT, free_port, stop, wait_for_port
+
+
+@dataclass
+class Server:
+    url: str
+    port: int
+    process: subprocess.Popen
+    log: Path
+    token: str | None = None
+
+    def log_text(self) -> str:
+        return self.log.read_text(errors="replace")
+
+
+def start(name: str, *extra: str, port: int | None = None, token: str | None = None) -> Server:
+    """Start ``python -m aml_teach serve`` and wait until it listens."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    port = port or free_port()
+    log = ARTIFACTS / f"server-{name}.log"
+    command = [
+        sys.executable,
+        "-m",
+        "aml_teach",
+        "serve",
+        "--port",
+        str(port),
+        "--no-browser",
+        *extra,
+    ]
+    if token:
+        command += ["--token", token]
+    with log.open("a") as output:
+        process = subprocess.Popen(
+            command, cwd=ROOT, stdout=output, stderr=subprocess.STDOUT, start_new_session=True
+        )
+    wait_for_port(port, process, log, 90)
+    return Server(f"http://127.0.0.1:{port}/", port, process, log, token)
+
+
+@pytest.fixture(scope="session")
+def classroom() -> Iterator[Server]:
+    """One classroom server shared by the security and hostile-input tests."""
+    server = start("classroom", "--pool", "1")
+    try:
+        yield server
+    finally:
+        stop(server.process)
+
+
+@pytest.fixture(scope="session")
+def with_token() -> Iterator[Server]:
+    server = start("token", "--pool", "0", token="lecture-hall-42")
+    try:
+        yield server
+    finally:
+        stop(server.process)
