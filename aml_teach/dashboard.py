@@ -16,6 +16,7 @@ import ipywidgets as widgets
 
 from . import DISCLAIMER
 from .figures import numbered_references_html
+from .guard import guard
 from .knowledge import DataError, KnowledgeBase, load_knowledge_base
 from .widgets import (
     CSS,
@@ -72,17 +73,19 @@ class App(ShortRepr, widgets.VBox):
 
     def _build(self) -> None:
         kb, look = self.kb, self.look
-        self.large_text = look.checkbox("Larger text (for a projector)")
+        self.large_text = guard(look.checkbox("Larger text (for a projector)"))
         self.large_text.observe(self._large_text_changed, names="value")
         self.factors = FactorPanel(kb, heading="Patient factors", look=look)
         self.factors.add_class("aml-factors")
         self.show_excluded = look.checkbox("Show what doesn't apply, and why")
         self.show_excluded.add_class("aml-show-excluded")
         self.options = OptionsView(kb, look=look)
-        self.schedules = ScheduleViewer(kb, heading="Regimen schedules", look=look)
-        self.epi = EpiPanel(self.factors, kb, heading=EPI_HEADING, look=look)
+        guard(self.show_excluded, self.options.refuse)
+        # the options first: the region students watch is redrawn by the first message
         self.factors.on_change(self.refresh)
         self.show_excluded.observe(lambda _: self.refresh(), names="value")
+        self.schedules = ScheduleViewer(kb, heading="Regimen schedules", look=look)
+        self.epi = EpiPanel(self.factors, kb, heading=EPI_HEADING, look=look)
 
         results = look.vbox(
             [look.html_widget("<h2>Treatment options</h2>"), self.show_excluded, self.options]

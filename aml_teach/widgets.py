@@ -28,6 +28,7 @@ from ipywidgets.widgets.widget_string import HTMLStyle
 
 from .epi import CYTOGENETICS, european_prognostic_index
 from .figures import cite_numbered, timeline_html
+from .guard import guard, refusal_message
 from .knowledge import CATEGORIES, MARKERS, KnowledgeBase, load_knowledge_base
 from .options import treatment_options
 from .patient import Patient, PatientError
@@ -170,12 +171,14 @@ def message_html(text: str) -> str:
 
 
 class Look:
-    """Layout and style models shared by many widgets.
+    """Layout and style models shared by many widgets, and the widget makers.
 
     ipywidgets gives every widget its own Layout and Style model unless one is passed in;
     sharing them cuts the dashboard from about 130 models to about 45, so the browser has
     far fewer to create and the page appears sooner. Never change a shared model for one
-    widget (give that widget its own Layout instead).
+    widget (give that widget its own Layout instead). The panels guard every input they
+    make exactly once (:func:`aml_teach.guard.guard`), with a callback that explains a
+    refused value in the page.
     """
 
     def __init__(self) -> None:
@@ -195,6 +198,23 @@ class Look:
         return widgets.Checkbox(
             value=value, description=description, indent=False, layout=self.wide,
             style=self.check,
+        )
+
+    def int_text(self, description: str, value: int) -> widgets.IntText:
+        return widgets.IntText(
+            value=value, description=description, style=self.label, layout=self.plain
+        )
+
+    def float_text(self, description: str, value: float) -> widgets.FloatText:
+        return widgets.FloatText(
+            value=value, description=description, style=self.label, layout=self.plain, step=1
+        )
+
+    def dropdown(self, description: str, options: list, value: Any,
+                 layout: widgets.Layout | None = None) -> widgets.Dropdown:
+        return widgets.Dropdown(
+            options=options, value=value, description=description, style=self.label,
+            layout=layout or self.wide,
         )
 
     def vbox(self, children: list[widgets.Widget]) -> widgets.VBox:
@@ -243,10 +263,8 @@ class FactorPanel(ShortRepr, widgets.VBox):
         self._dirty = False
         self._loaded_case: str | None = None
 
-        self.age = widgets.IntText(
-            value=DEFAULTS["age"], description="Age (years)", style=look.label,
-            layout=look.plain,
-        )
+        self._rejected: str | None = None
+        self.age = look.int_text("Age (years)", DEFAULTS["age"])
         self.fit = look.checkbox("Fit for intensive chemotherapy", DEFAULTS["fit_for_intensive"])
         self.disease = widgets.RadioButtons(
             options=[
@@ -258,13 +276,7 @@ class FactorPanel(ShortRepr, widgets.VBox):
             style=look.label,
             layout=look.wide,
         )
-        self.remission = widgets.FloatText(
-            value=DEFAULTS["remission_months"],
-            description="Remission lasted (months)",
-            style=look.label,
-            layout=look.plain,
-            step=1,
-        )
+        self.remission = look.float_text("Remission lasted (months)", DEFAULTS["remission_months"])
         self.cns = look.checkbox("Leukemia in the central nervous system (CNS)", DEFAULTS["cns"])
         self.markers = {marker: look.checkbox(MARKER_LABELS[marker]) for marker in MARKERS}
         self.donor = look.checkbox("Matched stem cell donor available", DEFAULTS["matched_donor"])
@@ -285,21 +297,21 @@ class FactorPanel(ShortRepr, widgets.VBox):
             layout=look.wide,
         )
         self.prior.add_class("aml-stacked")
-        self.case = widgets.Dropdown(
-            options=[("Choose a teaching case…", "")]
+        self.case = look.dropdown(
+            "Teaching case",
+            [("Choose a teaching case…", "")]
             + [
                 (_case_label(case, title), case)
                 for case, title in zip(self.kb.cases["case"], self.kb.cases["title"], strict=True)
             ],
-            value="",
-            description="Teaching case",
-            style=look.label,
-            layout=look.wide,
+            "",
         )
         self.story = look.html_widget(css_class="aml-case-story")
 
         for control in self.controls():
             control.observe(self._changed, names="value")
+        for control in [*self.controls(), self.case]:
+            guard(control, self._refuse)
         self.disease.observe(self._disease_changed, names="value")
         self.case.observe(self._case_picked, names="value")
 
@@ -357,7 +369,13 @@ class FactorPanel(ShortRepr, widgets.VBox):
         for callback in self._callbacks:
             callback()
 
+    def _refuse(self, widget: widgets.Widget, error: BaseException) -> None:
+        """A browser sent a value a widget cannot hold: say so where the options go."""
+        self._rejected = refusal_message(widget)
+        self._notify()
+
     def _changed(self, change: dict[str, Any]) -> None:
+        self._rejected = None
         if self._holding:
             self._dirty = True
             return
@@ -420,6 +438,8 @@ class FactorPanel(ShortRepr, widgets.VBox):
 
     def patient(self) -> Patient:
         """The patient the widgets describe; raises PatientError naming a bad factor."""
+        if self._rejected:
+            raise PatientError(self._rejected)
         disease = self.disease.value
         return Patient(
             age=self.age.value,
@@ -581,6 +601,10 @@ class OptionsView(ShortRepr, widgets.HTML):
         super().__init__(value="", layout=look.plain, style=look.html)
         self.add_class("aml-options")
 
+    def refuse(self, widget: widgets.Widget, error: BaseException) -> None:
+        """Explain a value the browser sent that ``widget`` could not hold."""
+        self.value = message_html(refusal_message(widget))
+
     @property
     def region(self) -> widgets.HTML:
         """The HTML region itself (kept for callers that address it by this name)."""
@@ -611,6 +635,7 @@ class Explorer(ShortRepr, widgets.VBox):
         self.factors = FactorPanel(self.kb, look=look)
         self.show_excluded = look.checkbox("Show what doesn't apply, and why", bool(show_excluded))
         self.options = OptionsView(self.kb, look=look)
+        guard(self.show_excluded, self.options.refuse)
         self.factors.on_change(self.refresh)
         self.show_excluded.observe(lambda _: self.refresh(), names="value")
         results = look.vbox([self.show_excluded, self.options])
@@ -648,21 +673,21 @@ class ScheduleViewer(ShortRepr, widgets.VBox):
         self._updating = False
         regimens = scheduled_options(self.kb)
         self.names = dict(regimens)
-        self.regimen = widgets.Dropdown(
-            options=[(name, option) for option, name in regimens],
-            value=regimens[0][0] if regimens else None,
-            description="Regimen",
-            style=look.label,
-            layout=look.wide,
+        self.regimen = look.dropdown(
+            "Regimen",
+            [(name, option) for option, name in regimens],
+            regimens[0][0] if regimens else None,
         )
         # its own layout: it is hidden for regimens without variants
-        self.variant = widgets.Dropdown(
-            options=[self.ALL_VARIANTS],
-            description="Variant",
-            style=look.label,
+        self.variant = look.dropdown(
+            "Variant",
+            [self.ALL_VARIANTS],
+            self.ALL_VARIANTS,
             layout=widgets.Layout(width="auto", max_width="100%"),
         )
         self.figure = look.html_widget(css_class="aml-schedule")
+        guard(self.regimen, self._refuse)
+        guard(self.variant, self._refuse)
         self.regimen.observe(self._regimen_changed, names="value")
         self.variant.observe(lambda _: self.refresh(), names="value")
         children: list[widgets.Widget] = [self.regimen, self.variant, self.figure]
@@ -670,6 +695,9 @@ class ScheduleViewer(ShortRepr, widgets.VBox):
             children.insert(0, look.html_widget(_heading(heading)))
         super().__init__(children, layout=look.plain)
         self._regimen_changed(None)
+
+    def _refuse(self, widget: widgets.Widget, error: BaseException) -> None:
+        self.figure.value = message_html(refusal_message(widget))
 
     def _regimen_changed(self, change: dict[str, Any] | None) -> None:
         try:
@@ -743,25 +771,17 @@ class EpiPanel(ShortRepr, widgets.VBox):
         self.kb = kb or load_knowledge_base()
         look = look or Look()
         self.factors = factors
-        self.cytogenetics = widgets.Dropdown(
-            options=[(CYTOGENETICS_LABELS.get(c, c), c) for c in CYTOGENETICS],
-            value="other",
-            description="Cytogenetics at diagnosis",
-            style=look.label,
-            layout=look.wide,
+        self.cytogenetics = look.dropdown(
+            "Cytogenetics at diagnosis",
+            [(CYTOGENETICS_LABELS.get(c, c), c) for c in CYTOGENETICS],
+            "other",
         )
         inputs: list[widgets.Widget] = [self.cytogenetics]
         if factors is None:
-            self.relapse_free = widgets.FloatText(
-                value=DEFAULTS["remission_months"],
-                description="Relapse-free interval (months)",
-                style=look.label,
-                layout=look.plain,
+            self.relapse_free = look.float_text(
+                "Relapse-free interval (months)", DEFAULTS["remission_months"]
             )
-            self.age = widgets.IntText(
-                value=DEFAULTS["age"], description="Age at relapse (years)", style=look.label,
-                layout=look.plain,
-            )
+            self.age = look.int_text("Age at relapse (years)", DEFAULTS["age"])
             self.transplant = look.checkbox("Stem cell transplant before relapse")
             inputs += [self.relapse_free, self.age, self.transplant]
             for control in inputs:
@@ -770,11 +790,16 @@ class EpiPanel(ShortRepr, widgets.VBox):
             self.cytogenetics.observe(lambda _: self.refresh(), names="value")
             factors.on_change(self.refresh)
         self.result = look.html_widget(css_class="aml-epi")
+        for control in inputs:
+            guard(control, self._refuse)
         children: list[widgets.Widget] = [*inputs, self.result]
         if heading:
             children.insert(0, look.html_widget(heading))
         super().__init__(children, layout=look.plain)
         self.refresh()
+
+    def _refuse(self, widget: widgets.Widget, error: BaseException) -> None:
+        self.result.value = message_html(refusal_message(widget))
 
     def _values(self) -> tuple[float, int, bool] | str:
         """(relapse-free months, age, prior transplant), or why the index does not apply."""

@@ -2,8 +2,9 @@
 
     .venv/bin/python benchmarks/bench_dashboard.py [--runs 7] [--write docs/benchmarks.md]
 
-Each notebook is served by the README's serve command (Voila standalone, classroom config,
-same template) and opened in Debian's Chromium, in the same run. Measured:
+Both notebooks are served side by side by the README's serve command (Voila standalone,
+classroom config, same template), opened in Debian's Chromium and measured in alternation,
+so a busy machine slows both alike. Measured:
 
 - first render: from the request to the widgets being visible, without and with the
   preheated kernel pool (median of ``--runs`` page loads, after one warm-up load);
@@ -169,27 +170,23 @@ def load_once(browser: Any, url: str, ready: str) -> tuple[float, Any, Any]:
     return time.perf_counter() - start, context, page
 
 
-def render_times(browser: Any, server: Server, ready: str, runs: int) -> list[float]:
-    """First-render times over ``runs`` page loads (after one warm-up load)."""
-    times = []
-    for run in range(runs + 1):
-        fills = server.pool_fills()
-        seconds, context, page = load_once(browser, server.url, ready)
-        close(context, page)
-        if run:
-            times.append(seconds)
-        if server.pool:
-            server.wait_pool_filled(fills)
-        else:
-            time.sleep(1.5)  # the closed page's kernel shuts down
-    return times
+def render_once(browser: Any, server: Server, ready: str) -> float:
+    """One first render; then wait for the pool to refill (or the kernel to go)."""
+    fills = server.pool_fills()
+    seconds, context, page = load_once(browser, server.url, ready)
+    close(context, page)
+    if server.pool:
+        server.wait_pool_filled(fills)
+    else:
+        time.sleep(1.5)  # the closed page's kernel shuts down
+    return seconds
 
 
 def latencies(page: Any, target: str, region: str, action: str,
-              values: list[str] | None = None) -> list[float]:
+              values: list[str] | None = None, runs: int = LATENCY_RUNS) -> list[float]:
     """Milliseconds from an action on ``target`` to ``region`` being redrawn."""
     results = []
-    for run in range(LATENCY_RUNS):
+    for run in range(runs):
         value = values[run % len(values)] if values else ""
         results.append(page.evaluate(MEASURE_JS, [target, region, action, value]))
         page.wait_for_timeout(150)
@@ -224,41 +221,31 @@ def dashboard_selectors(page: Any) -> tuple[str, str]:
 
 
 def measure(runs: int) -> dict[str, Any]:
+    """Both notebooks served side by side, measured in alternation (fair on a busy machine)."""
     from playwright.sync_api import sync_playwright
 
     results: dict[str, Any] = {}
+    notebooks = {"bare": (BARE, BARE_READY), "dashboard": (DASHBOARD, DASHBOARD_READY)}
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
         results["chromium"] = browser.version
-        for name, notebook, ready in (("bare", BARE, BARE_READY),
-                                      ("dashboard", DASHBOARD, DASHBOARD_READY)):
-            for pool in (0, POOL):
-                print(f"measuring {name}, pool {pool} ...", flush=True)
-                server = Server(notebook, pool).start()
-                try:
-                    results[f"render {name} pool {pool}"] = render_times(
-                        browser, server, ready, runs
-                    )
-                    if pool:
-                        continue
-                    _, context, page = load_once(browser, server.url, ready)
-                    if name == "bare":
-                        results["update bare"] = latencies(page, BARE_READY, ".bare-echo",
-                                                           "click")
-                    else:
-                        # each new remission length changes the 7+3 reason: a new answer
-                        fit, months = dashboard_selectors(page)
-                        lengths = [str(m) for m in range(13, 13 + LATENCY_RUNS)]
-                        results["update dashboard months"] = latencies(
-                            page, months, ".aml-options", "change", lengths
-                        )
-                        results["update dashboard fit"] = latencies(
-                            page, fit, ".aml-options", "click"
-                        )
-                    page.wait_for_timeout(1000)
-                    results[f"memory {name}"] = memory_mib(server, page)
-                    close(context, page)
-                finally:
+        for pool in (0, POOL):
+            print(f"measuring first render, pool {pool} ...", flush=True)
+            servers = {name: Server(nb, pool).start() for name, (nb, _) in notebooks.items()}
+            try:
+                for name in notebooks:
+                    results[f"render {name} pool {pool}"] = []
+                for run in range(runs + 1):  # run 0 warms up each server
+                    order = list(notebooks) if run % 2 else list(reversed(notebooks))
+                    for name in order:
+                        seconds = render_once(browser, servers[name], notebooks[name][1])
+                        if run:
+                            results[f"render {name} pool {pool}"].append(seconds)
+                if pool == 0:
+                    print("measuring updates and kernel memory ...", flush=True)
+                    results.update(updates_and_memory(browser, servers))
+            finally:
+                for server in servers.values():
                     server.stop()
         print("measuring the pandas + ipywidgets kernel ...", flush=True)
         server = Server(BARE_PANDAS, 0).start()
@@ -271,6 +258,30 @@ def measure(runs: int) -> dict[str, Any]:
         finally:
             server.stop()
         browser.close()
+    return results
+
+
+def updates_and_memory(browser: Any, servers: dict[str, Server]) -> dict[str, Any]:
+    """Update latencies (the dashboard's and the bare echo, in alternation), then memory."""
+    _, bare_context, bare = load_once(browser, servers["bare"].url, BARE_READY)
+    _, dash_context, dash = load_once(browser, servers["dashboard"].url, DASHBOARD_READY)
+    fit, months = dashboard_selectors(dash)
+    results: dict[str, Any] = {"update bare": [], "update dashboard months": [],
+                               "update dashboard fit": []}
+    for run in range(LATENCY_RUNS):
+        results["update bare"] += latencies(bare, BARE_READY, ".bare-echo", "click", runs=1)
+        # each new remission length changes the 7+3 reason: an answer never computed before
+        results["update dashboard months"] += latencies(
+            dash, months, ".aml-options", "change", [str(13 + run)], runs=1
+        )
+    for _ in range(LATENCY_RUNS):
+        results["update bare"] += latencies(bare, BARE_READY, ".bare-echo", "click", runs=1)
+        results["update dashboard fit"] += latencies(dash, fit, ".aml-options", "click", runs=1)
+    dash.wait_for_timeout(1000)
+    results["memory bare"] = memory_mib(servers["bare"], bare)
+    results["memory dashboard"] = memory_mib(servers["dashboard"], dash)
+    close(bare_context, bare)
+    close(dash_context, dash)
     return results
 
 
@@ -295,7 +306,7 @@ def table(results: dict[str, Any], runs: int) -> tuple[str, bool]:
         row(f"first render, {label} (median of {runs})",
             median(results[f"render dashboard pool {pool}"]),
             median(results[f"render bare pool {pool}"]), "s", TARGETS["render"], "bare")
-    echo = median(results["update bare"])
+    echo = median(results["update bare"])  # measured in alternation with both dashboard runs
     row(f"update, new remission length each time, never cached (median of {LATENCY_RUNS})",
         median(results["update dashboard months"]), echo, "ms", TARGETS["update"],
         "bare echo")
@@ -359,9 +370,10 @@ on {machine}.
 
 The dashboard (`notebooks/dashboard.ipynb`) is compared with a bare notebook holding a
 single checkbox that echoes its value back from the kernel (`benchmarks/bare.ipynb`), both
-served by the README's serve command (Voila standalone, `classroom/voila.json`, the classroom
-template) in the same run and opened in headless Chromium. The memory baseline is the same
-one-widget notebook whose kernel also imports pandas (`benchmarks/bare_pandas.ipynb`).
+served side by side by the README's serve command (Voila standalone, `classroom/voila.json`,
+the classroom template), opened in headless Chromium and measured in alternation. The memory
+baseline is the same one-widget notebook whose kernel also imports pandas
+(`benchmarks/bare_pandas.ipynb`).
 
 {text}
 

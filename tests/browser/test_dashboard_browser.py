@@ -9,6 +9,8 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
+from aml_teach import regimen_schedule
+
 from .conftest import ARTIFACTS, open_dashboard
 
 pytestmark = pytest.mark.browser
@@ -95,16 +97,17 @@ def test_the_schedule_viewer_draws(page, server_url):
     page.get_by_label("Regimen", exact=True).select_option(label="FLAG (fludarabine, "
                                                                  "cytarabine and filgrastim)")
 
+    flag = regimen_schedule("FLAG")
     table = figure.locator("table.aml-timeline")
     expect(table.locator("caption")).to_contain_text("FLAG")
-    expect(table.locator("tbody tr")).to_have_count(3)
-    expect(table.locator("tbody tr").first.locator("td.on")).to_have_count(5)
-    expect(figure.locator("figcaption")).to_contain_text("fludarabine")
+    expect(table.locator("tbody tr")).to_have_count(len(flag))
+    expect(table.locator("tbody tr").first.locator("td.on")).to_have_count(len(flag["days"][0]))
+    expect(figure.locator("figcaption")).to_contain_text(flag["drug"][0])
 
     page.get_by_label("Regimen", exact=True).select_option(index=0)
     page.get_by_label("Variant", exact=True).select_option("idarubicin")
     expect(table.locator("caption")).to_contain_text("(idarubicin)")
-    expect(table.locator("tbody tr")).to_have_count(2)
+    expect(table.locator("tbody tr")).to_have_count(len(regimen_schedule("7+3", "idarubicin")))
 
 
 def test_the_prognostic_index_follows_the_factors(page, server_url):
