@@ -26,6 +26,7 @@ from .widgets import (
     OptionsView,
     ScheduleViewer,
     ShortRepr,
+    instructor_log,
     message_html,
     something_went_wrong,
 )
@@ -63,7 +64,7 @@ class App(ShortRepr, widgets.VBox):
             self._build()
         except DataError as error:
             # Data problems name files and lines, never a learner's values: safe to log.
-            something_went_wrong("loading the teaching data", error)
+            instructor_log().error("the dashboard cannot start: %s", error)
             self.children = [*self.children, self.look.html_widget(message_html(DATA_PROBLEM))]
         except Exception as error:  # noqa: BLE001 - a learner's page never shows a traceback
             self.children = [

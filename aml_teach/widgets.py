@@ -136,7 +136,8 @@ def _instructor_stream() -> Any:
     return sys.__stderr__ or sys.stderr
 
 
-def _logger() -> logging.Logger:
+def instructor_log() -> logging.Logger:
+    """The logger whose lines reach the instructor's terminal and never the page."""
     if not LOG.handlers:
         handler = logging.StreamHandler(_instructor_stream())
         handler.setFormatter(logging.Formatter("[aml-teach %(levelname)s %(asctime)s] %(message)s"))
@@ -153,7 +154,7 @@ def something_went_wrong(where: str, error: BaseException) -> str:
     values a learner typed, and those stay in the learner's page.
     """
     frames = "".join(traceback.format_tb(error.__traceback__))
-    _logger().error(
+    instructor_log().error(
         "%s failed with %s (message withheld: it may quote a learner's values)\n%s",
         where,
         type(error).__name__,
