@@ -210,3 +210,47 @@ def test_the_page_works_with_no_internet(browser, server_url, request):
         raise
     finally:
         context.close()
+
+
+def test_a_page_whose_kernel_was_closed_says_to_reload(page, server_url):
+    """Idle kernels are culled even with the tab open; the page must then say so."""
+    open_dashboard(page, server_url)
+    status = page.evaluate(
+        """async () => {
+            const config = JSON.parse(document.getElementById('jupyter-config-data').textContent);
+            const xsrf = (document.cookie.match(/_xsrf=([^;]+)/) || [])[1] || '';
+            const response = await fetch(config.baseUrl + 'voila/api/shutdown/' + config.kernelId,
+                {method: 'POST', headers: {'X-XSRFToken': decodeURIComponent(xsrf)}});
+            return response.status;
+        }"""
+    )
+    assert status == 204
+    page.evaluate("window.amlCheckKernel()")
+    notice = page.locator("#aml-status")
+    expect(notice).to_contain_text("This page was closed after being idle")
+    expect(notice.get_by_role("button", name="Reload the page")).to_be_visible()
+
+
+def test_closing_the_tab_shuts_its_kernel_down(browser, server_url):
+    """Voila's close-the-tab request needs the _xsrf cookie that the classroom page sets."""
+    import time
+    import urllib.error
+    import urllib.request
+
+    context = browser.new_context()
+    page = context.new_page()
+    open_dashboard(page, server_url)
+    kernel = page.evaluate(
+        "JSON.parse(document.getElementById('jupyter-config-data').textContent).kernelId"
+    )
+    page.close(run_before_unload=True)
+    context.close()
+    deadline = time.monotonic() + 20
+    status = 200
+    while time.monotonic() < deadline and status == 200:
+        try:
+            with urllib.request.urlopen(f"{server_url}api/kernels/{kernel}", timeout=5):
+                time.sleep(0.3)
+        except urllib.error.HTTPError as error:
+            status = error.code
+    assert status == 404, "the closed tab's kernel is still running"
