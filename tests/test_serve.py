@@ -11,7 +11,7 @@ import pytest
 from aml_teach import serve
 from aml_teach.__main__ import build_parser, main
 
-from .conftest import ROOT
+from .conftest import DATA, ROOT
 
 CONFIG = json.loads((ROOT / "classroom" / "voila.json").read_text())
 
@@ -90,7 +90,8 @@ def test_the_options_of_serve():
 
 
 def test_broken_data_is_refused_before_anything_starts(data_copy, capsys, monkeypatch):
-    monkeypatch.delenv("AML_TEACH_DATA", raising=False)  # serve --data sets it; undo after
+    # serve --data sets AML_TEACH_DATA for the kernels; setenv makes pytest undo that after
+    monkeypatch.setenv("AML_TEACH_DATA", str(DATA))
     line = data_copy.set("options", 0, "fitness", "sometimes")
     assert main(["serve", "--data", str(data_copy.path), "--no-browser"]) == 1
     err = capsys.readouterr().err
@@ -105,3 +106,9 @@ def test_a_missing_notebook_is_named(tmp_path, capsys, monkeypatch):
     assert main(["serve", "--no-browser"]) == 1
     err = capsys.readouterr().err
     assert str(missing) in err and "is missing" in err
+
+
+def test_the_data_folder_setting_does_not_leak_between_tests():
+    import os
+
+    assert os.environ.get("AML_TEACH_DATA") in (None, str(DATA))
