@@ -403,8 +403,10 @@ compresses what it sends (about 1.4 MB a page instead of 5 MB, which matters on 
 Wi-Fi more than on this machine).
 
 These are medians on a small machine shared with other work, so they vary from run to run
-(during development the no-pool first-render ratio ranged from 1.06 to 1.27 over three runs
-of the same code); rerun on the machine you will teach from. Raw values (seconds,
+(in four runs during development, after the widgets began sharing their models, the no-pool
+first-render ratio ranged from 1.06 to 1.27; the uncached update ratio was 2.15 and 2.36
+before the engine read its rows as plain dicts and the options were redrawn before the EPI,
+and 1.72 and 1.74 after); rerun on the machine you will teach from. Raw values (seconds,
 milliseconds, MiB):
 
 {raw}
