@@ -20,6 +20,7 @@ from .guard import guard
 from .knowledge import DataError, KnowledgeBase, load_knowledge_base
 from .widgets import (
     CSS,
+    WIDGET_CSS,
     EpiPanel,
     FactorPanel,
     Look,
@@ -34,7 +35,7 @@ from .widgets import (
 __all__ = ["App"]
 
 HEADER = (
-    f'{CSS}<div class="aml-disclaimer" role="note"><strong>Educational only.</strong> '
+    f'{CSS}{WIDGET_CSS}<div class="aml-disclaimer" role="note"><strong>Educational only.</strong> '
     f"{escape(DISCLAIMER)}</div>"
 )
 INTRO = (

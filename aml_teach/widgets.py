@@ -36,6 +36,7 @@ from .schedules import UnknownRegimenError, regimen_schedule, scheduled_options,
 
 __all__ = [
     "CSS",
+    "WIDGET_CSS",
     "EpiPanel",
     "Explorer",
     "FactorPanel",
@@ -120,6 +121,31 @@ CSS = """
 </style>
 """
 
+
+# Rules for the input widgets only. Kept apart from CSS, which static HTML in the lessons
+# embeds (and whose stored outputs would change with it).
+WIDGET_CSS = """
+<style>
+.aml-app .widget-radio-box label, .aml-explorer .widget-radio-box label { display: flex;
+  flex-direction: row-reverse; justify-content: flex-end; align-items: flex-start;
+  gap: 0.4em; height: auto; min-height: var(--jp-widgets-radio-item-height);
+  line-height: 1.3; padding: 2px 0; white-space: normal; }
+.aml-app .widget-checkbox, .aml-explorer .widget-checkbox { height: auto;
+  min-height: var(--jp-widgets-inline-height); }
+.aml-app .widget-checkbox .widget-label-basic,
+.aml-explorer .widget-checkbox .widget-label-basic { display: flex; align-items: flex-start;
+  gap: 0.3em; height: auto; line-height: 1.3; padding: 3px 0; white-space: normal; }
+.aml-app .widget-checkbox .widget-label-basic span,
+.aml-explorer .widget-checkbox .widget-label-basic span { white-space: normal; }
+.aml-app .widget-text, .aml-explorer .widget-text { width: auto; max-width: 100%; }
+.aml-app .widget-text input, .aml-explorer .widget-text input { flex: 0 1 8em;
+  min-width: 5em; }
+.aml-app.aml-large input[type=checkbox], .aml-app.aml-large input[type=radio] {
+  width: 1.2em; height: 1.2em; flex: none; }
+.aml-app .aml-case-story, .aml-explorer .aml-case-story {
+  font-size: var(--jp-widgets-font-size); }
+</style>
+"""
 
 # --- logging for the instructor --------------------------------------------------------
 
@@ -644,7 +670,7 @@ class Explorer(ShortRepr, widgets.VBox):
         self.factors.add_class("aml-factors")
         columns = widgets.Box([self.factors, results], layout=look.plain)
         columns.add_class("aml-columns")
-        super().__init__([look.html_widget(CSS), columns], layout=look.plain)
+        super().__init__([look.html_widget(CSS + WIDGET_CSS), columns], layout=look.plain)
         self.add_class("aml-explorer")
         self.refresh()
 
