@@ -2,10 +2,11 @@
 
 The dashboard and the teaching notebooks share these builders, so a factor is labelled,
 validated and explained the same way everywhere. Widget values come from a browser and may
-be anything a browser can send: every value goes through :class:`Patient` (the validating
-boundary) and a bad value becomes a plain message in the page, never a traceback. Anything
-unexpected is logged for the instructor (the terminal that runs the server) without the
-learner's values, and the learner sees a short "reload the page" message.
+be anything a browser can send: a value a widget cannot hold is refused by
+:mod:`aml_teach.guard`, every other value goes through :class:`Patient` (the validating
+boundary), and either way the learner gets a plain message in the page, never a traceback.
+Anything unexpected is logged for the instructor (the terminal that runs the server) without
+the learner's values, and the learner sees a short "reload the page" message.
 """
 
 from __future__ import annotations
