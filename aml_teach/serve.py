@@ -121,7 +121,8 @@ def share_urls(ip: str, port: int, token: str | None) -> list[str]:
 
 
 def voila_argv(ip: str, port: int, token: str | None, open_browser: bool,
-               pool: int | None, notebook: Path = NOTEBOOK) -> list[str]:
+               pool: int | None, notebook: Path = NOTEBOOK,
+               cull_idle: int | None = None) -> list[str]:
     """Command-line settings on top of classroom/voila.json (the command line wins)."""
     argv = [
         str(notebook),
@@ -138,6 +139,9 @@ def voila_argv(ip: str, port: int, token: str | None, open_browser: bool,
             f"--VoilaConfiguration.preheat_kernel={pool > 0}",
             f"--VoilaConfiguration.default_pool_size={max(pool, 0)}",
         ]
+    if cull_idle is not None:
+        argv.append(f"--MappingKernelManager.cull_idle_timeout={max(cull_idle, 0)}")
+        argv.append(f"--MappingKernelManager.cull_interval={max(min(cull_idle, 60), 1)}")
     return argv
 
 
@@ -239,7 +243,9 @@ def run(args: argparse.Namespace) -> int:
 
     try:
         ClassroomVoila.launch_instance(
-            argv=voila_argv(ip, port, token, not args.no_browser, args.pool, notebook)
+            argv=voila_argv(
+                ip, port, token, not args.no_browser, args.pool, notebook, args.cull_idle
+            )
         )
     except KeyboardInterrupt:
         pass
@@ -262,6 +268,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--token",
         help="require this token to open the page; 'auto' makes one up (printed in the address)",
+    )
+    parser.add_argument(
+        "--cull-idle",
+        type=int,
+        metavar="SECONDS",
+        help="close a student's kernel after this many idle seconds, even with the tab open "
+        "(default from classroom/voila.json: 1800)",
     )
     parser.add_argument(
         "--pool",

@@ -123,7 +123,9 @@ def _close_tab(base: str, kernel_id: str, xsrf: str) -> None:
         pass
 
 
-async def learn(base: str, learner: Learner, changes: int, close_tab: bool, timeout: float) -> None:
+async def learn(
+    base: str, learner: Learner, changes: int, close_tab: bool, timeout: float, stay: float = 0.0
+) -> None:
     """One learner's visit; any failure is recorded as that learner's error."""
     session = None
     try:
@@ -144,6 +146,7 @@ async def learn(base: str, learner: Learner, changes: int, close_tab: bool, time
             await session.update(widget, value=values[widget])
             await session.wait_for(is_update_of({region}), timeout)
             learner.updates_s.append(time.perf_counter() - sent)
+        await asyncio.sleep(stay)  # reading the page before leaving
         if close_tab:
             await asyncio.to_thread(_close_tab, base, kernel_id, xsrf)
     except Exception as error:  # noqa: BLE001 - every failure is counted and reported
@@ -162,13 +165,15 @@ async def single(base: str, changes: int, timeout: float) -> Learner:
 
 
 async def classroom(
-    base: str, count: int, ramp: float, changes: int, timeout: float
+    base: str, count: int, ramp: float, changes: int, timeout: float, stay: float
 ) -> list[Learner]:
     learners = [Learner(i + 1) for i in range(count)]
 
     async def later(learner: Learner, delay: float) -> None:
         await asyncio.sleep(delay)
-        await learn(base, learner, changes, close_tab=learner.number % 2 == 0, timeout=timeout)
+        await learn(
+            base, learner, changes, close_tab=learner.number % 2 == 0, timeout=timeout, stay=stay
+        )
 
     await asyncio.gather(*(later(one, ramp * i / count) for i, one in enumerate(learners)))
     return learners
@@ -223,6 +228,12 @@ def main() -> int:
     parser.add_argument("--learners", type=int, default=60)
     parser.add_argument("--ramp", type=float, default=60, help="seconds over which they arrive")
     parser.add_argument("--changes", type=int, default=3, help="factor changes per learner")
+    parser.add_argument(
+        "--stay",
+        type=float,
+        default=60,
+        help="seconds each learner keeps the page open after the changes",
+    )
     parser.add_argument("--pool", type=int, default=4, help="preheated kernels")
     parser.add_argument("--cull", type=int, default=60, help="idle kernel culling, seconds")
     parser.add_argument("--timeout", type=float, default=240, help="per-step timeout, seconds")
@@ -246,7 +257,7 @@ def main() -> int:
         time.sleep(3)
         print(f"{args.learners} learners arrive over {args.ramp:g} s ...")
         learners = asyncio.run(
-            classroom(base, args.learners, args.ramp, args.changes, args.timeout)
+            classroom(base, args.learners, args.ramp, args.changes, args.timeout, args.stay)
         )
         during = sampler.peak_kernels
         errors = [one for one in learners if one.error]
@@ -265,7 +276,11 @@ def main() -> int:
         stop_server(server)
     leaked = max(0, after - args.pool)
     rows = [
-        ("learners", f"{args.learners} over {args.ramp:g} s, {args.changes} changes each", ""),
+        (
+            "learners",
+            f"{args.learners} over {args.ramp:g} s, {args.changes} changes each",
+            f"each stays {args.stay:g} s; half close the tab, half leave it open",
+        ),
         ("errors", str(len(errors)), "must be 0"),
         ("time to usable page, alone (median)", f"{alone_usable:.2f} s", "baseline"),
         (
