@@ -44,17 +44,9 @@ HERE = Path(__file__).resolve().parent
 DASHBOARD = ROOT / "notebooks" / "dashboard.ipynb"
 BARE = HERE / "bare.ipynb"
 BARE_PANDAS = HERE / "bare_pandas.ipynb"
-CHROMIUM = os.environ.get("AML_TEACH_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-dev-shm-usage",
-]
+sys.path.insert(0, str(ROOT))
+from tests.browser.conftest import CHROMIUM, CHROMIUM_FLAGS  # noqa: E402 (same browser as the tests)
+
 DASHBOARD_READY = ".aml-options .aml-count"
 BARE_READY = ".bare-echo input"
 POOL = 2

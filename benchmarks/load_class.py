@@ -19,12 +19,8 @@ from __future__ import annotations
 import argparse
 import asyncio
 import http.cookiejar
-import os
 import random
-import signal
-import socket
 import statistics
-import subprocess
 import sys
 import threading
 import time
@@ -37,17 +33,13 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from benchmarks.procinfo import tree  # noqa: E402
+from tests.browser.conftest import free_port, stop  # noqa: E402
+from tests.server.conftest import Server, start  # noqa: E402
 from tests.voila_client import KernelSession, is_update_of  # noqa: E402
 
 HOST = "127.0.0.1"
 MAX_LEARNERS = 150
 MAX_SECONDS = 1500  # the whole run, learners and culling included
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind((HOST, 0))
-        return sock.getsockname()[1]
 
 
 @dataclass
@@ -131,7 +123,7 @@ async def learn(
     try:
         start = time.perf_counter()
         _, kernel_id, learner.page_s, xsrf = await asyncio.to_thread(_open_page, base, timeout)
-        session = await KernelSession.connect(base, kernel_id)
+        session = await KernelSession.connect(base, kernel_id, timeout=timeout)
         await session.request_states(timeout)
         region = session.find("HTMLModel", _dom_classes=["aml-options"])
         fit = session.find_by_description("Fit for intensive chemotherapy")
@@ -179,43 +171,9 @@ async def classroom(
     return learners
 
 
-def start_server(port: int, pool: int, cull: int, log: Path) -> subprocess.Popen:
-    command = [
-        sys.executable,
-        "-m",
-        "aml_teach",
-        "serve",
-        "--port",
-        str(port),
-        "--no-browser",
-        "--pool",
-        str(pool),
-        "--cull-idle",
-        str(cull),
-    ]
-    with log.open("w") as output:
-        process = subprocess.Popen(
-            command, cwd=ROOT, stdout=output, stderr=subprocess.STDOUT, start_new_session=True
-        )
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"the server exited:\n{log.read_text()}")
-        try:
-            with socket.create_connection((HOST, port), timeout=1):
-                return process
-        except OSError:
-            time.sleep(0.3)
-    raise RuntimeError("the server did not start within 120 s")
-
-
-def stop_server(process: subprocess.Popen) -> None:
-    if process.poll() is None:
-        os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
+def start_server(port: int, pool: int, cull: int) -> Server:
+    """The README's serve command, as the server tests start it."""
+    return start("load", "--pool", str(pool), "--cull-idle", str(cull), port=port)
 
 
 def pct(values: list[float], q: float) -> float:
@@ -243,11 +201,9 @@ def main() -> int:
     started = time.monotonic()
     port = free_port()
     base = f"http://{HOST}:{port}/"
-    log = ROOT / "test-artifacts" / "load-server.log"
-    log.parent.mkdir(exist_ok=True)
     print(f"Starting the server on {base} (pool {args.pool}, culling after {args.cull} s) ...")
-    server = start_server(port, args.pool, args.cull, log)
-    sampler = Sampler(server.pid)
+    server = start_server(port, args.pool, args.cull)
+    sampler = Sampler(server.process.pid)
     sampler.start()
     try:
         time.sleep(5)
@@ -273,7 +229,7 @@ def main() -> int:
         after = sampler.kernels_now
     finally:
         sampler.stop()
-        stop_server(server)
+        stop(server.process)
     leaked = max(0, after - args.pool)
     rows = [
         (

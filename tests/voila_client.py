@@ -70,11 +70,16 @@ class KernelSession:
     received: list[dict] = field(default_factory=list)
 
     @classmethod
-    async def connect(cls, base_url: str, kernel_id: str, token: str | None = None):
+    async def connect(
+        cls, base_url: str, kernel_id: str, token: str | None = None, timeout: float = 120
+    ):
         ws_url = base_url.replace("http", "ws", 1).rstrip("/")
         url = f"{ws_url}/api/kernels/{kernel_id}/channels?session_id={uuid.uuid4().hex}"
         headers = {"Authorization": f"token {token}"} if token else {}
-        ws = await websocket_connect(HTTPRequest(url, headers=headers), max_message_size=2**26)
+        request = HTTPRequest(
+            url, headers=headers, connect_timeout=timeout, request_timeout=timeout
+        )
+        ws = await websocket_connect(request, max_message_size=2**26)
         return cls(ws)
 
     async def send(self, msg_type: str, content: dict, **kwargs: Any) -> None:
