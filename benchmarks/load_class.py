@@ -24,6 +24,7 @@ import statistics
 import sys
 import threading
 import time
+import urllib.error
 import urllib.parse
 import urllib.request
 from dataclasses import dataclass, field
@@ -111,8 +112,12 @@ def _close_tab(base: str, kernel_id: str, xsrf: str) -> None:
         method="POST",
         headers={"Cookie": f"_xsrf={xsrf}"},
     )
-    with urllib.request.urlopen(request, timeout=30):
-        pass
+    try:
+        with urllib.request.urlopen(request, timeout=30):
+            pass
+    except urllib.error.HTTPError as error:
+        if error.code != 404:  # 404: the culler closed this idle kernel first, as it should
+            raise
 
 
 async def learn(
