@@ -424,7 +424,7 @@ def _check_rules(rows_by_table: dict[str, list[dict[str, str]]], problems: list)
             )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # hashed by identity, so caches can key on it
 class KnowledgeBase:
     """The validated tables, with list cells already split into tuples."""
 
@@ -439,6 +439,11 @@ class KnowledgeBase:
 
     def option_ids(self) -> tuple[str, ...]:
         return tuple(self.tables["options"]["option"])
+
+    @functools.cached_property
+    def option_rows(self) -> list[dict]:
+        """options.csv as plain dicts, made once: the engine reads them on every click."""
+        return self.tables["options"].to_dict("records")
 
 
 def _to_frame(table: Table, rows: list[dict[str, str]]) -> pd.DataFrame:

@@ -175,21 +175,6 @@ def _reason(checks: list[Check], applies: bool, note: str) -> str:
     return f"{text} {note}".strip()
 
 
-_ROWS: dict[int, tuple[KnowledgeBase, list[dict]]] = {}
-
-
-def _option_rows(kb: KnowledgeBase) -> list[dict]:
-    """options.csv as plain dicts, made once per knowledge base.
-
-    Reading pandas rows one by one (iterrows) cost most of each call, and the dashboard calls
-    this on every click of every student.
-    """
-    cached = _ROWS.get(id(kb))
-    if cached is None or cached[0] is not kb:
-        cached = _ROWS[id(kb)] = (kb, kb.options.to_dict("records"))
-    return cached[1]
-
-
 def treatment_options(
     patient: Patient, include_excluded: bool = False, kb: KnowledgeBase | None = None
 ) -> pd.DataFrame:
@@ -204,7 +189,7 @@ def treatment_options(
         raise ValueError(f"include_excluded must be True or False, got {include_excluded!r:.60}")
     kb = kb or load_knowledge_base()
     options = kb.options
-    rows = _option_rows(kb)
+    rows = kb.option_rows
     results: dict[str, tuple[bool, list[Check]]] = {}
     dependent = []
     for row in rows:

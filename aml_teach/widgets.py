@@ -592,20 +592,14 @@ class _Renderer:
         return "".join(parts)
 
 
-_RENDERERS: dict[int, _Renderer] = {}
-
-
+@lru_cache(maxsize=8)
 def _renderer(kb: KnowledgeBase) -> _Renderer:
-    renderer = _RENDERERS.get(id(kb))
-    if renderer is None or renderer.kb is not kb:
-        renderer = _RENDERERS[id(kb)] = _Renderer(kb)
-    return renderer
+    return _Renderer(kb)
 
 
 @lru_cache(maxsize=512)
-def _options_html_cached(patient: Patient, include_excluded: bool, kb_id: int) -> str:
-    renderer = _RENDERERS[kb_id]
-    return renderer.render(treatment_options(patient, include_excluded, kb=renderer.kb))
+def _options_html_cached(patient: Patient, include_excluded: bool, kb: KnowledgeBase) -> str:
+    return _renderer(kb).render(treatment_options(patient, include_excluded, kb=kb))
 
 
 def options_html(
@@ -615,9 +609,7 @@ def options_html(
 
     Results are cached per patient: a class of students explores the same few cases.
     """
-    kb = kb or load_knowledge_base()
-    renderer = _renderer(kb)
-    return _options_html_cached(patient, include_excluded, id(renderer.kb))
+    return _options_html_cached(patient, include_excluded, kb or load_knowledge_base())
 
 
 class OptionsView(ShortRepr, widgets.HTML):
