@@ -130,53 +130,57 @@ def disclaimer() -> HTML:
 # Tables from the knowledge base -------------------------------------------------------------
 
 
+def _known(frame: pd.DataFrame, key: str, wanted: Sequence[str], file: str) -> pd.DataFrame:
+    """``frame`` indexed by ``key``, after checking every wanted id is in it."""
+    table = frame.set_index(key)
+    unknown = [w for w in wanted if w not in table.index]
+    if unknown:
+        raise KeyError(f"not in {file}: {', '.join(unknown)}")
+    return table
+
+
+def _table(caption: str, headers: Sequence[str], rows: Sequence[str]) -> HTML:
+    """A captioned lesson table with column headers."""
+    head = "".join(f'<th scope="col">{h}</th>' for h in headers)
+    return HTML(
+        f'{TABLE_STYLE}<table class="aml-table"><caption>{escape(caption)}</caption><thead><tr>'
+        f'{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>'
+    )
+
+
+def _beyond(flag: bool) -> str:
+    return f'<br><span class="aml-beyond">{BEYOND_SEED}</span>' if flag else ""
+
+
 def drug_table(drugs: Sequence[str], caption: str = "Drugs", kb: KnowledgeBase | None = None
                ) -> HTML:
     """Generic and brand names, class and how each drug works, from drugs.csv."""
-    kb = kb or load_knowledge_base()
-    table = kb.drugs.set_index("drug")
-    unknown = [d for d in drugs if d not in table.index]
-    if unknown:
-        raise KeyError(f"not in drugs.csv: {', '.join(unknown)}")
+    table = _known((kb or load_knowledge_base()).drugs, "drug", drugs, "drugs.csv")
     rows = []
     for name in drugs:
         drug = table.loc[name]
-        beyond = f'<br><span class="aml-beyond">{BEYOND_SEED}</span>' if drug["beyond_seed"] else ""
         rows.append(
-            f'<tr><th scope="row">{escape(name)}{beyond}</th>'
+            f'<tr><th scope="row">{escape(name)}{_beyond(drug["beyond_seed"])}</th>'
             f"<td>{escape(', '.join(drug['brands'])) or '(none given)'}</td>"
             f"<td>{escape(drug['drug_class'])}</td>"
             f"<td>{escape(drug['how_it_works'])} {cite(drug['sources'])}</td></tr>"
         )
-    return HTML(
-        f'{TABLE_STYLE}<table class="aml-table"><caption>{escape(caption)}</caption><thead><tr>'
-        '<th scope="col">Drug</th><th scope="col">Brand names</th><th scope="col">Class</th>'
-        f'<th scope="col">How it works</th></tr></thead><tbody>{"".join(rows)}</tbody></table>'
-    )
+    return _table(caption, ("Drug", "Brand names", "Class", "How it works"), rows)
 
 
 def option_table(options: Sequence[str], caption: str = "Options",
                  kb: KnowledgeBase | None = None) -> HTML:
     """What each option is, with the note that explains it, from options.csv."""
-    kb = kb or load_knowledge_base()
-    table = kb.options.set_index("option")
-    unknown = [o for o in options if o not in table.index]
-    if unknown:
-        raise KeyError(f"not in options.csv: {', '.join(unknown)}")
+    table = _known((kb or load_knowledge_base()).options, "option", options, "options.csv")
     rows = []
     for option in options:
         row = table.loc[option]
-        beyond = f'<br><span class="aml-beyond">{BEYOND_SEED}</span>' if row["beyond_seed"] else ""
         note = f" {escape(row['note'])}" if row["note"] else ""
         rows.append(
-            f'<tr><th scope="row">{escape(row["name"])}{beyond}</th>'
+            f'<tr><th scope="row">{escape(row["name"])}{_beyond(row["beyond_seed"])}</th>'
             f"<td>{escape(row['summary'])}{note} {cite(row['sources'])}</td></tr>"
         )
-    return HTML(
-        f'{TABLE_STYLE}<table class="aml-table"><caption>{escape(caption)}</caption><thead><tr>'
-        '<th scope="col">Option</th><th scope="col">What it is</th></tr></thead>'
-        f"<tbody>{''.join(rows)}</tbody></table>"
-    )
+    return _table(caption, ("Option", "What it is"), rows)
 
 
 def show_options(patient: Patient, include_excluded: bool = False) -> HTML:
