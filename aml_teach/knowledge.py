@@ -38,6 +38,9 @@ ROUTES: tuple[str, ...] = (
 )
 REFERENCE_KINDS = ("source page", "source page reference", "added")
 YES_NO = ("yes", "no")
+DOSE_LEVELS = ("low", "standard", "intermediate", "high")
+# Options whose drugs count for the "same or similar drugs" rule (see options.py).
+DOSED_CATEGORIES = ("intensive chemotherapy", "less intensive chemotherapy", "targeted therapy")
 MAX_DAY = 366
 
 DEFAULT_DATA_DIR = Path(__file__).resolve().parent.parent / "data"
@@ -100,6 +103,7 @@ TABLES: tuple[Table, ...] = (
             Column("drug", unique=True),
             Column("brands", "list", optional=True),
             Column("drug_class"),
+            Column("similarity_class", optional=True),
             Column("how_it_works"),
             Column("beyond_seed", "yesno"),
             _sources(),
@@ -119,7 +123,9 @@ TABLES: tuple[Table, ...] = (
             Column("markers", "list", optional=True, choices=MARKERS),
             Column("cns", choices=("yes", "any")),
             Column("donor", choices=("yes", "no", "any")),
-            Column("prior_transplant", choices=("yes", "no", "any")),
+            Column("prior_transplant", choices=("yes", "no", "allogeneic", "any")),
+            Column("min_white_cell_count", "int", optional=True),
+            Column("dose_level", optional=True, choices=DOSE_LEVELS),
             Column("with_option", "list", optional=True, refs="options"),
             Column("note", optional=True),
             Column("beyond_seed", "yesno"),
@@ -155,6 +161,8 @@ TABLES: tuple[Table, ...] = (
             Column("markers", "list", optional=True, choices=MARKERS),
             Column("matched_donor", "yesno"),
             Column("prior_transplant", "yesno"),
+            Column("transplant_type", optional=True, choices=("allogeneic", "autologous")),
+            Column("white_cell_count", "int", optional=True),
             _sources(),
         ),
     ),
@@ -383,6 +391,23 @@ def _check_rules(rows_by_table: dict[str, list[dict[str, str]]], problems: list)
                         f"day {last} falls outside the {cycle}-day cycle",
                     )
                 )
+    dosed = {
+        row["drug"]
+        for row in rows_by_table.get("drugs", [])
+        if "{dose}" in row.get("similarity_class", "")
+    }
+    for index, row in enumerate(rows_by_table.get("options", [])):
+        needs = [d for d in split_list(row.get("drugs", "")) if d in dosed]
+        if needs and row["category"] in DOSED_CATEGORIES and not row.get("dose_level"):
+            problems.append(
+                DataProblem(
+                    "options.csv",
+                    index + 2,
+                    "dose_level",
+                    f"is empty; {needs[0]} is judged by its dose, so give one of: "
+                    f"{', '.join(DOSE_LEVELS)}",
+                )
+            )
     answers: dict[str, list[int]] = {}
     for index, row in enumerate(rows_by_table.get("questions", [])):
         answers.setdefault(row["question"], [])
@@ -414,6 +439,16 @@ def _check_rules(rows_by_table: dict[str, list[dict[str, str]]], problems: list)
                     line,
                     "remission_months",
                     "must be blank for refractory disease (there was no remission)",
+                )
+            )
+        if (row["prior_transplant"] == "yes") != bool(row["transplant_type"]):
+            problems.append(
+                DataProblem(
+                    "cases.csv",
+                    line,
+                    "transplant_type",
+                    "give 'allogeneic' or 'autologous' when prior_transplant is 'yes', and "
+                    "leave it blank when it is 'no'",
                 )
             )
         if row["disease"] == "relapsed" and not row["remission_months"]:

@@ -34,6 +34,10 @@ MARKER_WORDS = {
 }
 DRUG_CATEGORIES = ("intensive chemotherapy", "less intensive chemotherapy", "targeted therapy")
 REPEAT_AFTER_MONTHS = 12
+REPEAT_SOURCE = "ccs-2024"  # the source page: same or similar drugs only after a year's remission
+DLI_SOURCE = "ebmt-2012"
+HYPERLEUKOCYTOSIS_SOURCE = "rollig-2015"
+DOSE_PLACEHOLDER = "{dose}"
 
 # A check returns (applies, why it applies, why not); the words name the patient factor.
 Check = tuple[bool, str, str]
@@ -119,30 +123,148 @@ def _donor(rule: str, p: Patient) -> Check | None:
 
 
 def _transplant(rule: str, p: Patient) -> Check | None:
+    if rule == "allogeneic":
+        return _after_allogeneic(p)
     if rule == "yes":
         return (
-            p.prior_transplant,
+            p.had_transplant,
             "this relapse follows a stem cell transplant",
             "only for a relapse after a stem cell transplant",
         )
     if rule == "no":
         return (
-            not p.prior_transplant,
+            not p.had_transplant,
             "no transplant before",
             "not after a previous stem cell transplant",
         )
     return None
 
 
-def _repeat(option: str, category: str, p: Patient) -> Check | None:
-    """The page repeats earlier drugs only after a remission longer than one year."""
-    if option not in p.prior_treatments or category not in DRUG_CATEGORIES:
+def _after_allogeneic(p: Patient) -> Check:
+    """DLI uses cells from the earlier transplant's donor, so it needs an allogeneic one."""
+    need = (
+        "needs an earlier allogeneic (donor) transplant, because the cells come from that "
+        f"donor ({DLI_SOURCE})"
+    )
+    kind = p.transplant_type
+    if kind == "allogeneic":
+        return (True, "this relapse follows an allogeneic stem cell transplant", "")
+    if kind == "autologous":
+        return (
+            False,
+            "",
+            f"{need}; an autologous transplant used the patient's own cells, so there is no donor",
+        )
+    if kind == "not known":
+        return (
+            False,
+            "",
+            f"{need}; the type of the earlier transplant is not recorded, so find out whether "
+            "it was allogeneic",
+        )
+    return (False, "", f"{need}; there has been no transplant")
+
+
+def _white_count(threshold: int | None, p: Patient) -> Check | None:
+    """Leukapheresis is for hyperleukocytosis: a white count above the cited threshold."""
+    if threshold is None:
         return None
+    need = (
+        f"only for hyperleukocytosis, a white cell count above {threshold} x 10^9/L "
+        f"({HYPERLEUKOCYTOSIS_SOURCE})"
+    )
+    count = p.white_cell_count
+    if count is None:
+        return (False, "", f"{need}; no white cell count was given")
+    if count > threshold:
+        return (
+            True,
+            f"a white cell count of {count:g} x 10^9/L, above the hyperleukocytosis threshold "
+            f"of {threshold} ({HYPERLEUKOCYTOSIS_SOURCE})",
+            "",
+        )
+    return (False, "", f"{need}; this count is {count:g} x 10^9/L")
+
+
+def _lower_first(name: str) -> str:
+    """Mid-sentence, 'Azacitidine with venetoclax' reads 'azacitidine with...'; FLAG stays."""
+    return name[0].lower() + name[1:] if name[1:2].islower() else name
+
+
+def drug_classes(option_row: dict, kb: KnowledgeBase) -> frozenset[str]:
+    """The drug classes an option gives, read from drugs.csv's ``similarity_class``.
+
+    A class containing ``{dose}`` (cytarabine) is filled with the option's ``dose_level``, so
+    standard-dose and high-dose cytarabine count as different treatments. Drugs with no class
+    (the growth factor filgrastim) do not make two regimens similar.
+    """
+    classes = _drug_class_table(kb)
+    found = set()
+    for drug in option_row["drugs"]:
+        label = classes.get(drug, "")
+        if not label:
+            continue
+        if DOSE_PLACEHOLDER in label:
+            label = label.replace(DOSE_PLACEHOLDER, option_row["dose_level"] or "unstated")
+        found.add(label)
+    return frozenset(found)
+
+
+def _drug_class_table(kb: KnowledgeBase) -> dict[str, str]:
+    drugs = kb.drugs
+    return dict(zip(drugs["drug"], drugs["similarity_class"], strict=True))
+
+
+def similar(classes: frozenset[str], earlier: frozenset[str]) -> bool:
+    """Same or similar drugs: one regimen's classes contain the other's (at the same dose).
+
+    So azacitidine alone after azacitidine with venetoclax is similar, and so is 7+3 with
+    etoposide added (ADE) after 7+3; FLAG, MEC and high-dose cytarabine with mitoxantrone after
+    7+3 are not, because their cytarabine dose or partner drugs differ.
+    """
+    return bool(classes) and bool(earlier) and (classes <= earlier or earlier <= classes)
+
+
+def _repeat(row: dict, p: Patient, kb: KnowledgeBase) -> Check | None:
+    """The page gives the same or similar drugs again only after a remission over one year."""
+    if row["category"] not in DRUG_CATEGORIES or not p.prior_treatments:
+        return None
+    classes = drug_classes(row, kb)
+    names = {r["option"]: r for r in kb.option_rows}
+    matches = []
+    for earlier in p.prior_treatments:
+        before = names[earlier]
+        if before["category"] not in DRUG_CATEGORIES:
+            continue
+        if earlier == row["option"] or similar(classes, drug_classes(before, kb)):
+            shared = sorted(classes & drug_classes(before, kb))
+            matches.append((_lower_first(before["name"]), shared))
+    if not matches:
+        return None
+    what = "; ".join(
+        f"{name} (shared: {_join(shared) or 'the same drugs'})" for name, shared in matches
+    )
     if p.disease == "refractory":
-        return (False, "", "already given, and the leukemia did not respond to it")
+        return (
+            False,
+            "",
+            f"the same or similar drugs as {what}, which the leukemia did not respond to; "
+            f"refractory disease needs a change of drugs or dose intensity ({REPEAT_SOURCE})",
+        )
     if p.remission_months is not None and p.remission_months > REPEAT_AFTER_MONTHS:
-        return (True, "a repeat of an earlier treatment after a remission longer than one year", "")
-    return (False, "", "already given, and a repeat needs a remission longer than one year")
+        return (
+            True,
+            f"a repeat of the same or similar drugs as {what}, allowed because the remission "
+            f"lasted {_months(p.remission_months)}, longer than one year ({REPEAT_SOURCE})",
+            "",
+        )
+    lasted = _months(p.remission_months) if p.remission_months is not None else "no time"
+    return (
+        False,
+        "",
+        f"the same or similar drugs as {what}, given before; a repeat needs a remission longer "
+        f"than one year, and this one lasted {lasted} ({REPEAT_SOURCE})",
+    )
 
 
 RULES: tuple[tuple[str, Callable[..., Check | None]], ...] = (
@@ -153,23 +275,28 @@ RULES: tuple[tuple[str, Callable[..., Check | None]], ...] = (
     ("cns", _cns),
     ("donor", _donor),
     ("prior_transplant", _transplant),
+    ("min_white_cell_count", _white_count),
 )
 
 
-def _evaluate(row: pd.Series, p: Patient) -> list[Check]:
+def _evaluate(row: dict, p: Patient, kb: KnowledgeBase) -> list[Check]:
     checks = [rule(row[column], p) for column, rule in RULES]
-    checks.append(_repeat(row["option"], row["category"], p))
+    checks.append(_repeat(row, p, kb))
     return [check for check in checks if check is not None]
 
 
-def _reason(checks: list[Check], applies: bool, note: str) -> str:
+def _reason(checks: list[Check], applies: bool, note: str, category: str = "") -> str:
     if applies:
         factors = [why for ok, why, _ in checks if ok and why]
-        text = (
-            f"Applies: {_join(factors)}."
-            if factors
-            else "Applies to everyone with relapsed or refractory AML."
-        )
+        if factors:
+            text = f"Applies: {_join(factors)}."
+        elif category == "supportive therapy":
+            text = (
+                "May apply: the source page says supportive care may include this, chosen for "
+                "each person's needs and complications."
+            )
+        else:
+            text = "Applies to everyone with relapsed or refractory AML."
     else:
         text = f"Does not apply: {'; '.join(why for ok, _, why in checks if not ok)}."
     return f"{text} {note}".strip()
@@ -196,10 +323,10 @@ def treatment_options(
         if row["with_option"]:
             dependent.append(row)
             continue
-        checks = _evaluate(row, patient)
+        checks = _evaluate(row, patient, kb)
         results[row["option"]] = (all(ok for ok, _, _ in checks), checks)
     for row in dependent:
-        checks = _evaluate(row, patient)
+        checks = _evaluate(row, patient, kb)
         names = dict(zip(options["option"], options["name"], strict=True))
         partners = [names[o] for o in row["with_option"] if results.get(o, (False,))[0]]
         if partners:
@@ -219,7 +346,7 @@ def treatment_options(
                 "name": row["name"],
                 "category": row["category"],
                 "drugs": tuple(row["drugs"]),
-                "reason": _reason(checks, applies, row["note"]),
+                "reason": _reason(checks, applies, row["note"], row["category"]),
                 "sources": tuple(row["sources"]),
                 "beyond_seed": bool(row["beyond_seed"]),
                 "applies": applies,

@@ -17,6 +17,11 @@ from .knowledge import MARKERS
 
 MIN_AGE, MAX_AGE = 18, 110
 DISEASES = ("relapsed", "refractory")
+TRANSPLANT_TYPES = ("allogeneic", "autologous")
+# True is kept for callers written before the transplant type was asked: it means "a stem
+# cell transplant of a type not recorded", and the options engine says so in its reasons.
+TRANSPLANT_UNKNOWN = True
+MAX_WHITE_CELL_COUNT = 2000  # 10^9/L; far above any reported count, so it only stops typos
 
 
 class PatientError(ValueError):
@@ -52,7 +57,8 @@ class Patient:
     cns: bool = False
     markers: frozenset[str] = field(default_factory=frozenset)
     matched_donor: bool = False
-    prior_transplant: bool = False
+    prior_transplant: bool | str = False
+    white_cell_count: float | None = None
 
     def __post_init__(self) -> None:
         if not _is_int(self.age) or not MIN_AGE <= self.age <= MAX_AGE:
@@ -60,7 +66,7 @@ class Patient:
                 f"age must be a whole number of years from {MIN_AGE} to {MAX_AGE}, "
                 f"got {self.age!r:.60}"
             )
-        for flag in ("fit_for_intensive", "cns", "matched_donor", "prior_transplant"):
+        for flag in ("fit_for_intensive", "cns", "matched_donor"):
             value = getattr(self, flag)
             if not isinstance(value, bool):
                 raise PatientError(f"{flag} must be True or False, got {value!r:.60}")
@@ -68,9 +74,35 @@ class Patient:
             raise PatientError(
                 f"disease must be 'relapsed' or 'refractory', got {self.disease!r:.60}"
             )
+        self._check_transplant()
+        self._check_white_count()
         self._check_remission()
         object.__setattr__(self, "markers", self._normalise_markers(self.markers))
         object.__setattr__(self, "prior_treatments", self._check_prior(self.prior_treatments))
+
+    def _check_transplant(self) -> None:
+        value = self.prior_transplant
+        if isinstance(value, bool) or value in TRANSPLANT_TYPES:
+            return
+        raise PatientError(
+            "prior_transplant must be False (none), 'allogeneic' or 'autologous' "
+            f"(or True when the type is not known), got {value!r:.60}"
+        )
+
+    def _check_white_count(self) -> None:
+        count = self.white_cell_count
+        if count is None:
+            return
+        if (
+            isinstance(count, bool)
+            or not isinstance(count, Real)
+            or not math.isfinite(count)
+            or not 0 <= count <= MAX_WHITE_CELL_COUNT
+        ):
+            raise PatientError(
+                "white_cell_count must be the white blood cell count in 10^9/L, a number from "
+                f"0 to {MAX_WHITE_CELL_COUNT}, or None when it is not known, got {count!r:.60}"
+            )
 
     def _check_remission(self) -> None:
         months = self.remission_months
@@ -118,6 +150,20 @@ class Patient:
                 f"got unknown {unknown[0]!r:.60}"
             )
         return items
+
+    @property
+    def had_transplant(self) -> bool:
+        """Any earlier stem cell transplant, of whatever type (the prognostic index counts all)."""
+        return self.prior_transplant is not False
+
+    @property
+    def transplant_type(self) -> str | None:
+        """'allogeneic', 'autologous', 'not known' (prior_transplant=True) or None."""
+        if self.prior_transplant is False:
+            return None
+        if self.prior_transplant is True:
+            return "not known"
+        return str(self.prior_transplant)
 
     @property
     def remission_longer_than_a_year(self) -> bool:

@@ -234,7 +234,12 @@ def case_html(case_id: str, kb: KnowledgeBase | None = None) -> str:
         "Leukemia in the central nervous system": "yes" if case["cns"] else "no",
         "Markers": ", ".join(case["markers"]) or "none found",
         "Matched donor": "yes" if case["matched_donor"] else "no",
-        "Relapse after a stem cell transplant": "yes" if case["prior_transplant"] else "no",
+        "Earlier stem cell transplant": case["transplant_type"] or "none",
+        "White cell count": (
+            "not given"
+            if case["white_cell_count"] is None
+            else f"{case['white_cell_count']} x 10^9/L"
+        ),
     }
     rows = "".join(
         f'<tr><th scope="row">{escape(k)}</th><td>{escape(str(v))}</td></tr>'
@@ -265,7 +270,8 @@ def case_patient(case_id: str, kb: KnowledgeBase | None = None) -> Patient:
         disease=case["disease"], remission_months=case["remission_months"],
         prior_treatments=tuple(case["prior_treatments"]), cns=bool(case["cns"]),
         markers=frozenset(case["markers"]), matched_donor=bool(case["matched_donor"]),
-        prior_transplant=bool(case["prior_transplant"]),
+        prior_transplant=case["transplant_type"] or False,
+        white_cell_count=case["white_cell_count"],
     )
 
 

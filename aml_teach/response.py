@@ -2,7 +2,8 @@
 
 Döhner H, et al. Blood 2022;140(12):1345-1377 (reference id ``dohner-2022``):
 - refractory: no CR, CRh or CRi at the response landmark, i.e. after 2 courses of intensive
-  induction;
+  induction, or at a defined landmark of less intensive therapy (the paper's example: 180 days
+  after it began);
 - relapse after CR, CRh or CRi: bone marrow blasts of 5% or more, or blasts back in the blood
   in at least 2 samples at least one week apart, or new extramedullary disease.
 """
@@ -15,6 +16,8 @@ from numbers import Integral, Real
 
 SOURCE = "dohner-2022"
 RESPONSE_LANDMARK_COURSES = 2
+LESS_INTENSIVE_LANDMARK_DAYS = 180
+MAX_DAYS = 3650
 RELAPSE_MARROW_BLASTS = 5.0
 RELAPSE_BLOOD_SAMPLES = 2
 STATUSES = ("refractory", "relapsed", "in remission", "too early to say")
@@ -39,13 +42,16 @@ def classify_history(
     marrow_blasts_percent: float,
     blood_blast_samples: int = 0,
     extramedullary: bool = False,
+    less_intensive_days: int = 0,
 ) -> Verdict:
     """Classify a history: was a remission (CR, CRh or CRi) reached, and what shows now?
 
     ``intensive_courses``: intensive induction courses given so far;
     ``marrow_blasts_percent``: blasts in the latest bone marrow;
     ``blood_blast_samples``: blood samples, at least a week apart, that show blasts;
-    ``extramedullary``: leukemia outside the blood and marrow (e.g. the CNS or skin).
+    ``extramedullary``: leukemia outside the blood and marrow (e.g. the CNS or skin);
+    ``less_intensive_days``: days since less intensive therapy (such as azacitidine with
+    venetoclax) began, 0 if none.
     """
     for name, flag in (
         ("remission_reached", remission_reached),
@@ -55,6 +61,7 @@ def classify_history(
             raise ValueError(f"{name} must be True or False, got {flag!r:.60}")
     courses = _check_int("intensive_courses", intensive_courses, 0, 10)
     samples = _check_int("blood_blast_samples", blood_blast_samples, 0, 100)
+    days = _check_int("less_intensive_days", less_intensive_days, 0, MAX_DAYS)
     blasts = marrow_blasts_percent
     if (
         isinstance(blasts, bool)
@@ -90,8 +97,15 @@ def classify_history(
             f"No complete remission (CR, CRh or CRi) after {courses} intensive induction courses: "
             "the response landmark of 2 courses has passed.",
         )
+    if days >= LESS_INTENSIVE_LANDMARK_DAYS:
+        return Verdict(
+            "refractory",
+            f"No complete remission (CR, CRh or CRi) {days} days after less intensive therapy "
+            f"began: the landmark of {LESS_INTENSIVE_LANDMARK_DAYS} days has passed.",
+        )
     return Verdict(
         "too early to say",
-        f"No remission yet, but only {courses} intensive course(s) given: disease is called "
-        "refractory only if there is no remission after 2 courses.",
+        f"No remission yet, but neither landmark has passed: {courses} intensive course(s) of "
+        f"the 2 that define refractory disease, and {days} of the "
+        f"{LESS_INTENSIVE_LANDMARK_DAYS} days of less intensive therapy.",
     )

@@ -71,7 +71,14 @@ DEFAULTS: dict[str, Any] = {
     "markers": (),
     "matched_donor": False,
     "prior_transplant": False,
+    "white_cell_count": None,
 }
+TRANSPLANT_CHOICES = [
+    ("None", False),
+    ("Allogeneic (from a donor)", "allogeneic"),
+    ("Autologous (own stem cells)", "autologous"),
+    ("Yes, type not known", True),
+]
 BEYOND_MARK = "★"
 EXCLUDED_MARK = "✗"
 
@@ -308,8 +315,15 @@ class FactorPanel(ShortRepr, widgets.VBox):
         self.cns = look.checkbox("Leukemia in the central nervous system (CNS)", DEFAULTS["cns"])
         self.markers = {marker: look.checkbox(MARKER_LABELS[marker]) for marker in MARKERS}
         self.donor = look.checkbox("Matched stem cell donor available", DEFAULTS["matched_donor"])
-        self.prior_transplant = look.checkbox(
-            "This relapse follows a stem cell transplant", DEFAULTS["prior_transplant"]
+        self.prior_transplant = look.dropdown(
+            "Earlier stem cell transplant", TRANSPLANT_CHOICES, DEFAULTS["prior_transplant"]
+        )
+        self.white_count = widgets.Text(
+            value="",
+            placeholder="not known",
+            description="White cell count (10^9/L, blank if not known)",
+            style=look.label,
+            layout=look.plain,
         )
         self.prior = widgets.SelectMultiple(
             options=[
@@ -358,6 +372,7 @@ class FactorPanel(ShortRepr, widgets.VBox):
             *self.markers.values(),
             self.donor,
             self.prior_transplant,
+            self.white_count,
             self.prior,
         ]
         super().__init__(children=children, layout=look.plain)
@@ -374,6 +389,7 @@ class FactorPanel(ShortRepr, widgets.VBox):
             *self.markers.values(),
             self.donor,
             self.prior_transplant,
+            self.white_count,
             self.prior,
         ]
 
@@ -455,7 +471,9 @@ class FactorPanel(ShortRepr, widgets.VBox):
             for marker, box in self.markers.items():
                 box.value = marker in row["markers"]
             self.donor.value = bool(row["matched_donor"])
-            self.prior_transplant.value = bool(row["prior_transplant"])
+            self.prior_transplant.value = row["transplant_type"] or False
+            count = row["white_cell_count"]
+            self.white_count.value = "" if count is None else f"{count:g}"
             self.prior.value = tuple(row["prior_treatments"])
             self._dirty = True
         self._loaded_case = case_id
@@ -479,7 +497,21 @@ class FactorPanel(ShortRepr, widgets.VBox):
             markers=frozenset(m for m, box in self.markers.items() if box.value),
             matched_donor=self.donor.value,
             prior_transplant=self.prior_transplant.value,
+            white_cell_count=_white_count(self.white_count.value),
         )
+
+
+def _white_count(text: str) -> float | None:
+    """The typed white cell count: blank means not known; anything else must be a number."""
+    text = text.strip()
+    if not text:
+        return None
+    try:
+        return float(text)
+    except ValueError:
+        raise PatientError(
+            f"white_cell_count must be a number in 10^9/L (such as 150) or blank, got {text!r:.30}"
+        ) from None
 
 
 # --- the options view ------------------------------------------------------------------
@@ -490,6 +522,8 @@ FIELD_LABELS = {
     "disease": "Disease",
     "markers": "Markers",
     "prior_treatments": "Treatments already given",
+    "white_cell_count": "White cell count",
+    "prior_transplant": "Earlier stem cell transplant",
 }
 
 
@@ -834,7 +868,7 @@ class EpiPanel(ShortRepr, widgets.VBox):
                 "The index is for a first relapse: it needs the length of the remission, and "
                 "refractory disease has had none."
             )
-        return patient.remission_months, patient.age, patient.prior_transplant
+        return patient.remission_months, patient.age, patient.had_transplant
 
     def refresh(self) -> None:
         try:
