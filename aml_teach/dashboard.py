@@ -18,6 +18,7 @@ from . import DISCLAIMER
 from .figures import numbered_references_html
 from .guard import guard
 from .knowledge import DataError, KnowledgeBase, load_knowledge_base
+from .review import reviewed_line
 from .widgets import (
     CSS,
     WIDGET_CSS,
@@ -36,7 +37,7 @@ __all__ = ["App"]
 
 HEADER = (
     f'{CSS}{WIDGET_CSS}<div class="aml-disclaimer" role="note"><strong>Educational only.</strong> '
-    f"{escape(DISCLAIMER)}</div>"
+    f"{escape(DISCLAIMER)} <span class=\"aml-reviewed\">{escape(reviewed_line())}.</span></div>"
 )
 INTRO = (
     '<p class="aml-detail">Set the patient factors (or load a teaching case); the options '

@@ -36,6 +36,7 @@ from .knowledge import CATEGORIES, MARKERS, KnowledgeBase, load_knowledge_base
 from .options import MARKER_WORDS, treatment_options
 from .patient import Patient, PatientError
 from .response import Verdict, classify_history
+from .review import reviewed_line
 from .schedules import regimen_schedule
 
 BEYOND_SEED = "★ beyond the source page"
@@ -121,10 +122,14 @@ DISCLAIMER_MORE = (
 )
 
 
-def disclaimer() -> HTML:
-    """The module's disclaimer, from one place so every notebook says the same."""
+def disclaimer(reviewed: bool = False) -> HTML:
+    """The module's disclaimer, from one place so every notebook says the same.
+
+    ``reviewed=True`` adds when the clinical content was last reviewed (notebook 01).
+    """
+    when = f"<p>{escape(reviewed_line())}.</p>" if reviewed else ""
     return HTML(f'<div class="aml-disclaimer" role="note"><p><strong>{escape(DISCLAIMER)}'
-                f"</strong></p><p>{escape(DISCLAIMER_MORE)}</p></div>")
+                f"</strong></p><p>{escape(DISCLAIMER_MORE)}</p>{when}</div>")
 
 
 # Tables from the knowledge base -------------------------------------------------------------

@@ -25,7 +25,7 @@ import ipywidgets as widgets
 import pandas as pd
 from ipywidgets.widgets.widget_bool import CheckboxStyle
 from ipywidgets.widgets.widget_description import DescriptionStyle
-from ipywidgets.widgets.widget_string import HTMLStyle
+from ipywidgets.widgets.widget_string import HTMLStyle, TextStyle
 
 from .epi import CYTOGENETICS, european_prognostic_index
 from .figures import cite_numbered, timeline_html
@@ -322,7 +322,7 @@ class FactorPanel(ShortRepr, widgets.VBox):
             value="",
             placeholder="not known",
             description="White cell count (10^9/L, blank if not known)",
-            style=look.label,
+            style=TextStyle(description_width="initial"),
             layout=look.plain,
         )
         self.prior = widgets.SelectMultiple(

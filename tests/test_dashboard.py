@@ -64,7 +64,8 @@ def test_the_page_has_every_part_and_the_disclaimer(app):
     for label in ("Age (years)", "Fit for intensive chemotherapy", "Disease",
                   "Remission lasted (months)", "Leukemia in the central nervous system (CNS)",
                   "Matched stem cell donor available",
-                  "This relapse follows a stem cell transplant"):
+                  "Earlier stem cell transplant",
+                  "White cell count (10^9/L, blank if not known)"):
         assert label in labels
     assert {m.split()[0] for m in labels if "mutation" in m or "CD33" in m or "KMT2A" in m} == {
         "FLT3", "CD33", "IDH1", "IDH2", "NPM1", "KMT2A"}
@@ -172,8 +173,10 @@ def test_each_case_preset_loads_every_factor(case, kb):
     assert patient.markers == frozenset(row["markers"])
     assert patient.prior_treatments == tuple(row["prior_treatments"])
     assert patient.matched_donor is bool(row["matched_donor"])
-    assert patient.prior_transplant is bool(row["prior_transplant"]) and patient.cns is bool(
+    assert patient.had_transplant is bool(row["prior_transplant"]) and patient.cns is bool(
         row["cns"])
+    assert patient.prior_transplant == (row["transplant_type"] or False)
+    assert patient.white_cell_count == row["white_cell_count"]
     assert calls == [1], "a case load must redraw once, not once per widget"
     assert app.options.value == options_html(patient, False, kb)
     assert row["title"] in app.factors.story.value

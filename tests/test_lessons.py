@@ -94,7 +94,9 @@ def test_option_table_shows_summary_and_note():
 
 def test_factor_effect_lists_only_options_that_change():
     html = lessons.factor_effect(FIT, "remission of 8 months", remission_months=8).data
-    assert html.count('<th scope="row">') == 1 and "7+3" in html
+    # 7+3 itself, and ADE (the same standard-dose backbone plus etoposide) stop applying
+    assert html.count('<th scope="row">') == 2 and "7+3" in html
+    assert "Cytarabine, daunorubicin and etoposide" in html
     assert "✔ applies" in html and "✘ does not apply" in html
     assert "No option changes" in lessons.factor_effect(FIT, "older", age=80).data
 

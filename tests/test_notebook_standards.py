@@ -116,7 +116,7 @@ def outline_problems(nb: nbformat.NotebookNode, name: str) -> list[str]:
             problems.append(f'the References section does not call show_references("{name}")')
         disclaimer = [c for c in _section(nb, "Disclaimer") if c.cell_type == "code"]
         stored = "".join(_output_texts(nbformat.v4.new_notebook(cells=disclaimer)))
-        if not disclaimer or "disclaimer()" not in disclaimer[0].source or \
+        if not disclaimer or "disclaimer(" not in disclaimer[0].source or \
                 DISCLAIMER not in unescape(stored):
             problems.append("the Disclaimer section does not show disclaimer()")
     return problems
