@@ -321,6 +321,7 @@ class FactorPanel(ShortRepr, widgets.VBox):
         self.white_count = widgets.Text(
             value="",
             placeholder="not known",
+            continuous_update=False,
             description="White cell count (10^9/L, blank if not known)",
             style=TextStyle(description_width="initial"),
             layout=look.plain,

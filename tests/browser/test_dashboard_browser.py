@@ -48,6 +48,25 @@ def test_a_marker_brings_its_drug(page, server_url):
     expect(drug.locator(".aml-sources a").first).to_have_attribute("href", "#ref-ccs-2024")
 
 
+def test_transplant_type_and_white_count_change_the_options(page, server_url):
+    region = open_dashboard(page, server_url)
+    expect(option(region, "dli")).to_have_count(0)
+    expect(option(region, "leukapheresis")).to_have_count(0)
+
+    transplant = page.get_by_label("Earlier stem cell transplant", exact=True)
+    transplant.select_option(label="Autologous (own stem cells)")
+    expect(option(region, "dli")).to_have_count(0)
+    transplant.select_option(label="Allogeneic (from a donor)")
+    expect(option(region, "dli")).to_have_count(1)
+    expect(option(region, "dli")).to_contain_text("allogeneic stem cell transplant")
+
+    count = page.get_by_label("White cell count (10^9/L, blank if not known)", exact=True)
+    count.fill("150")
+    count.press("Enter")
+    expect(option(region, "leukapheresis")).to_have_count(1)
+    expect(option(region, "leukapheresis")).to_contain_text("150 x 10^9/L")
+
+
 def test_an_option_beyond_the_source_page_is_marked(page, server_url):
     region = open_dashboard(page, server_url)
     page.get_by_label("IDH2 mutation", exact=True).check()
