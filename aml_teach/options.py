@@ -6,6 +6,7 @@ instructor can adapt them; this module only evaluates them and words the reason.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 
 import pandas as pd
@@ -210,6 +211,7 @@ def drug_classes(option_row: dict, kb: KnowledgeBase) -> frozenset[str]:
     return frozenset(found)
 
 
+@functools.lru_cache(maxsize=8)
 def _drug_class_table(kb: KnowledgeBase) -> dict[str, str]:
     drugs = kb.drugs
     return dict(zip(drugs["drug"], drugs["similarity_class"], strict=True))
@@ -233,8 +235,8 @@ def _repeat(row: dict, p: Patient, kb: KnowledgeBase) -> Check | None:
     names = {r["option"]: r for r in kb.option_rows}
     matches = []
     for earlier in p.prior_treatments:
-        before = names[earlier]
-        if before["category"] not in DRUG_CATEGORIES:
+        before = names.get(earlier)
+        if before is None or before["category"] not in DRUG_CATEGORIES:
             continue
         if earlier == row["option"] or similar(classes, drug_classes(before, kb)):
             shared = sorted(classes & drug_classes(before, kb))
@@ -242,7 +244,7 @@ def _repeat(row: dict, p: Patient, kb: KnowledgeBase) -> Check | None:
     if not matches:
         return None
     what = "; ".join(
-        f"{name} (shared: {_join(shared) or 'the same drugs'})" for name, shared in matches
+        f"{name}, sharing {_join(shared) or 'the same drugs'}" for name, shared in matches
     )
     if p.disease == "refractory":
         return (

@@ -87,9 +87,11 @@ def test_a_case_preset_loads(page, server_url):
     expect(page.locator(".aml-case-story")).to_contain_text("Case 3")
     expect(option(region, "gilteritinib")).to_have_count(1)
     expect(option(region, "FLAG")).to_have_count(0)
-    # azacitidine with venetoclax was given and the remission lasted 8 months: no repeat
+    # azacitidine with venetoclax was given and the remission lasted 8 months: neither it nor a
+    # similar regimen (another hypomethylating agent, venetoclax) is offered again
     expect(option(region, "azacitidine+venetoclax")).to_have_count(0)
-    expect(option(region, "decitabine+venetoclax")).to_have_count(1)
+    expect(option(region, "decitabine+venetoclax")).to_have_count(0)
+    expect(option(region, "clofarabine-li")).to_have_count(1)
 
 
 def test_the_excluded_switch_explains(page, server_url):
