@@ -36,6 +36,7 @@ MARKER_WORDS = {
 DRUG_CATEGORIES = ("intensive chemotherapy", "less intensive chemotherapy", "targeted therapy")
 REPEAT_AFTER_MONTHS = 12
 REPEAT_SOURCE = "ccs-2024"  # the source page: same or similar drugs only after a year's remission
+HIGHER_DOSE_SOURCE = "dohner-2017"  # higher-dose cytarabine after 7+3 fails (ELN 2017, Table 6)
 DLI_SOURCE = "ebmt-2012"
 HYPERLEUKOCYTOSIS_SOURCE = "rollig-2015"
 DOSE_PLACEHOLDER = "{dose}"
@@ -217,14 +218,62 @@ def _drug_class_table(kb: KnowledgeBase) -> dict[str, str]:
     return dict(zip(drugs["drug"], drugs["similarity_class"], strict=True))
 
 
-def similar(classes: frozenset[str], earlier: frozenset[str]) -> bool:
-    """Same or similar drugs: one regimen's classes contain the other's (at the same dose).
+CYTARABINE = "cytarabine"
+DOSE_ORDER = ("low", "standard", "intermediate", "high")  # options.csv dose_level, lowest first
 
-    So azacitidine alone after azacitidine with venetoclax is similar, and so is 7+3 with
-    etoposide added (ADE) after 7+3; FLAG, MEC and high-dose cytarabine with mitoxantrone after
-    7+3 are not, because their cytarabine dose or partner drugs differ.
+
+def _split_cytarabine(classes: frozenset[str]) -> tuple[frozenset[str], str | None]:
+    """Classes with any '<dose>-dose cytarabine' replaced by plain 'cytarabine', and that dose."""
+    dose = None
+    plain = set()
+    for label in classes:
+        if label.endswith(f"-dose {CYTARABINE}"):
+            dose = label.removesuffix(f"-dose {CYTARABINE}")
+            plain.add(CYTARABINE)
+        else:
+            plain.add(label)
+    return frozenset(plain), dose
+
+
+def _not_higher(dose: str | None, earlier: str | None) -> bool:
+    """True when the new cytarabine dose is no higher than the earlier one (unknown: equal only)."""
+    if dose in DOSE_ORDER and earlier in DOSE_ORDER:
+        return DOSE_ORDER.index(dose) <= DOSE_ORDER.index(earlier)
+    return dose == earlier
+
+
+def similar(classes: frozenset[str], earlier: frozenset[str]) -> bool:
+    """Same or similar drugs: one regimen's classes contain the other's, at no higher dose.
+
+    Cytarabine counts as one class whatever its dose, but a regimen that gives it at a higher
+    dose than before is a change of dose intensity, not a repeat: ELN 2017 names regimens with
+    higher doses of cytarabine as the usual choice after 7+3 fails (dohner-2017). So azacitidine
+    alone after azacitidine with venetoclax is similar, and so are 7+3 with etoposide added (ADE)
+    after 7+3, clofarabine with (intermediate-dose) cytarabine after FLAG, and 7+3 after MEC;
+    FLAG, MEC and high-dose cytarabine with mitoxantrone after 7+3 are not, because they give
+    cytarabine at a higher dose or with different partners.
     """
-    return bool(classes) and bool(earlier) and (classes <= earlier or earlier <= classes)
+    if not classes or not earlier:
+        return False
+    plain, dose = _split_cytarabine(classes)
+    plain_before, dose_before = _split_cytarabine(earlier)
+    if dose is not None and dose_before is not None and not _not_higher(dose, dose_before):
+        return False
+    return plain <= plain_before or plain_before <= plain
+
+
+def _shared(classes: frozenset[str], earlier: frozenset[str]) -> list[str]:
+    """The classes two similar regimens share, naming both cytarabine doses when they differ."""
+    plain, dose = _split_cytarabine(classes)
+    plain_before, dose_before = _split_cytarabine(earlier)
+    shared = []
+    for label in sorted(plain & plain_before):
+        if label == CYTARABINE and dose != dose_before:
+            label = f"cytarabine ({dose}-dose now, after {dose_before}-dose; no higher)"
+        elif label == CYTARABINE:
+            label = f"{dose}-dose cytarabine"
+        shared.append(label)
+    return shared
 
 
 def _repeat(row: dict, p: Patient, kb: KnowledgeBase) -> Check | None:
@@ -239,19 +288,22 @@ def _repeat(row: dict, p: Patient, kb: KnowledgeBase) -> Check | None:
         if before is None or before["category"] not in DRUG_CATEGORIES:
             continue
         if earlier == row["option"] or similar(classes, drug_classes(before, kb)):
-            shared = sorted(classes & drug_classes(before, kb))
+            shared = _shared(classes, drug_classes(before, kb))
             matches.append((_lower_first(before["name"]), shared))
     if not matches:
         return None
     what = "; ".join(
         f"{name}, sharing {_join(shared) or 'the same drugs'}" for name, shared in matches
     )
+    on_cytarabine = any(CYTARABINE in label for _, shared in matches for label in shared)
+    cytarabine_source = f"; {HIGHER_DOSE_SOURCE}" if on_cytarabine else ""
     if p.disease == "refractory":
         return (
             False,
             "",
             f"the same or similar drugs as {what}, which the leukemia did not respond to; "
-            f"refractory disease needs a change of drugs or dose intensity ({REPEAT_SOURCE})",
+            "refractory disease needs a change of drugs or dose intensity "
+            f"({REPEAT_SOURCE}{cytarabine_source})",
         )
     if p.remission_months is not None and p.remission_months > REPEAT_AFTER_MONTHS:
         return (

@@ -2,8 +2,11 @@
 
 Döhner H, et al. Blood 2022;140(12):1345-1377 (reference id ``dohner-2022``):
 - refractory: no CR, CRh or CRi at the response landmark, i.e. after 2 courses of intensive
-  induction, or at a defined landmark of less intensive therapy (the paper's example: 180 days
-  after it began);
+  induction, or at a defined landmark of less intensive therapy. The paper gives 180 days after
+  less intensive therapy began as an example ("eg"), not a fixed rule; the module uses that
+  example as its landmark and says so in every reason that relies on it. (Independent review,
+  2026-11-29: the reviewer's reading of the paper's response table; no stored copy quoted that
+  line, so docs/clinical-review.md marks it medium confidence.)
 - relapse after CR, CRh or CRi: bone marrow blasts of 5% or more, or blasts back in the blood
   in at least 2 samples at least one week apart, or new extramedullary disease.
 """
@@ -101,11 +104,13 @@ def classify_history(
         return Verdict(
             "refractory",
             f"No complete remission (CR, CRh or CRi) {days} days after less intensive therapy "
-            f"began: the landmark of {LESS_INTENSIVE_LANDMARK_DAYS} days has passed.",
+            f"began: the landmark of {LESS_INTENSIVE_LANDMARK_DAYS} days, the example ELN 2022 "
+            "gives for less intensive therapy (a trial or team may define its own), has passed.",
         )
     return Verdict(
         "too early to say",
         f"No remission yet, but neither landmark has passed: {courses} intensive course(s) of "
         f"the 2 that define refractory disease, and {days} of the "
-        f"{LESS_INTENSIVE_LANDMARK_DAYS} days of less intensive therapy.",
+        f"{LESS_INTENSIVE_LANDMARK_DAYS} days of less intensive therapy (ELN 2022's example "
+        "landmark).",
     )

@@ -116,6 +116,38 @@ def test_cytarabine_based_salvage_stays_after_7_3_fails(disease, months):
     assert "standard-dose cytarabine" in reason(p, "ADE")
 
 
+@pytest.mark.parametrize("months, allowed", [(8, False), (13, True)])
+def test_lower_dose_cytarabine_with_the_same_partner_class_after_flag_is_similar(months, allowed):
+    # clofarabine with 1 g/m2 cytarabine after FLAG (fludarabine, 2 g/m2 cytarabine): a purine
+    # analogue with cytarabine again, at a lower dose, so not a change of intensity
+    p = relapse(remission_months=months, prior_treatments=("FLAG",))
+    assert ("clofarabine+cytarabine" in options(p)) is allowed
+    if not allowed:
+        why = reason(p, "clofarabine+cytarabine")
+        assert "intermediate-dose now, after high-dose" in why and "purine" in why
+    # a higher cytarabine dose with a different partner stays open either way
+    assert {"MEC", "HDAC+mitoxantrone"} <= options(p)
+
+
+def test_refractory_to_cytarabine_cites_the_higher_dose_source_and_hma_does_not():
+    after_7_3 = Patient(
+        age=45,
+        fit_for_intensive=True,
+        disease="refractory",
+        remission_months=None,
+        prior_treatments=("7+3",),
+    )
+    assert "dohner-2017" in reason(after_7_3, "ADE")
+    after_hma = Patient(
+        age=80,
+        fit_for_intensive=False,
+        disease="refractory",
+        remission_months=None,
+        prior_treatments=("decitabine+venetoclax",),
+    )
+    assert "dohner-2017" not in reason(after_hma, "azacitidine")
+
+
 def test_7_3_may_be_repeated_after_a_long_first_remission():
     p = relapse(remission_months=20, prior_treatments=("7+3",))
     assert "7+3" in options(p)
