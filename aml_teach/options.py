@@ -269,7 +269,7 @@ def _shared(classes: frozenset[str], earlier: frozenset[str]) -> list[str]:
     shared = []
     for label in sorted(plain & plain_before):
         if label == CYTARABINE and dose != dose_before:
-            label = f"cytarabine ({dose}-dose now, after {dose_before}-dose; no higher)"
+            label = f"cytarabine at a lower dose ({dose}, after {dose_before})"
         elif label == CYTARABINE:
             label = f"{dose}-dose cytarabine"
         shared.append(label)

@@ -124,7 +124,7 @@ def test_lower_dose_cytarabine_with_the_same_partner_class_after_flag_is_similar
     assert ("clofarabine+cytarabine" in options(p)) is allowed
     if not allowed:
         why = reason(p, "clofarabine+cytarabine")
-        assert "intermediate-dose now, after high-dose" in why and "purine" in why
+        assert "cytarabine at a lower dose (intermediate, after high)" in why and "purine" in why
     # a higher cytarabine dose with a different partner stays open either way
     assert {"MEC", "HDAC+mitoxantrone"} <= options(p)
 
