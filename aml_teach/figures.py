@@ -8,12 +8,17 @@ carries a mark, so nothing depends on colour alone.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from html import escape
-
-import pandas as pd
+from typing import TYPE_CHECKING, Any, Union
 
 from .knowledge import KnowledgeBase, load_knowledge_base
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+# A schedule: regimen_schedule's DataFrame (notebooks) or schedule_rows' rows (the dashboard).
+Schedule = Union["pd.DataFrame", Sequence[Mapping[str, Any]]]
 
 # Okabe & Ito (2008) palette, safe for the common forms of colour blindness.
 OKABE_ITO = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#D55E00", "#56B4E9", "#F0E442")
@@ -41,8 +46,15 @@ STYLE = """
 """
 
 
-def _days_shown(schedule: pd.DataFrame) -> int:
-    last = max(max(days) for days in schedule["days"])
+def _rows(schedule: Schedule) -> list[Mapping[str, Any]]:
+    """A schedule's rows, from a DataFrame or rows alike (this module never imports pandas)."""
+    if hasattr(schedule, "to_dict"):
+        return schedule.to_dict("records")
+    return list(schedule)
+
+
+def _days_shown(schedule: Schedule) -> int:
+    last = max(max(row["days"]) for row in _rows(schedule))
     return last if last <= 14 else min(last, 28)
 
 
@@ -55,10 +67,10 @@ def _day_text(days: tuple[int, ...]) -> str:
     return "days " + ", ".join(map(str, days[:-1])) + f" and {days[-1]}"
 
 
-def schedule_text(schedule: pd.DataFrame) -> str:
+def schedule_text(schedule: Schedule) -> str:
     """A text alternative for a timeline: one sentence per drug."""
     parts = []
-    for _, row in schedule.iterrows():
+    for row in _rows(schedule):
         label = f"{row['drug']} ({row['variant']} variant)" if row["variant"] else row["drug"]
         parts.append(f"{label}: {row['route']}, {_day_text(row['days'])}, dose {row['dose']}")
     return "; ".join(parts) + "."
@@ -68,7 +80,7 @@ Citer = Callable[[Iterable[str], KnowledgeBase], str]
 
 
 def timeline_html(
-    schedule: pd.DataFrame,
+    schedule: Schedule,
     title: str,
     kb: KnowledgeBase | None = None,
     citer: Citer | None = None,
@@ -80,10 +92,11 @@ def timeline_html(
     """
     kb = kb or load_knowledge_base()
     citer = citer or cite
+    schedule = _rows(schedule)
     shown = _days_shown(schedule)
     header = "".join(f'<th scope="col">{day}</th>' for day in range(1, shown + 1))
     rows = []
-    for index, (_, row) in enumerate(schedule.iterrows()):
+    for index, row in enumerate(schedule):
         colour = OKABE_ITO[index % len(OKABE_ITO)]
         mark = MARKS[index % len(MARKS)]
         label = escape(row["drug"])
@@ -105,14 +118,12 @@ def timeline_html(
             f'<tr><th scope="row">{label} <abbr title="{escape(row["route"])}">{route}</abbr>'
             f"{escape(extra)}</th>{''.join(cells)}</tr>"
         )
-    cycle = schedule["cycle_days"].dropna()
-    cycle_note = (
-        f" Repeats every {int(cycle.iloc[0])} days." if len(cycle) and cycle.iloc[0] else ""
-    )
+    cycle = [row["cycle_days"] for row in schedule if _known_number(row["cycle_days"])]
+    cycle_note = f" Repeats every {int(cycle[0])} days." if cycle and cycle[0] else ""
     doses = "".join(
         f"<li>{escape(r['drug'])}: {escape(r['dose'])} "
         f"{citer(r['sources'], kb)}</li>"
-        for _, r in schedule.iterrows()
+        for r in schedule
     )
     return (
         f'{STYLE}<figure class="aml-timeline-wrap" role="group" aria-label="{escape(title)}">'
@@ -125,6 +136,11 @@ def timeline_html(
     )
 
 
+def _known_number(value: Any) -> bool:
+    """Not None and not NaN (a DataFrame may hold either for a blank cell)."""
+    return value is not None and value == value
+
+
 def cite(ids: Iterable[str], kb: KnowledgeBase | None = None) -> str:
     """Inline citation like [ccs-2024; dohner-2022] with each id linked to its anchor."""
     links = [f'<a href="#ref-{escape(i)}">{escape(i)}</a>' for i in ids]
@@ -135,11 +151,11 @@ def references_html(ids: Iterable[str], kb: KnowledgeBase | None = None) -> str:
     """The reference list for the given ids, in the order of references.csv."""
     kb = kb or load_knowledge_base()
     wanted = set(ids)
-    unknown = wanted - set(kb.references["id"])
+    unknown = wanted - set(kb.keyed("references"))
     if unknown:
         raise KeyError(f"unknown reference id(s): {', '.join(sorted(unknown))}")
     items = []
-    for _, ref in kb.references.iterrows():
+    for ref in kb.rows["references"]:
         if ref["id"] not in wanted:
             continue
         url = f' <a href="{escape(ref["url"])}">{escape(ref["url"])}</a>' if ref["url"] else ""
@@ -153,7 +169,7 @@ def references_html(ids: Iterable[str], kb: KnowledgeBase | None = None) -> str:
 def reference_numbers(kb: KnowledgeBase | None = None) -> dict[str, int]:
     """Each reference id's number: its position in references.csv, so numbers stay stable."""
     kb = kb or load_knowledge_base()
-    return {ref: number for number, ref in enumerate(kb.references["id"], start=1)}
+    return {ref: number for number, ref in enumerate(kb.keyed("references"), start=1)}
 
 
 def cite_numbered(ids: Iterable[str], kb: KnowledgeBase | None = None) -> str:
@@ -164,7 +180,7 @@ def cite_numbered(ids: Iterable[str], kb: KnowledgeBase | None = None) -> str:
     """
     kb = kb or load_knowledge_base()
     numbers = reference_numbers(kb)
-    citations = dict(zip(kb.references["id"], kb.references["citation"], strict=True))
+    citations = {ref["id"]: ref["citation"] for ref in kb.rows["references"]}
     links = [
         f'<a href="#ref-{escape(i)}" title="{escape(citations[i])}">{numbers[i]}</a>'
         for i in sorted(dict.fromkeys(ids), key=lambda i: numbers[i])
@@ -177,12 +193,13 @@ def numbered_references_html(
 ) -> str:
     """A numbered reference list (all references, or only ``ids``) matching cite_numbered."""
     kb = kb or load_knowledge_base()
-    wanted = set(kb.references["id"]) if ids is None else set(ids)
-    unknown = wanted - set(kb.references["id"])
+    known = kb.keyed("references")
+    wanted = set(known) if ids is None else set(ids)
+    unknown = wanted - set(known)
     if unknown:
         raise KeyError(f"unknown reference id(s): {', '.join(sorted(unknown))}")
     items = []
-    for number, (_, ref) in enumerate(kb.references.iterrows(), start=1):
+    for number, ref in enumerate(kb.rows["references"], start=1):
         if ref["id"] not in wanted:
             continue
         url = (

@@ -3,6 +3,11 @@
 Instructors edit these CSV tables to match a local protocol, so every problem is reported
 with the file, the line and the column, and all problems are reported at once: a broken
 table must never give a silently wrong answer.
+
+Tables are read with the standard library's ``csv`` into plain typed rows (read-only
+mappings, so ``row["column"]`` works): the class dashboard runs one kernel per student, and
+pandas would add about 45 MB and half a second to each. A pandas DataFrame of a table is
+built only when a notebook or test asks for one (``kb.options``, ``kb.frame("options")``).
 """
 
 from __future__ import annotations
@@ -12,10 +17,14 @@ import functools
 import io
 import os
 import re
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import MappingProxyType
+from typing import TYPE_CHECKING, Any
 
-import pandas as pd
+if TYPE_CHECKING:  # pandas is imported only when a DataFrame is asked for
+    import pandas as pd
 
 CATEGORIES: tuple[str, ...] = (
     "intensive chemotherapy",
@@ -259,12 +268,31 @@ def _read_csv(path: Path, problems: list[DataProblem]) -> list[dict[str, str]] |
         problems.append(DataProblem(path.name, None, None, "file is empty: it needs a header row"))
         return None
     try:
-        frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
-    except (pd.errors.ParserError, csv.Error) as error:
+        records = [r for r in csv.reader(io.StringIO(text, newline=""), strict=True) if r]
+    except csv.Error as error:
         problems.append(DataProblem(path.name, None, None, f"is not valid CSV: {error}"))
         return None
-    frame.columns = [str(c).strip() for c in frame.columns]
-    return [{k: str(v).strip() for k, v in row.items()} for row in frame.to_dict("records")]
+    if not records:
+        problems.append(DataProblem(path.name, None, None, "file is empty: it needs a header row"))
+        return None
+    header = [name.strip() for name in records[0]]
+    rows = []
+    misshapen = False
+    for index, record in enumerate(records[1:]):
+        if len(record) != len(header):
+            misshapen = True
+            problems.append(
+                DataProblem(
+                    path.name,
+                    index + 2,
+                    None,
+                    f"has {len(record)} values but the header names {len(header)} columns; "
+                    "a value holding a comma needs double quotes around it",
+                )
+            )
+            continue
+        rows.append({name: value.strip() for name, value in zip(header, record, strict=True)})
+    return None if misshapen else rows
 
 
 def _check_cell(table: Table, column: Column, value: str) -> str | None:
@@ -459,41 +487,108 @@ def _check_rules(rows_by_table: dict[str, list[dict[str, str]]], problems: list)
             )
 
 
+Row = Mapping[str, Any]
+"""One row of a table, read-only: ``row["column"]`` holds the typed value.
+
+Lists are tuples, yes/no cells booleans, whole numbers ``int`` (``None`` when blank) and
+days sorted tuples of day numbers.
+"""
+
+
+def _typed(column: Column, value: str) -> Any:
+    if column.kind == "list":
+        return split_list(value)
+    if column.kind == "yesno":
+        return value == "yes"
+    if column.kind == "int":
+        return int(value) if value else None
+    if column.kind == "days":
+        return parse_days(value)
+    return value
+
+
+def _to_rows(table: Table, rows: list[dict[str, str]]) -> tuple[Row, ...]:
+    """Validated text rows as typed read-only rows, in the table's column order."""
+    return tuple(
+        MappingProxyType({c.name: _typed(c, row[c.name]) for c in table.columns}) for row in rows
+    )
+
+
+def _to_frame(table: Table, rows: tuple[Row, ...]) -> pd.DataFrame:
+    """A table's rows as a DataFrame (lists and days as tuples, blank numbers as None)."""
+    import pandas as pd
+
+    names = [c.name for c in table.columns]
+    frame = pd.DataFrame([dict(row) for row in rows], columns=names)
+    for column in table.columns:
+        if column.kind == "int":  # whole numbers with blanks: keep None, not NaN
+            values = [row[column.name] for row in rows]
+            frame[column.name] = pd.Series(values, index=frame.index, dtype=object)
+    return frame
+
+
+class _Frames(Mapping[str, "pd.DataFrame"]):
+    """``kb.tables``: each table's DataFrame, built (and pandas imported) on first access."""
+
+    def __init__(self, kb: KnowledgeBase) -> None:
+        self._kb = kb
+
+    def __getitem__(self, name: str) -> pd.DataFrame:
+        return self._kb.frame(name)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._kb.rows)
+
+    def __len__(self) -> int:
+        return len(self._kb.rows)
+
+
 @dataclass(frozen=True, eq=False)  # hashed by identity, so caches can key on it
 class KnowledgeBase:
-    """The validated tables, with list cells already split into tuples."""
+    """The validated tables as typed rows; DataFrames of them on demand.
+
+    The dashboard reads ``rows`` (and ``row(table, key)``) only; ``kb.options``,
+    ``kb.frame("options")`` and ``kb.tables["options"]`` give a DataFrame for notebooks.
+    """
 
     directory: Path
-    tables: dict[str, pd.DataFrame] = field(repr=False)
+    rows: dict[str, tuple[Row, ...]] = field(repr=False)
+    _frames: dict[str, pd.DataFrame] = field(default_factory=dict, init=False, repr=False)
+    _keyed: dict[str, dict[str, Row]] = field(default_factory=dict, init=False, repr=False)
 
     def __getattr__(self, name: str) -> pd.DataFrame:
-        try:
-            return self.tables[name]
-        except KeyError:
-            raise AttributeError(name) from None
+        if name.startswith("_") or name not in TABLES_BY_NAME:
+            raise AttributeError(name)
+        return self.frame(name)
 
-    def option_ids(self) -> tuple[str, ...]:
-        return tuple(self.tables["options"]["option"])
+    def frame(self, name: str) -> pd.DataFrame:
+        """The table ``name`` as a pandas DataFrame (built once; imports pandas)."""
+        if name not in self._frames:
+            self._frames[name] = _to_frame(TABLES_BY_NAME[name], self.rows[name])
+        return self._frames[name]
 
     @functools.cached_property
-    def option_rows(self) -> list[dict]:
-        """options.csv as plain dicts, made once: the engine reads them on every click."""
-        return self.tables["options"].to_dict("records")
+    def tables(self) -> Mapping[str, pd.DataFrame]:
+        return _Frames(self)
 
+    def option_ids(self) -> tuple[str, ...]:
+        return tuple(row["option"] for row in self.rows["options"])
 
-def _to_frame(table: Table, rows: list[dict[str, str]]) -> pd.DataFrame:
-    frame = pd.DataFrame(rows, columns=[c.name for c in table.columns])
-    for column in table.columns:
-        if column.kind == "list":
-            frame[column.name] = frame[column.name].map(split_list)
-        elif column.kind == "yesno":
-            frame[column.name] = frame[column.name].eq("yes")
-        elif column.kind == "int":
-            values = [int(v) if v else None for v in frame[column.name]]
-            frame[column.name] = pd.Series(values, index=frame.index, dtype=object)
-        elif column.kind == "days":
-            frame[column.name] = frame[column.name].map(parse_days)
-    return frame
+    @property
+    def option_rows(self) -> tuple[Row, ...]:
+        """options.csv as typed rows: the engine reads them on every click."""
+        return self.rows["options"]
+
+    def keyed(self, name: str) -> dict[str, Row]:
+        """The rows of a table with a unique key (options, cases, drugs, ...) by that key."""
+        if name not in self._keyed:
+            key = TABLES_BY_NAME[name].key
+            self._keyed[name] = {row[key]: row for row in self.rows[name]}
+        return self._keyed[name]
+
+    def row(self, name: str, key: str) -> Row:
+        """One row by its key, e.g. ``kb.row("cases", "case-3")``; KeyError if unknown."""
+        return self.keyed(name)[key]
 
 
 @functools.lru_cache(maxsize=8)
@@ -502,11 +597,11 @@ def _load(directory: Path) -> KnowledgeBase:
     if problems:
         raise DataError(problems)
     scratch: list[DataProblem] = []
-    tables = {
-        table.name: _to_frame(table, _read_csv(directory / table.file, scratch) or [])
+    rows = {
+        table.name: _to_rows(table, _read_csv(directory / table.file, scratch) or [])
         for table in TABLES
     }
-    return KnowledgeBase(directory, tables)
+    return KnowledgeBase(directory, rows)
 
 
 def load_knowledge_base(directory: Path | str | None = None) -> KnowledgeBase:

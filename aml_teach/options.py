@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
-import pandas as pd
-
-from .knowledge import CATEGORIES, KnowledgeBase, load_knowledge_base
+from .knowledge import CATEGORIES, KnowledgeBase, Row, load_knowledge_base
 from .patient import Patient
+
+if TYPE_CHECKING:  # pandas only for the DataFrame that treatment_options returns
+    import pandas as pd
 
 RESULT_COLUMNS = [
     "option",
@@ -214,8 +216,7 @@ def drug_classes(option_row: dict, kb: KnowledgeBase) -> frozenset[str]:
 
 @functools.lru_cache(maxsize=8)
 def _drug_class_table(kb: KnowledgeBase) -> dict[str, str]:
-    drugs = kb.drugs
-    return dict(zip(drugs["drug"], drugs["similarity_class"], strict=True))
+    return {row["drug"]: row["similarity_class"] for row in kb.rows["drugs"]}
 
 
 CYTARABINE = "cytarabine"
@@ -333,7 +334,7 @@ RULES: tuple[tuple[str, Callable[..., Check | None]], ...] = (
 )
 
 
-def _evaluate(row: dict, p: Patient, kb: KnowledgeBase) -> list[Check]:
+def _evaluate(row: Row, p: Patient, kb: KnowledgeBase) -> list[Check]:
     checks = [rule(row[column], p) for column, rule in RULES]
     checks.append(_repeat(row, p, kb))
     return [check for check in checks if check is not None]
@@ -364,13 +365,26 @@ def treatment_options(
     With ``include_excluded=True`` the options that do not apply are listed too, each saying
     which factor rules it out.
     """
+    import pandas as pd
+
+    records = evaluate_options(patient, include_excluded, kb)
+    return pd.DataFrame.from_records(records, columns=RESULT_COLUMNS)
+
+
+def evaluate_options(
+    patient: Patient, include_excluded: bool = False, kb: KnowledgeBase | None = None
+) -> list[dict[str, Any]]:
+    """What :func:`treatment_options` returns, as plain rows (one dict per option).
+
+    The dashboard uses this: its kernel never imports pandas.
+    """
     if not isinstance(patient, Patient):
         raise TypeError(f"treatment_options needs a Patient, got {type(patient).__name__}")
     if not isinstance(include_excluded, bool):
         raise ValueError(f"include_excluded must be True or False, got {include_excluded!r:.60}")
     kb = kb or load_knowledge_base()
-    options = kb.options
     rows = kb.option_rows
+    names = {row["option"]: row["name"] for row in rows}
     results: dict[str, tuple[bool, list[Check]]] = {}
     dependent = []
     for row in rows:
@@ -381,7 +395,6 @@ def treatment_options(
         results[row["option"]] = (all(ok for ok, _, _ in checks), checks)
     for row in dependent:
         checks = _evaluate(row, patient, kb)
-        names = dict(zip(options["option"], options["name"], strict=True))
         partners = [names[o] for o in row["with_option"] if results.get(o, (False,))[0]]
         if partners:
             checks.append((True, f"goes with {_join(partners, 'or')}, which applies", ""))
@@ -407,7 +420,6 @@ def treatment_options(
                 "summary": row["summary"],
             }
         )
-    frame = pd.DataFrame.from_records(records, columns=RESULT_COLUMNS)
     order = {category: i for i, category in enumerate(CATEGORIES)}
-    frame = frame.iloc[frame["category"].map(order).argsort(kind="stable")]
-    return frame.reset_index(drop=True)
+    records.sort(key=lambda record: order[record["category"]])  # stable: csv order within
+    return records

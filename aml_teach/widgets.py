@@ -22,7 +22,6 @@ from html import escape
 from typing import Any
 
 import ipywidgets as widgets
-import pandas as pd
 from ipywidgets.widgets.widget_bool import CheckboxStyle
 from ipywidgets.widgets.widget_description import DescriptionStyle
 from ipywidgets.widgets.widget_string import HTMLStyle, TextStyle
@@ -31,9 +30,9 @@ from .epi import CYTOGENETICS, european_prognostic_index
 from .figures import cite_numbered, timeline_html
 from .guard import guard, refusal_message
 from .knowledge import CATEGORIES, MARKERS, KnowledgeBase, load_knowledge_base
-from .options import treatment_options
+from .options import evaluate_options
 from .patient import Patient, PatientError
-from .schedules import UnknownRegimenError, regimen_schedule, scheduled_options, variants
+from .schedules import UnknownRegimenError, schedule_rows, scheduled_options, variants
 
 __all__ = [
     "CSS",
@@ -327,12 +326,7 @@ class FactorPanel(ShortRepr, widgets.VBox):
             layout=look.plain,
         )
         self.prior = widgets.SelectMultiple(
-            options=[
-                (name, option)
-                for option, name in zip(
-                    self.kb.options["option"], self.kb.options["name"], strict=True
-                )
-            ],
+            options=[(row["name"], row["option"]) for row in self.kb.rows["options"]],
             value=(),
             rows=5,
             description="Treatments already given (Ctrl or Shift to pick several)",
@@ -344,8 +338,8 @@ class FactorPanel(ShortRepr, widgets.VBox):
             "Teaching case",
             [("Choose a teaching case…", "")]
             + [
-                (_case_label(case, title), case)
-                for case, title in zip(self.kb.cases["case"], self.kb.cases["title"], strict=True)
+                (_case_label(row["case"], row["title"]), row["case"])
+                for row in self.kb.rows["cases"]
             ],
             "",
         )
@@ -450,12 +444,11 @@ class FactorPanel(ShortRepr, widgets.VBox):
 
     def load_case(self, case_id: str) -> None:
         """Set every factor from a teaching case in ``data/cases.csv`` (e.g. ``case-3``)."""
-        cases = self.kb.cases
-        rows = cases[cases["case"] == case_id]
-        if rows.empty:
-            known = ", ".join(cases["case"])
+        cases = self.kb.keyed("cases")
+        if not isinstance(case_id, str) or case_id not in cases:
+            known = ", ".join(cases)
             raise ValueError(f"unknown case {case_id!r:.60}; the cases are: {known}")
-        row = rows.iloc[0]
+        row = cases[case_id]
         months = row["remission_months"]
         with self.hold():
             self._holding += 1  # the picker itself must not re-trigger a load
@@ -466,7 +459,7 @@ class FactorPanel(ShortRepr, widgets.VBox):
             self.age.value = int(row["age"])
             self.fit.value = bool(row["fit_for_intensive"])
             self.disease.value = str(row["disease"])
-            if months is not None and not pd.isna(months):
+            if months is not None:
                 self.remission.value = float(months)
             self.cns.value = bool(row["cns"])
             for marker, box in self.markers.items():
@@ -544,11 +537,9 @@ class _Renderer:
         self.kb = kb
         self.before: dict[str, str] = {}
         self.after: dict[str, str] = {}
-        options = kb.options
-        for option, name, summary, drugs, sources, beyond in zip(
-            options["option"], options["name"], options["summary"], options["drugs"],
-            options["sources"], options["beyond_seed"], strict=True,
-        ):
+        for row in kb.rows["options"]:
+            option, name, summary = row["option"], row["name"], row["summary"]
+            drugs, sources, beyond = row["drugs"], row["sources"], row["beyond_seed"]
             badge = (
                 f'<span class="aml-badge" title="Not on the Canadian Cancer Society page; added '
                 f'from the cited sources">{BEYOND_MARK} Beyond the source page</span>'
@@ -593,14 +584,13 @@ class _Renderer:
                 )
         return "".join(parts)
 
-    def render(self, frame: pd.DataFrame) -> str:
+    def render(self, results: list[dict[str, Any]]) -> str:
         applying: list[tuple[str, str, str]] = []
         excluded: list[tuple[str, str, str]] = []
         beyond = False
-        for option, category, reason, applies, beyond_seed in zip(
-            frame["option"], frame["category"], frame["reason"], frame["applies"],
-            frame["beyond_seed"], strict=True,
-        ):
+        for result in results:
+            option, category, reason = result["option"], result["category"], result["reason"]
+            applies, beyond_seed = result["applies"], result["beyond_seed"]
             if applies:
                 applying.append((option, category, reason))
                 beyond = beyond or bool(beyond_seed)
@@ -634,7 +624,7 @@ def _renderer(kb: KnowledgeBase) -> _Renderer:
 
 @lru_cache(maxsize=512)
 def _options_html_cached(patient: Patient, include_excluded: bool, kb: KnowledgeBase) -> str:
-    return _renderer(kb).render(treatment_options(patient, include_excluded, kb=kb))
+    return _renderer(kb).render(evaluate_options(patient, include_excluded, kb=kb))
 
 
 def options_html(
@@ -778,7 +768,7 @@ class ScheduleViewer(ShortRepr, widgets.VBox):
             return
         chosen = None if self.variant.value == self.ALL_VARIANTS else self.variant.value
         try:
-            schedule = regimen_schedule(option, chosen, kb=self.kb)
+            schedule = schedule_rows(option, chosen, kb=self.kb)
         except UnknownRegimenError as error:
             self.figure.value = message_html(str(error))
             return
