@@ -40,7 +40,11 @@ c.JupyterHub.last_activity_interval = 5
 c.Spawner.environment = {{"JUPYTERHUB_ACTIVITY_INTERVAL": "5"}}
 c.JupyterHub.services.append({{"name": "observer", "api_token": {token!r}}})
 c.JupyterHub.load_roles.append(
-    {{"name": "observer", "scopes": ["list:users", "read:users", "read:servers"], "services": ["observer"]}}
+    {{
+        "name": "observer",
+        "scopes": ["list:users", "read:users", "read:servers"],
+        "services": ["observer"],
+    }}
 )
 """
 
