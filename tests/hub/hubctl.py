@@ -149,7 +149,7 @@ def serve_git(folder: Path) -> tuple[subprocess.Popen, str]:
 class Hub:
     """One JupyterHub process; ``start`` and ``stop`` may be repeated on the same state."""
 
-    def __init__(self, cull_timeout: int = 3600, cull_every: int = 300) -> None:
+    def __init__(self, cull_timeout: int = 3600, cull_every: int = 300, extra: str = "") -> None:
         if os.geteuid() != 0:
             raise HubError("the hub runs students' servers as their own system users: run as root")
         self.base = Path(tempfile.mkdtemp(prefix="aml-teach-hub-"))
@@ -163,6 +163,7 @@ class Hub:
         self.overlay = self.state / "jupyterhub_test_config.py"
         self.overlay.write_text(
             OVERLAY.format(config=str(CONFIG), chp=configurable_http_proxy(), token=self.token)
+            + extra
         )
         self.port, self.hub_port, self.api_port = free_port(), free_port(), free_port()
         self.url = f"http://127.0.0.1:{self.port}"
@@ -226,13 +227,16 @@ class Hub:
     def tail(self, lines: int = 60) -> str:
         return "\n".join(self.log.read_text(errors="replace").splitlines()[-lines:])
 
-    def api(self, path: str) -> dict:
-        """GET the hub's REST API with the read-only observer token."""
+    def api(self, path: str, method: str = "GET", token: str | None = None) -> dict:
+        """Call the hub's REST API, by default with the read-only observer token."""
         request = urllib.request.Request(
-            f"{self.url}/hub/api{path}", headers={"Authorization": f"token {self.token}"}
+            f"{self.url}/hub/api{path}",
+            method=method,
+            headers={"Authorization": f"token {token or self.token}"},
         )
-        with urllib.request.urlopen(request, timeout=10) as reply:
-            return json.load(reply)
+        with urllib.request.urlopen(request, timeout=30) as reply:
+            body = reply.read()
+        return json.loads(body) if body else {}
 
     def new_user(self, tag: str) -> str:
         """A fresh username (the hub creates the system user when they sign up)."""
@@ -240,18 +244,18 @@ class Hub:
         self.users.append(name)
         return name
 
-    def uids(self) -> set[int]:
+    def uids(self, *names: str) -> set[int]:
         found = set()
-        for name in self.users:
+        for name in names or self.users:
             try:
                 found.add(pwd.getpwnam(name).pw_uid)
             except KeyError:
                 pass
         return found
 
-    def user_pids(self) -> list[int]:
-        """Processes running as this hub's test users (their servers and kernels)."""
-        uids, pids = self.uids(), []
+    def user_pids(self, *names: str) -> list[int]:
+        """Processes running as these (default: all) test users: their servers and kernels."""
+        uids, pids = self.uids(*names), []
         for status in Path("/proc").glob("[0-9]*/status"):
             try:
                 text = status.read_text()
@@ -274,3 +278,15 @@ class Hub:
         self.git_daemon.terminate()
         self.git_daemon.wait(timeout=10)
         shutil.rmtree(self.base, ignore_errors=True)
+
+
+def sign_up(page: object, hub: Hub, name: str) -> None:
+    """Sign up on the hub's NativeAuthenticator form, as a student does, in a browser page."""
+    from playwright.sync_api import expect
+
+    page.goto(f"{hub.url}/hub/signup")
+    page.locator("#username_input").fill(name)
+    page.locator("#password_input").fill(PASSWORD)
+    page.locator("#password_confirmation_input").fill(PASSWORD)
+    page.locator("form input[type=submit], form button[type=submit]").first.click()
+    expect(page.locator(".alert-success, .alert-info").first).to_be_visible()

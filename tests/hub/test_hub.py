@@ -13,22 +13,13 @@ import pytest
 from playwright.sync_api import expect
 
 from .conftest import CULL_EVERY, CULL_TIMEOUT
-from .hubctl import PASSWORD, Hub
+from .hubctl import PASSWORD, Hub, sign_up
 
 pytestmark = pytest.mark.hub
 
 DASHBOARD = "voila/render/notebooks/dashboard.ipynb"
 NOTEBOOK_04 = "notebooks/04-intensive-or-less-intensive.ipynb"
 STUDENTS: dict[str, str] = {}
-
-
-def sign_up(page, hub: Hub, name: str) -> None:
-    page.goto(f"{hub.url}/hub/signup")
-    page.locator("#username_input").fill(name)
-    page.locator("#password_input").fill(PASSWORD)
-    page.locator("#password_confirmation_input").fill(PASSWORD)
-    page.locator("form input[type=submit], form button[type=submit]").first.click()
-    expect(page.locator(".alert-success, .alert-info").first).to_be_visible()
 
 
 def log_in(page, hub: Hub, name: str) -> None:
