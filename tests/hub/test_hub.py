@@ -46,6 +46,7 @@ def test_student_a_logs_in_and_uses_the_dashboard(hub_page, hub):
     page.goto(f"{hub.url}/user/{STUDENTS['a']}/{DASHBOARD}")
     region = page.locator(".aml-options")
     region.locator(".aml-count").wait_for(timeout=120_000)
+    assert "Your session on the class server stopped" in page.content()  # the aml template
     expect(region.locator('li.aml-option[data-option="FLAG"]')).to_have_count(1)
     page.get_by_label("Fit for intensive chemotherapy", exact=True).click()
     expect(region.locator('li.aml-option[data-option="FLAG"]')).to_have_count(0)
