@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import time
+import urllib.parse
 
 import pytest
 from playwright.sync_api import expect
@@ -90,6 +91,26 @@ def test_student_a_runs_all_of_notebook_04_in_jupyterlab(hub_page, hub):
             break
         assert time.monotonic() < deadline, "Run All did not finish within 180 s"
     assert [cell["execution_count"] for cell in code] == list(range(1, len(code) + 1))
+
+
+def test_the_nbgitpuller_link_brings_updates_and_keeps_the_students_edits(hub_page, hub):
+    """The link of the instructor guide, after A's edit (lesson 04, run and saved above) and
+    an instructor's update to another file."""
+    page = hub_page
+    log_in(page, hub, STUDENTS["a"])
+    api = f"{hub.url}/user/{STUDENTS['a']}/api/contents"
+    before = json.loads(page.request.get(f"{api}/{NOTEBOOK_04}?content=1").text())["content"]
+    hub.update_course("NEWS.md", "# Week 2\n\nA new case is in lesson 06.\n")
+    repo = urllib.parse.quote(hub.env["AML_TEACH_COURSE_REPO"], safe="")
+    page.goto(
+        f"{hub.url}/hub/user-redirect/git-pull?repo={repo}&branch=main&targetpath=."
+        "&urlpath=lab%2Ftree%2Fnotebooks%2F01-start-here.ipynb"
+    )
+    page.wait_for_url(f"**/user/{STUDENTS['a']}/lab/tree/notebooks/01-start-here.ipynb*")
+    news = page.request.get(f"{api}/NEWS.md?content=1")
+    assert news.status == 200 and "Week 2" in json.loads(news.text())["content"]
+    after = json.loads(page.request.get(f"{api}/{NOTEBOOK_04}?content=1").text())["content"]
+    assert after == before  # A's run of lesson 04 (outputs, counts) is still there
 
 
 def run_menu_command(page, menu: str, item: str) -> None:
