@@ -52,11 +52,24 @@ DOSE_LEVELS = ("low", "standard", "intermediate", "high")
 DOSED_CATEGORIES = ("intensive chemotherapy", "less intensive chemotherapy", "targeted therapy")
 MAX_DAY = 366
 
-DEFAULT_DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+def _default_data_dir() -> Path:
+    """The clone's ``data/`` (the instructor's editable copy) or, when installed, the package's.
+
+    A clone (or an editable install) has ``data/`` beside ``pyproject.toml``; a regular install
+    (``pip install .``, a wheel, a hub image) carries the same tables as ``aml_teach/data``.
+    """
+    package = Path(__file__).resolve().parent
+    clone = package.parent
+    if (clone / "pyproject.toml").is_file() and (clone / "data").is_dir():
+        return clone / "data"
+    return package / "data"
+
+
+DEFAULT_DATA_DIR = _default_data_dir()
 
 
 def data_dir() -> Path:
-    """Where the knowledge base lives: ``$AML_TEACH_DATA`` or the repository's ``data/``."""
+    """Where the knowledge base lives: ``$AML_TEACH_DATA`` (``--data``), else the default above."""
     return Path(os.environ.get("AML_TEACH_DATA", DEFAULT_DATA_DIR))
 
 

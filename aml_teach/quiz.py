@@ -117,6 +117,8 @@ def questions(case: str | None = None, kb: KnowledgeBase | None = None) -> list[
 def get_question(question_id: str, kb: KnowledgeBase | None = None) -> Question:
     """One question by id (e.g. ``q-1``)."""
     kb = kb or load_knowledge_base()
+    if not isinstance(question_id, str):  # compared with a table column below, so a str only
+        raise QuizError(f"a question id is text such as 'q-1', got {question_id!r:.60}")
     rows = kb.questions[kb.questions["question"] == question_id]
     if rows.empty:
         known = ", ".join(dict.fromkeys(kb.questions["question"]))
@@ -255,6 +257,8 @@ def case_html(case_id: str, kb: KnowledgeBase | None = None) -> str:
 
 
 def _case_row(case_id: str, kb: KnowledgeBase) -> pd.Series:
+    if not isinstance(case_id, str):  # compared with a table column below, so a str only
+        raise QuizError(f"a case id is text such as 'case-1', got {case_id!r:.60}")
     rows = kb.cases[kb.cases["case"] == case_id]
     if rows.empty:
         raise QuizError(f"unknown case {case_id!r:.60}; cases are: {', '.join(kb.cases['case'])}")

@@ -45,3 +45,20 @@ def data_copy(tmp_path: Path) -> DataCopy:
     target = tmp_path / "data"
     shutil.copytree(DATA, target)
     return DataCopy(target)
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """Say loudly when browser tests were skipped for want of a browser (never in CI)."""
+    skipped = [
+        report
+        for report in terminalreporter.stats.get("skipped", [])
+        if "NO BROWSER" in str(getattr(report, "longrepr", ""))
+    ]
+    if skipped:
+        terminalreporter.write_sep(
+            "!",
+            f"{len(skipped)} BROWSER TEST(S) SKIPPED: no Chromium here. "
+            "Install one (sudo apt-get install chromium) to run them.",
+            red=True,
+            bold=True,
+        )

@@ -71,6 +71,15 @@ def test_case_patient_answers_or_refuses(case_id):
     assert 18 <= patient.age <= 110
 
 
+# A browser sends a layout as a model reference or, at worst, as a dict of layout
+# properties; a dict of unknown keys only exercises traitlets' deprecated **kwargs path.
+layout_state = st.one_of(
+    st.text(max_size=30).map(lambda text: f"IPY_MODEL_{text}"),
+    st.dictionaries(st.sampled_from(["width", "height", "display", "margin"]), anything),
+    anything.filter(lambda value: not isinstance(value, dict)),
+)
+
+
 @settings(max_examples=300, deadline=None)
 @given(
     st.sampled_from(
@@ -84,10 +93,12 @@ def test_case_patient_answers_or_refuses(case_id):
             "_dom_classes",
             "no_such_trait",
         ]
+    ).flatmap(
+        lambda name: st.tuples(st.just(name), layout_state if name == "layout" else anything)
     ),
-    anything,
 )
-def test_guarded_widgets_survive_any_browser_state(name, value):
+def test_guarded_widgets_survive_any_browser_state(name_and_value):
+    name, value = name_and_value
     controls = [
         widgets.IntText(value=50, description="Age (years)"),
         widgets.FloatText(value=12.0, description="Remission lasted (months)"),
