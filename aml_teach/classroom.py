@@ -33,10 +33,7 @@ from voila.request_info_handler import RequestInfoSocketHandler
 from voila.shutdown_kernel_handler import VoilaShutdownKernelHandler
 from voila.static_file_handler import TemplateStaticFileHandler
 from voila.tornado.handler import TornadoVoilaHandler
-from voila.tornado.kernel_websocket_handler import (
-    VoilaKernelWebsocketHandler,
-    read_header_from_binary_message,
-)
+from voila.tornado.kernel_websocket_handler import VoilaKernelWebsocketHandler
 
 SETTING = "aml_classroom"
 COOKIE = "aml_browser"
@@ -225,6 +222,15 @@ def plain_page(handler: tornado.web.RequestHandler, status: int, title: str, tex
     )
 
 
+class PlainErrors:
+    """Error pages as one plain line: jupyter_server's error template needs settings Voila
+    does not have (each error became a traceback in the terminal) and names the server."""
+
+    def write_error(self, status_code: int, **kwargs: Any) -> None:
+        self.set_header("Content-Type", "text/plain; charset=UTF-8")
+        self.finish(f"{status_code}: {self._reason}")
+
+
 class _KernelView:
     """The kernel manager as one page sees it: notes which kernel the page was given.
 
@@ -253,7 +259,7 @@ class _KernelView:
         return kernel_id
 
 
-class ClassroomPageHandler(TornadoVoilaHandler):
+class ClassroomPageHandler(PlainErrors, TornadoVoilaHandler):
     """The dashboard page: admits the learner (caps), binds the kernel, sets ``_xsrf``.
 
     The query string is dropped before Voila sees it: the dashboard reads none, a
@@ -359,7 +365,7 @@ class SafeTemplateStaticHandler(TemplateStaticFileHandler):
             raise tornado.web.HTTPError(404) from error
 
 
-class ClassroomLogoutHandler(JupyterHandler):
+class ClassroomLogoutHandler(PlainErrors, JupyterHandler):
     """``/logout``: clears the login cookie and says so (jupyter_server's page is a 500 here,
     its template is not in Voila)."""
 
@@ -397,13 +403,30 @@ class ClassroomIdentityProvider(PasswordIdentityProvider):
         ]
 
 
+def _binary_header(message: bytes) -> Any:
+    """The header of a v1-protocol binary message, checked before it is trusted.
+
+    (Voila's own reader trusts the offset count: a frame claiming billions of offsets
+    would hold the server's only thread.)
+    """
+    import json
+
+    count = int.from_bytes(message[:8], "little")
+    if not 3 <= count <= 64 or len(message) < 8 * (count + 1):
+        return None
+    offsets = [int.from_bytes(message[8 * i : 8 * (i + 1)], "little") for i in range(1, count + 1)]
+    if not offsets[1] <= offsets[2] <= len(message):
+        return None
+    return json.loads(message[offsets[1] : offsets[2]].decode("utf-8"))
+
+
 def _message_type(message: str | bytes) -> str | None:
     """The msg_type of a websocket message in either protocol; None if malformed."""
     import json
 
     try:
         if isinstance(message, bytes):
-            header = read_header_from_binary_message(message)
+            header = _binary_header(message)
         else:
             header = json.loads(message).get("header")
         msg_type = header.get("msg_type") if isinstance(header, dict) else None
@@ -412,7 +435,7 @@ def _message_type(message: str | bytes) -> str | None:
     return msg_type if isinstance(msg_type, str) else None
 
 
-class ClassroomKernelWebsocketHandler(VoilaKernelWebsocketHandler):
+class ClassroomKernelWebsocketHandler(PlainErrors, VoilaKernelWebsocketHandler):
     """The kernel websocket: own browser only, a few per kernel, limited messages.
 
     Each message is checked before jupyter_server parses it: its size, the kernel's rate
@@ -527,7 +550,7 @@ def quiet_terminal(*loggers: logging.Logger) -> None:
 
 def log_request(handler: tornado.web.RequestHandler) -> None:
     """Tornado's request log, for server errors only, with no query string or kernel id."""
-    if handler.get_status() >= 500:
+    if handler.get_status() >= 500 and handler.get_status() != 503:  # 503: the class is full
         logging.getLogger("aml_teach.server").error(
             "%s %s answered %s",
             handler.request.method,

@@ -299,7 +299,6 @@ def classroom_voila(
                 "cookie_options": {"samesite": "Lax"},
                 "allow_origin_pat": origins,
                 "websocket_max_message_size": 1024 * 1024,
-                "ws_ping_interval": 30000,
             }
 
         def init_handlers(self) -> list:
