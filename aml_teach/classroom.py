@@ -142,6 +142,8 @@ class Classroom:
             del self.owners[kernel_id]
             self.buckets.pop(kernel_id, None)
             self.cooling.pop(kernel_id, None)
+            # Voila keeps each page's request info until someone asks for it (nobody does)
+            RequestInfoSocketHandler._cache.pop(kernel_id, None)
 
     def learners(self, address: str | None = None) -> int:
         self.prune()

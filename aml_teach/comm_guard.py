@@ -19,6 +19,7 @@ from __future__ import annotations
 import logging
 import os
 import sys
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -51,7 +52,19 @@ class _OneLine(logging.Filter):
     for the instructor to report a problem.
     """
 
+    window_s = 60.0
+    per_window = 10  # lines a minute from one kernel: a flood must not bury the status line
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.window: list[float] = []
+
     def filter(self, record: logging.LogRecord) -> bool:
+        now = time.monotonic()
+        self.window = [t for t in self.window if now - t < self.window_s]
+        if len(self.window) >= self.per_window:
+            return False
+        self.window.append(now)
         exc_type = record.exc_info[0].__name__ if record.exc_info and record.exc_info[0] else ""
         record.msg = _one_line(record.getMessage(), 200) + (f" ({exc_type})" if exc_type else "")
         record.args = None
@@ -82,10 +95,15 @@ def _terminal() -> Any:
     return _TERMINAL[0]
 
 
+_FILTER: list[_OneLine] = []
+
+
 def _terminal_handler() -> logging.Handler:
+    if not _FILTER:
+        _FILTER.append(_OneLine())
     handler = logging.StreamHandler(_terminal())
     handler.setFormatter(logging.Formatter("[aml-teach kernel %(levelname)s] %(message)s"))
-    handler.addFilter(_OneLine())
+    handler.addFilter(_FILTER[0])
     return handler
 
 
