@@ -15,6 +15,7 @@ from typing import Any
 import ipywidgets as widgets
 
 from . import DISCLAIMER
+from .comm_guard import protect_if_classroom
 from .figures import numbered_references_html
 from .guard import guard
 from .knowledge import DataError, KnowledgeBase, load_knowledge_base
@@ -58,6 +59,7 @@ class App(ShortRepr, widgets.VBox):
     """The whole dashboard: factors, options, schedules, the EPI and the references."""
 
     def __init__(self, kb: KnowledgeBase | None = None) -> None:
+        protect_if_classroom()  # served to a class: comm checks, no tracebacks to the page
         self.look = Look()
         super().__init__([self.look.html_widget(HEADER)], layout=self.look.plain)
         self.add_class("aml-app")

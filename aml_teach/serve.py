@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import ipaddress
+import logging
 import os
 import secrets
 import socket
@@ -20,6 +21,22 @@ from typing import Any
 
 from jupyter_client.kernelspec import KernelSpecManager, NoSuchKernel
 
+from .classroom import (
+    ALLOWED_MESSAGES,
+    DEFAULT_PER_CLIENT,
+    FDS_PER_LEARNER,
+    KERNEL_MB,
+    SETTING,
+    Classroom,
+    ClassroomIdentityProvider,
+    HideServerHeader,
+    log_request,
+    page_config_without_versions,
+    quiet_terminal,
+    replace_handlers,
+    status_line,
+)
+from .comm_guard import CLASSROOM_ENV
 from .knowledge import check_data, data_dir
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -145,7 +162,14 @@ def voila_argv(ip: str, port: int, token: str | None, open_browser: bool,
     return argv
 
 
-def _banner(ip: str, port: int, token: str | None) -> str:
+def _banner(
+    ip: str,
+    port: int,
+    token: str | None,
+    max_kernels: int = 0,
+    per_client: int = 0,
+    open_files: int | None = None,
+) -> str:
     lines = ["", "=" * 64]
     if ip == "0.0.0.0":
         lines.append("Class mode: students on this network can open")
@@ -154,8 +178,159 @@ def _banner(ip: str, port: int, token: str | None) -> str:
     else:
         lines.append(f"The dashboard is at {share_urls(ip, port, token)[0]}")
         lines.append("Only this computer can open it; use --class to share it with a class.")
+    if max_kernels:
+        lines.append(
+            f"Up to {max_kernels} learners at once (about {KERNEL_MB} MB each; "
+            f"--max-kernels), at most {per_client} pages per device (--max-kernels-per-client)."
+        )
+    if open_files:
+        lines.append(f"Open-files limit: {open_files}.")
     lines += ["=" * 64, ""]
     return "\n".join(lines)
+
+
+def free_memory_mb() -> float | None:
+    try:
+        import psutil
+    except ImportError:  # pragma: no cover - psutil comes with ipykernel
+        return None
+    return psutil.virtual_memory().available / 2**20
+
+
+def raise_open_files_limit() -> int | None:
+    """Raise the open-files soft limit to the hard limit (each learner holds about 22)."""
+    try:
+        import resource
+    except ImportError:  # pragma: no cover - Windows has no such limit
+        return None
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    wanted = hard if hard != resource.RLIM_INFINITY else max(soft, 65536)
+    if soft == resource.RLIM_INFINITY:
+        return None
+    if wanted > soft:
+        try:
+            resource.setrlimit(resource.RLIMIT_NOFILE, (wanted, hard))
+            soft = wanted
+        except (ValueError, OSError):
+            pass
+    return soft
+
+
+def class_limits(
+    max_kernels: int | None, per_client: int | None, pool: int | None
+) -> tuple[int, int] | str:
+    """The caps: as given, or the global one from free memory and the open-files limit."""
+    if max_kernels is not None and max_kernels < 1:
+        return "--max-kernels must be at least 1."
+    if per_client is not None and per_client < 1:
+        return "--max-kernels-per-client must be at least 1."
+    if max_kernels is None:
+        free = free_memory_mb()
+        # keep a fifth of the free memory for the server, the pool and the system
+        by_memory = int(free * 0.8 / KERNEL_MB) - max(pool or 0, 4) if free else 30
+        soft = raise_open_files_limit()
+        by_files = (soft - 200) // FDS_PER_LEARNER if soft else by_memory
+        max_kernels = max(1, min(by_memory, by_files))
+    per_client = per_client if per_client is not None else DEFAULT_PER_CLIENT
+    return max_kernels, min(per_client, max_kernels)
+
+
+def allowed_hosts(ip: str) -> list[str]:
+    """The names the server answers to: the addresses it binds and prints, and this machine."""
+    hosts = ["localhost", "127.0.0.1", "::1"]
+    if ip == "0.0.0.0":
+        hosts += lan_addresses() or [socket.gethostname()]
+    elif ip not in hosts:
+        hosts.append(ip)
+    return hosts
+
+
+def classroom_voila(
+    ip: str,
+    port: int,
+    token: str | None,
+    max_kernels: int,
+    per_client: int,
+    open_files: int | None,
+) -> type:
+    """Voila with the classroom's handlers, caps, limits and a quiet terminal."""
+    import re
+    import tempfile
+
+    import tornado.web
+    from tornado.ioloop import IOLoop, PeriodicCallback
+    from traitlets import default
+    from voila.app import Voila
+
+    hosts = allowed_hosts(ip)
+    host_pattern = "^(" + "|".join(re.escape(h) for h in hosts) + ")$"
+    origins = (
+        "^http://(" + "|".join(re.escape(f"[{h}]" if ":" in h else h) for h in hosts) + f"):{port}$"
+    )
+
+    def say(line: str) -> None:
+        print(line, flush=True)
+
+    classroom = Classroom(max_kernels, per_client, say)
+
+    class ClassroomVoila(Voila):
+        """Voila for a class: see aml_teach.classroom for what each piece is for."""
+
+        @default("identity_provider_class")
+        def _classroom_identity(self) -> type:
+            return ClassroomIdentityProvider
+
+        def init_settings(self) -> dict[str, Any]:
+            self.voila_configuration.page_config_hook = page_config_without_versions
+            settings = super().init_settings()
+            # Voila allows shutdown_request from the page; a learner's page never needs it.
+            self.kernel_manager.allowed_message_types = sorted(ALLOWED_MESSAGES)
+            classroom.kernel_manager = self.kernel_manager
+            return {
+                **settings,
+                # About 5 MB of scripts per student before compression, 1.3 MB after: it
+                # is the classroom Wi-Fi that is slow when a whole class opens the page.
+                # (Voila applies tornado_settings from the config only after the
+                # application is built, too late for these settings, hence here.)
+                "compress_response": True,
+                SETTING: classroom,
+                "log_function": log_request,
+                "xsrf_cookie_kwargs": {"samesite": "Lax"},
+                "cookie_options": {"samesite": "Lax"},
+                "allow_origin_pat": origins,
+                "websocket_max_message_size": 1024 * 1024,
+            }
+
+        def init_handlers(self) -> list:
+            return replace_handlers(super().init_handlers())
+
+        def start(self) -> None:
+            """Voila's start, with a Host allowlist, no Server header and a status line."""
+            self.connection_dir = tempfile.mkdtemp(prefix="voila_", dir=tempfile.gettempdir())
+            settings = self.init_settings()
+            self.app = tornado.web.Application(**settings)
+            self.app.settings.update(self.tornado_settings)
+            # Routes exist only for the names the server binds and prints: any other Host
+            # header (DNS rebinding) finds no route and gets a 404.
+            self.app.add_handlers(host_pattern, self.init_handlers())
+            self.app.add_transform(HideServerHeader)
+            quiet_terminal(self.log, logging.getLogger("tornado.application"))
+            last = [""]
+
+            def status() -> None:
+                line = status_line(classroom)
+                if line != last[0]:
+                    last[0] = line
+                    say(line)
+
+            def begin() -> None:
+                say(_banner(ip, port, token, max_kernels, per_client, open_files))
+                PeriodicCallback(status, 3000).start()
+
+            IOLoop.current().add_callback(begin)
+            self.listen()
+
+    return ClassroomVoila
 
 
 def run(args: argparse.Namespace) -> int:
@@ -200,47 +375,14 @@ def run(args: argparse.Namespace) -> int:
     os.environ["JUPYTER_PATH"] = os.pathsep.join(
         p for p in (str(TEMPLATES), os.environ.get("JUPYTER_PATH", "")) if p
     )
-    import tornado.web
-    from voila.app import Voila
-    from voila.tornado.handler import TornadoVoilaHandler
-
-    class ClassroomPageHandler(TornadoVoilaHandler):
-        """The dashboard page, which also sets the ``_xsrf`` cookie.
-
-        When a tab closes, Voila's page asks the server to shut its kernel down, quoting the
-        ``_xsrf`` cookie; Voila never sets that cookie, so the request was refused (403) and
-        every closed tab kept its kernel (about 100 MB) until the idle cull.
-        """
-
-        @tornado.web.authenticated
-        async def get(self, path: str | None = None) -> None:
-            self.xsrf_token  # noqa: B018 - reading the token sets the cookie
-            await super().get(path)
-
-    class ClassroomVoila(Voila):
-        """Voila that compresses what it sends and prints the address once it listens."""
-
-        def init_settings(self) -> dict[str, Any]:
-            # About 5 MB of scripts per student before compression, 1.3 MB after: it is the
-            # classroom Wi-Fi that is slow when a whole class opens the page at once.
-            # (Voila applies tornado_settings from the config only after the application
-            # is built, too late for this setting, hence here.)
-            return {**super().init_settings(), "compress_response": True}
-
-        def init_handlers(self) -> list:
-            return [
-                (handler[0], ClassroomPageHandler, *handler[2:])
-                if handler[1] is TornadoVoilaHandler
-                else handler
-                for handler in super().init_handlers()
-            ]
-
-        def start(self) -> None:
-            from tornado.ioloop import IOLoop
-
-            IOLoop.current().add_callback(lambda: print(_banner(ip, port, token), flush=True))
-            super().start()
-
+    limits = class_limits(args.max_kernels, args.max_kernels_per_client, args.pool)
+    if isinstance(limits, str):
+        print(f"Not starting: {limits}", file=sys.stderr)
+        return 1
+    max_kernels, per_client = limits
+    open_files = raise_open_files_limit()
+    os.environ[CLASSROOM_ENV] = "1"  # kernels check their comms (aml_teach.comm_guard)
+    ClassroomVoila = classroom_voila(ip, port, token, max_kernels, per_client, open_files)
     try:
         ClassroomVoila.launch_instance(
             argv=voila_argv(
@@ -280,6 +422,20 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--pool",
         type=int,
         help="preheated kernels kept ready (default from classroom/voila.json; 0 turns it off)",
+    )
+    parser.add_argument(
+        "--max-kernels",
+        type=int,
+        metavar="N",
+        help="at most N learners' kernels at once (default: what the free memory allows, "
+        "printed at start); past it a learner sees 'the class is full'",
+    )
+    parser.add_argument(
+        "--max-kernels-per-client",
+        type=int,
+        metavar="N",
+        help=f"at most N pages open from one device address (default {DEFAULT_PER_CLIENT}); "
+        "raise it if the class reaches the server through one shared address",
     )
     parser.add_argument(
         "--data", help="folder of teaching tables to use instead of data/ (checked first)"

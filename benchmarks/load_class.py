@@ -8,6 +8,7 @@ which only the idle-kernel culler can clean up.
 
     .venv/bin/python benchmarks/load_class.py                  # 60 learners over 60 s
     .venv/bin/python benchmarks/load_class.py --learners 30 --ramp 30
+    .venv/bin/python benchmarks/load_class.py --scenario hostile   # one flooding learner
 
 It starts its own server (the README's serve command) on a free port, sends traffic only to
 127.0.0.1, is bounded in learners and time, stops by itself, and exits 1 on any error or a
@@ -36,7 +37,7 @@ sys.path.insert(0, str(ROOT))
 from benchmarks.procinfo import tree  # noqa: E402
 from tests.browser.conftest import free_port, stop  # noqa: E402
 from tests.server.conftest import Server, start  # noqa: E402
-from tests.voila_client import KernelSession, is_update_of  # noqa: E402
+from tests.voila_client import COOKIES, KernelSession, is_update_of  # noqa: E402
 
 HOST = "127.0.0.1"
 MAX_LEARNERS = 150
@@ -87,7 +88,8 @@ class Sampler:
 
 
 def _open_page(url: str, timeout: float) -> tuple[str, str, float, str]:
-    """GET the page with a cookie jar (for the _xsrf cookie the shutdown beacon sends)."""
+    """GET the page with a cookie jar, as a browser: the server binds the kernel to this
+    browser's cookie, and the shutdown beacon quotes the _xsrf cookie."""
     jar = http.cookiejar.CookieJar()
     opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
     start = time.perf_counter()
@@ -99,6 +101,7 @@ def _open_page(url: str, timeout: float) -> tuple[str, str, float, str]:
     if at < 0:
         raise RuntimeError("the page holds no kernel id")
     kernel_id = html[at + len(marker) : html.find('"', at + len(marker))]
+    COOKIES[kernel_id] = "; ".join(f"{c.name}={c.value}" for c in jar)
     xsrf = next((c.value for c in jar if c.name == "_xsrf"), "")
     return html, kernel_id, elapsed, xsrf
 
@@ -110,7 +113,7 @@ def _close_tab(base: str, kernel_id: str, xsrf: str) -> None:
         f"{base}voila/api/shutdown/{kernel_id}",
         data=body,
         method="POST",
-        headers={"Cookie": f"_xsrf={xsrf}"},
+        headers={"Cookie": COOKIES.get(kernel_id, f"_xsrf={xsrf}")},
     )
     try:
         with urllib.request.urlopen(request, timeout=30):
@@ -186,6 +189,129 @@ def pct(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
+def _flood(base: str, seconds: float, counts: dict, ready, go) -> None:
+    """The hostile learner (in its own process): opens its page, then on ``go`` sends widget
+    updates as fast as the socket takes them, reconnecting whenever the server closes it."""
+
+    async def flood() -> None:
+        _, kernel_id, _, _ = await asyncio.to_thread(_open_page, base, 120)
+        ready.set()
+        await asyncio.to_thread(go.wait)
+        end = time.monotonic() + seconds
+        while time.monotonic() < end:
+            try:
+                session = await KernelSession.connect(base, kernel_id, timeout=30)
+                counts["connections"] += 1
+                await session.request_states(60)
+                fit = session.find_by_description("Fit for intensive chemotherapy")
+                while time.monotonic() < end:
+                    await session.update(fit, value=bool(counts["sent"] % 2))
+                    counts["sent"] += 1
+            except Exception:  # noqa: BLE001 - closed or refused: the server defends itself
+                counts["refused"] += 1
+                await asyncio.sleep(0.05)
+
+    asyncio.run(flood())
+
+
+async def _updates(session: KernelSession, changes: int, timeout: float) -> list[float]:
+    """Change a factor ``changes`` times, 0.3 s apart; the update latencies."""
+    region = session.find("HTMLModel", _dom_classes=["aml-options"])
+    fit = session.find_by_description("Fit for intensive chemotherapy")
+    latencies = []
+    for _ in range(changes):
+        await asyncio.sleep(0.3)
+        value = not session.states[fit]["state"]["value"]
+        session.states[fit]["state"]["value"] = value
+        sent = time.perf_counter()
+        await session.update(fit, value=value)
+        await session.wait_for(is_update_of({region}), timeout)
+        latencies.append(time.perf_counter() - sent)
+    return latencies
+
+
+def _settled(root: int, seconds: float = 120) -> None:
+    """Wait until the server's kernel count has not changed for 5 s (the pool is full)."""
+    end, last, since = time.monotonic() + seconds, -1, time.monotonic()
+    while time.monotonic() < end:
+        now = sum(1 for p in tree(root) if p.is_kernel)
+        if now != last:
+            last, since = now, time.monotonic()
+        elif time.monotonic() - since >= 5:
+            return
+        time.sleep(0.5)
+
+
+def hostile(args: argparse.Namespace) -> int:
+    """One hostile learner floods its websocket; another learner's p95 update latency must
+    stay within 3 times its value alone (issue 10). Both learners are on the page first,
+    so the flood is the only difference between the two measurements."""
+    import multiprocessing
+
+    port = free_port()
+    base = f"http://{HOST}:{port}/"
+    print(f"Starting the server on {base} (pool {args.pool}) ...")
+    server = start_server(port, args.pool, args.cull)
+    changes = max(args.changes, 30)
+    seconds = 10 + changes * 0.6
+    manager = multiprocessing.Manager()
+    counts = manager.dict(sent=0, connections=0, refused=0)
+    ready, go = manager.Event(), manager.Event()
+    attacker = multiprocessing.Process(target=_flood, args=(base, seconds, counts, ready, go))
+
+    async def victim() -> tuple[list[float], list[float]]:
+        _, kernel_id, _, xsrf = await asyncio.to_thread(_open_page, base, args.timeout)
+        session = await KernelSession.connect(base, kernel_id, timeout=args.timeout)
+        await session.request_states(args.timeout)
+        await _updates(session, 3, args.timeout)  # warm-up, not counted
+        await asyncio.to_thread(_settled, server.process.pid)
+        alone = await _updates(session, changes, args.timeout)
+        go.set()
+        await asyncio.sleep(3)  # the flood is under way
+        flooded = await _updates(session, changes, args.timeout)
+        await session.close()
+        await asyncio.to_thread(_close_tab, base, kernel_id, xsrf)
+        return alone, flooded
+
+    try:
+        _settled(server.process.pid)
+        attacker.start()
+        ready.wait(180)
+        alone, flooded = asyncio.run(victim())
+        attacker.join(seconds + 60)
+        if attacker.is_alive():
+            attacker.terminate()
+        sent, connections = counts["sent"], counts["connections"]
+    finally:
+        stop(server.process)
+        manager.shutdown()
+    alone_p95, flooded_p95 = pct(alone, 0.95), pct(flooded, 0.95)
+    ratio = flooded_p95 / alone_p95
+    rows = [
+        ("updates per measurement", str(changes), "0.3 s apart, same learner, same page"),
+        (
+            "update latency alone (median / p95)",
+            f"{statistics.median(alone) * 1000:.0f} / {alone_p95 * 1000:.0f} ms",
+            "baseline",
+        ),
+        (
+            "update latency, one hostile learner (median / p95)",
+            f"{statistics.median(flooded) * 1000:.0f} / {flooded_p95 * 1000:.0f} ms",
+            f"p95 {ratio:.1f}x alone (must be <= 3)",
+        ),
+        (
+            "hostile learner",
+            f"{sent} messages written, {connections} connections",
+            "each closed by the server after 50 refused messages, then 10 s refused",
+        ),
+    ]
+    width = max(len(r[0]) for r in rows)
+    print(f"\n| {'measure':<{width}} | value | note |\n|{'-' * (width + 2)}|---|---|")
+    for name, value, note in rows:
+        print(f"| {name:<{width}} | {value} | {note} |")
+    return 0 if ratio <= 3 else 1
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--learners", type=int, default=60)
@@ -200,7 +326,15 @@ def main() -> int:
     parser.add_argument("--pool", type=int, default=4, help="preheated kernels")
     parser.add_argument("--cull", type=int, default=60, help="idle kernel culling, seconds")
     parser.add_argument("--timeout", type=float, default=240, help="per-step timeout, seconds")
+    parser.add_argument(
+        "--scenario",
+        choices=("class", "hostile"),
+        default="class",
+        help="class: many learners; hostile: one learner floods, another is timed",
+    )
     args = parser.parse_args()
+    if args.scenario == "hostile":
+        return hostile(args)
     if not 1 <= args.learners <= MAX_LEARNERS:
         parser.error(f"--learners must be from 1 to {MAX_LEARNERS}")
     started = time.monotonic()

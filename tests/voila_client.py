@@ -9,6 +9,7 @@ simulate a class without starting 60 browsers.
 from __future__ import annotations
 
 import asyncio
+import http.cookiejar
 import json
 import re
 import time
@@ -21,6 +22,9 @@ from tornado.httpclient import HTTPRequest
 from tornado.websocket import WebSocketClientConnection, websocket_connect
 
 WIDGET_CONTROL_VERSION = "1.0.0"
+# The cookies each page set, by the kernel id it holds: what the browser that opened the
+# page would send with its websocket (the server binds each kernel to that browser).
+COOKIES: dict[str, str] = {}
 
 
 def message(
@@ -51,14 +55,26 @@ def fetch_page(base_url: str, path: str = "", token: str | None = None, timeout:
     url = base_url.rstrip("/") + "/" + path.lstrip("/")
     if token:
         url += ("&" if "?" in url else "?") + f"token={token}"
+    jar = http.cookiejar.CookieJar()
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
     start = time.perf_counter()
-    with urllib.request.urlopen(url, timeout=timeout) as response:
+    with opener.open(url, timeout=timeout) as response:
         html = response.read().decode("utf-8")
     elapsed = time.perf_counter() - start
     found = re.search(r'"kernelId": "([0-9a-f-]+)"', html)
     if not found:
         raise RuntimeError(f"no kernel id in the page from {url}")
+    COOKIES[found.group(1)] = "; ".join(f"{c.name}={c.value}" for c in jar)
     return html, found.group(1), elapsed
+
+
+def cookie_value(cookies: str, name: str) -> str:
+    """One cookie's value from a Cookie header ('' if absent)."""
+    for part in cookies.split("; "):
+        key, _, value = part.partition("=")
+        if key == name:
+            return value
+    return ""
 
 
 @dataclass
@@ -71,11 +87,24 @@ class KernelSession:
 
     @classmethod
     async def connect(
-        cls, base_url: str, kernel_id: str, token: str | None = None, timeout: float = 120
+        cls,
+        base_url: str,
+        kernel_id: str,
+        token: str | None = None,
+        timeout: float = 120,
+        cookie: str | None = None,
+        origin: str | None = None,
     ):
+        """Open the kernel websocket; ``cookie`` None sends the cookies of the page that
+        gave this kernel id (as its browser would), '' sends none."""
         ws_url = base_url.replace("http", "ws", 1).rstrip("/")
         url = f"{ws_url}/api/kernels/{kernel_id}/channels?session_id={uuid.uuid4().hex}"
         headers = {"Authorization": f"token {token}"} if token else {}
+        cookie = COOKIES.get(kernel_id, "") if cookie is None else cookie
+        if cookie:
+            headers["Cookie"] = cookie
+        if origin:
+            headers["Origin"] = origin
         request = HTTPRequest(
             url, headers=headers, connect_timeout=timeout, request_timeout=timeout
         )

@@ -56,8 +56,8 @@ def start(name: str, *extra: str, port: int | None = None, token: str | None = N
 
 @pytest.fixture(scope="session")
 def classroom() -> Iterator[Server]:
-    """One classroom server shared by the security and hostile-input tests."""
-    server = start("classroom", "--pool", "1")
+    """One classroom server (class mode, pool on) shared by the security tests."""
+    server = start("classroom", "--class", "--pool", "1")
     try:
         yield server
     finally:
@@ -66,7 +66,8 @@ def classroom() -> Iterator[Server]:
 
 @pytest.fixture(scope="session")
 def with_token() -> Iterator[Server]:
-    server = start("token", "--pool", "0", token="lecture-hall-42")
+    """The same in token mode (pool on, so /voila/query exists here too)."""
+    server = start("token", "--class", "--pool", "1", token="lecture-hall-42")
     try:
         yield server
     finally:

@@ -1,0 +1,608 @@
+"""What keeps one student from taking down, slowing down or tampering with the class.
+
+Voila alone trusts every browser that can reach it: any page load starts a kernel, a kernel
+id is the only key to a learner's session, and a websocket may send anything as fast as it
+likes. The class server (:mod:`aml_teach.serve`) adds, with small subclasses of Voila's and
+jupyter_server's handlers (each says why):
+
+- caps: at most ``max_kernels`` learners' kernels at once, and ``per_client`` from one
+  network address; past a cap the learner gets a plain page, the instructor one line;
+- ownership: each kernel answers only the browser whose page started it (a signed,
+  HttpOnly, SameSite cookie); to any other browser it does not exist (404);
+- limits on what a websocket sends: message types, size and rate;
+- a quiet terminal: no kernel ids, no tokens, and a status line instead of chatter.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import time
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import tornado.web
+from jupyter_server.auth.decorator import allow_unauthenticated
+from jupyter_server.auth.identity import PasswordIdentityProvider
+from jupyter_server.base.handlers import JupyterHandler
+from jupyter_server.services.kernels.handlers import KernelHandler
+from tornado.httputil import HTTPHeaders
+from voila.request_info_handler import RequestInfoSocketHandler
+from voila.shutdown_kernel_handler import VoilaShutdownKernelHandler
+from voila.static_file_handler import TemplateStaticFileHandler
+from voila.tornado.handler import TornadoVoilaHandler
+from voila.tornado.kernel_websocket_handler import VoilaKernelWebsocketHandler
+
+SETTING = "aml_classroom"
+COOKIE = "aml_browser"
+KERNEL_MB = 105  # one learner's kernel, measured by benchmarks/load_class.py
+FDS_PER_LEARNER = 30  # measured about 22 (page, two websockets, the kernel's sockets)
+DEFAULT_PER_CLIENT = 3
+# The instructor's own computer: its tabs are not a student's device (the per-device cap
+# does not apply to them; the class cap does).
+THIS_COMPUTER = frozenset({"127.0.0.1", "::1"})
+# What a page's websocket may send (jupyter_server drops other types; the list is ours).
+ALLOWED_MESSAGES = frozenset(
+    {"comm_open", "comm_msg", "comm_close", "comm_info_request", "kernel_info_request"}
+)
+MESSAGE_RATE = 10.0  # messages a second, per kernel, sustained
+MESSAGE_BURST = 40  # and in a burst (a page sends about 5 when it opens)
+MAX_MESSAGE_BYTES = 64 * 1024  # the page's largest message is well under 1 KB
+STRIKES = 50  # refused messages before the connection is closed
+COOL_DOWN_S = 10.0  # a kernel whose socket was closed for flooding waits this long
+SOCKETS_PER_KERNEL = 4  # the page opens two
+
+FULL_PAGE = (
+    "The class is full",
+    "The class server has as many learners as it can serve right now. Wait a minute and "
+    "reload this page, or ask your instructor.",
+)
+TOO_MANY_TABS = (
+    "Close your other tabs",
+    "This device already has the dashboard open in several tabs or windows. Close the ones "
+    "you do not need, wait a few seconds, then reload this page.",
+)
+KERNEL_ID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", re.I)
+SECRET_QUERY = re.compile(r"(token|_xsrf)=[^&\s'\"]+", re.I)
+COOKIE_VALUE = re.compile(r"((?:Cookie|Authorization)['\"]?\s*[:=]\s*['\"]?)[^'\"\n]+", re.I)
+# Voila's and jupyter_server's routine lines, which tell the instructor nothing to act on.
+CHATTER = (
+    "is not trusted",
+    "connection files",
+    "Kernel started",
+    "Using pre-heated kernel",
+    "Kernel pool of",
+    "Serving static files",
+    "Voilà is running at",
+    "Culling kernels",
+    "Starting buffering",
+    "Discarding",
+    "Connecting to kernel",
+    "Kernel shutdown",
+    "Kernel culled",
+    "which is not allowed",
+    "No session ID specified",
+    "Adapting from protocol",
+    "Replaying",
+    "Blocking Cross Origin",
+    "wrote error",
+)
+
+
+@dataclass
+class Owner:
+    browser: str
+    address: str
+
+
+@dataclass
+class Bucket:
+    """A token bucket: ``rate`` messages a second, ``burst`` at once."""
+
+    rate: float
+    burst: float
+    tokens: float = 0.0
+    stamp: float = field(default_factory=time.monotonic)
+
+    def __post_init__(self) -> None:
+        self.tokens = self.burst
+
+    def take(self) -> bool:
+        now = time.monotonic()
+        self.tokens = min(self.burst, self.tokens + (now - self.stamp) * self.rate)
+        self.stamp = now
+        if self.tokens >= 1:
+            self.tokens -= 1
+            return True
+        return False
+
+
+@dataclass
+class Classroom:
+    """Who owns which kernel, the caps, and the per-kernel websocket budget."""
+
+    max_kernels: int
+    per_client: int
+    say: Callable[[str], None] = print
+    owners: dict[str, Owner] = field(default_factory=dict)
+    pending: dict[str, int] = field(default_factory=dict)
+    buckets: dict[str, Bucket] = field(default_factory=dict)
+    sockets: dict[str, int] = field(default_factory=dict)
+    cooling: dict[str, float] = field(default_factory=dict)
+    kernel_manager: Any = None
+
+    def prune(self) -> None:
+        """Forget kernels that have ended (closed tab, cull, crash)."""
+        if self.kernel_manager is None:
+            return
+        alive = set(self.kernel_manager.list_kernel_ids())
+        for kernel_id in [k for k in self.owners if k not in alive]:
+            del self.owners[kernel_id]
+            self.buckets.pop(kernel_id, None)
+            self.cooling.pop(kernel_id, None)
+            # Voila keeps each page's request info until someone asks for it (nobody does)
+            RequestInfoSocketHandler._cache.pop(kernel_id, None)
+
+    def learners(self, address: str | None = None) -> int:
+        self.prune()
+        owned = sum(1 for o in self.owners.values() if address in (None, o.address))
+        waiting = self.pending.get(address, 0) if address else sum(self.pending.values())
+        return owned + waiting
+
+    def admit(self, address: str) -> tuple[int, tuple[str, str]] | None:
+        """Reserve a kernel for a page from ``address``; or the status and page refusing it."""
+        if address not in THIS_COMPUTER and self.learners(address) >= self.per_client:
+            self.say(
+                f"refused a page: one device already has {self.per_client} pages open "
+                "(--max-kernels-per-client)"
+            )
+            return 429, TOO_MANY_TABS
+        if self.learners() >= self.max_kernels:
+            self.say(
+                f"refused a page: the class is full ({self.max_kernels} learners, --max-kernels)"
+            )
+            return 503, FULL_PAGE
+        self.pending[address] = self.pending.get(address, 0) + 1
+        return None
+
+    def release(self, address: str) -> None:
+        left = self.pending.get(address, 0) - 1
+        if left > 0:
+            self.pending[address] = left
+        else:
+            self.pending.pop(address, None)
+
+    def bind(self, kernel_id: str, browser: str, address: str) -> None:
+        self.owners[kernel_id] = Owner(browser, address)
+        self.buckets[kernel_id] = Bucket(MESSAGE_RATE, MESSAGE_BURST)
+
+    def owns(self, handler: tornado.web.RequestHandler, kernel_id: str) -> bool:
+        owner = self.owners.get(kernel_id)
+        return owner is not None and owner.browser == browser_id(handler)
+
+
+def classroom_of(handler: tornado.web.RequestHandler) -> Classroom:
+    return handler.settings[SETTING]
+
+
+def browser_id(handler: tornado.web.RequestHandler, create: bool = False) -> str | None:
+    """This browser's id from its signed cookie; with ``create``, give it one if it has none.
+
+    The cookie is HttpOnly (page scripts cannot read it) and SameSite=Lax (another site
+    cannot make the browser send it with a request of its own, but a link to the class
+    page still opens the learner's session).
+    """
+    raw = handler.get_signed_cookie(COOKIE, max_age_days=2)
+    if raw:
+        return raw.decode("ascii", "replace")
+    if not create:
+        return None
+    browser = uuid.uuid4().hex
+    handler.set_signed_cookie(
+        COOKIE, browser, expires_days=None, httponly=True, samesite="Lax", path="/"
+    )
+    return browser
+
+
+def plain_page(handler: tornado.web.RequestHandler, status: int, title: str, text: str) -> None:
+    """A small page that needs no script, in the dashboard's plain words."""
+    handler.clear()
+    handler.set_status(status)
+    handler.set_header("Content-Type", "text/html; charset=UTF-8")
+    handler.set_header("Cache-Control", "no-store")
+    if status in (429, 503):
+        handler.set_header("Retry-After", "30")
+    handler.finish(
+        '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        f"<title>{title}</title></head>"
+        '<body style="font-family: sans-serif; max-width: 40em; margin: 3em auto; '
+        'padding: 0 1em; line-height: 1.5; color: #1a1a1a">'
+        f'<main><h1>{title}</h1><p id="aml-notice" role="alert">{text}</p></main></body></html>'
+    )
+
+
+class PlainErrors:
+    """Error pages as one plain line: jupyter_server's error template needs settings Voila
+    does not have (each error became a traceback in the terminal) and names the server."""
+
+    def write_error(self, status_code: int, **kwargs: Any) -> None:
+        self.set_header("Content-Type", "text/plain; charset=UTF-8")
+        self.finish(f"{status_code}: {self._reason}")
+
+
+class _KernelView:
+    """The kernel manager as one page sees it: notes which kernel the page was given.
+
+    Voila picks the kernel (from the pool, or a fresh start) deep inside its page handler;
+    this view lets :class:`ClassroomPageHandler` bind that kernel to the browser before the
+    page is sent, without copying Voila's handler.
+    """
+
+    def __init__(self, manager: Any, on_kernel: Callable[[str], None]) -> None:
+        self._manager = manager
+        self._on_kernel = on_kernel
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._manager, name)
+
+    async def get_rendered_notebook(self, *args: Any, **kwargs: Any) -> Any:
+        render_task, cache, kernel_id = await self._manager.get_rendered_notebook(*args, **kwargs)
+        self._on_kernel(kernel_id)
+        return render_task, cache, kernel_id
+
+    async def start_kernel(self, *args: Any, **kwargs: Any) -> str:
+        from jupyter_core.utils import ensure_async
+
+        kernel_id = await ensure_async(self._manager.start_kernel(*args, **kwargs))
+        self._on_kernel(kernel_id)
+        return kernel_id
+
+
+class ClassroomPageHandler(PlainErrors, TornadoVoilaHandler):
+    """The dashboard page: admits the learner (caps), binds the kernel, sets ``_xsrf``.
+
+    The query string is dropped before Voila sees it: the dashboard reads none, a
+    ``?theme=`` or ``?template=`` made Voila skip the preheated pool and start a kernel of
+    its own, and the query (token included) was handed to ``/voila/query/<kernel id>``.
+    When a tab closes, Voila's page asks the server to shut its kernel down, quoting the
+    ``_xsrf`` cookie, which Voila never sets: reading the token here sets it.
+    """
+
+    _view: _KernelView | None = None
+
+    @property
+    def kernel_manager(self) -> Any:
+        return self._view if self._view is not None else self.settings["kernel_manager"]
+
+    @tornado.web.authenticated
+    async def get(self, path: str | None = None) -> None:
+        if path:  # anything but the page: Voila redirects to the (denied) file handler
+            await super().get(path)
+            return
+        classroom = classroom_of(self)
+        browser = browser_id(self, create=True)
+        address = self.request.remote_ip or "?"
+        refused = classroom.admit(address)
+        if refused is not None:
+            status, (title, text) = refused
+            plain_page(self, status, title, text)
+            return
+        self.request.query = ""
+        self.request.uri = self.request.path
+        self.request.arguments = {}
+        self.request.query_arguments = {}
+        self.xsrf_token  # noqa: B018 - reading the token sets the cookie
+        bound = False
+
+        def on_kernel(kernel_id: str) -> None:
+            nonlocal bound
+            classroom.bind(kernel_id, browser, address)
+            classroom.release(address)
+            bound = True
+
+        self._view = _KernelView(self.settings["kernel_manager"], on_kernel)
+        try:
+            await super().get(path)
+        finally:
+            if not bound:
+                classroom.release(address)
+
+
+def _refuse_unless_owner(handler: tornado.web.RequestHandler, kernel_id: str) -> None:
+    """To a browser other than the one whose page started it, a kernel does not exist."""
+    if not classroom_of(handler).owns(handler, kernel_id):
+        raise tornado.web.HTTPError(404)
+
+
+class OwnKernelHandler(KernelHandler):
+    """``GET``/``DELETE /api/kernels/<id>``, for the kernel's own browser only."""
+
+    async def prepare(self) -> None:
+        await super().prepare()
+        if self._finished:
+            return
+        _refuse_unless_owner(self, self.path_kwargs.get("kernel_id", ""))
+
+
+class OwnShutdownHandler(VoilaShutdownKernelHandler):
+    """The tab-close beacon (``POST /voila/api/shutdown/<id>``), for the kernel's own browser."""
+
+    @tornado.web.authenticated
+    async def post(self, kernel_id: str) -> None:
+        _refuse_unless_owner(self, kernel_id)
+        await super().post(kernel_id)
+
+
+class OwnQueryHandler(RequestInfoSocketHandler):
+    """``/voila/query/<id>``, for the kernel's own browser (it is not token-protected)."""
+
+    async def get(self, *args: Any, **kwargs: Any) -> None:
+        _refuse_unless_owner(self, kwargs.get("kernel_id") or (args[0] if args else ""))
+        await super().get(*args, **kwargs)
+
+
+class SafeTemplateStaticHandler(TemplateStaticFileHandler):
+    """Template files: a path that is not ``<template>/static/<file>`` is a 404, not a 500."""
+
+    def parse_url_path(self, url_path: str) -> str:
+        parts = url_path.split("/", 2)
+        if len(parts) != 3 or parts[1] != "static" or not parts[0] or not parts[2]:
+            raise tornado.web.HTTPError(404)
+        try:
+            return super().parse_url_path(url_path)
+        except tornado.web.HTTPError:
+            raise
+        except Exception as error:  # noqa: BLE001 - an unknown template is "not found"
+            raise tornado.web.HTTPError(404) from error
+
+    async def get(self, path: str, include_body: bool = True) -> None:
+        try:
+            await super().get(path, include_body)
+        except tornado.web.HTTPError:
+            raise
+        except (AssertionError, ValueError, OSError) as error:
+            raise tornado.web.HTTPError(404) from error
+
+
+class ClassroomLogoutHandler(PlainErrors, JupyterHandler):
+    """``/logout``: clears the login cookie and says so (jupyter_server's page is a 500 here,
+    its template is not in Voila)."""
+
+    @allow_unauthenticated
+    def get(self) -> None:
+        self.identity_provider.clear_login_cookie(self)
+        plain_page(
+            self,
+            200,
+            "Logged out",
+            "You are logged out of the class dashboard. Open the address your instructor "
+            "gave you to come back.",
+        )
+
+
+class ClassroomIdentityProvider(PasswordIdentityProvider):
+    """The token login, with the origin always checked and SameSite login cookies.
+
+    jupyter_server skips the origin check for token-authenticated requests (scripts); in a
+    class the token is on the projector, so another site could use it from a learner's
+    browser.
+    """
+
+    def should_check_origin(self, handler: tornado.web.RequestHandler) -> bool:
+        return True
+
+    def set_login_cookie(self, handler: tornado.web.RequestHandler, user: Any) -> None:
+        self.cookie_options = {"samesite": "Lax", **self.cookie_options}
+        super().set_login_cookie(handler, user)
+
+    def get_handlers(self) -> list:
+        return [
+            (route, ClassroomLogoutHandler if route == r"/logout" else handler)
+            for route, handler in super().get_handlers()
+        ]
+
+
+def _binary_header(message: bytes) -> Any:
+    """The header of a v1-protocol binary message, checked before it is trusted.
+
+    (Voila's own reader trusts the offset count: a frame claiming billions of offsets
+    would hold the server's only thread.)
+    """
+    import json
+
+    count = int.from_bytes(message[:8], "little")
+    if not 3 <= count <= 64 or len(message) < 8 * (count + 1):
+        return None
+    offsets = [int.from_bytes(message[8 * i : 8 * (i + 1)], "little") for i in range(1, count + 1)]
+    if not offsets[1] <= offsets[2] <= len(message):
+        return None
+    return json.loads(message[offsets[1] : offsets[2]].decode("utf-8"))
+
+
+def _message_type(message: str | bytes) -> str | None:
+    """The msg_type of a websocket message in either protocol; None if malformed."""
+    import json
+
+    try:
+        if isinstance(message, bytes):
+            header = _binary_header(message)
+        else:
+            header = json.loads(message).get("header")
+        msg_type = header.get("msg_type") if isinstance(header, dict) else None
+    except Exception:  # noqa: BLE001 - anything malformed is simply refused
+        return None
+    return msg_type if isinstance(msg_type, str) else None
+
+
+class ClassroomKernelWebsocketHandler(PlainErrors, VoilaKernelWebsocketHandler):
+    """The kernel websocket: own browser only, a few per kernel, limited messages.
+
+    Each message is checked before jupyter_server parses it: its size, the kernel's rate
+    budget (a token bucket), and its type (no ``shutdown_request``, no code). A refused
+    message is dropped; a connection that keeps sending refused messages is closed and
+    its kernel waits a few seconds before it may connect again, so one flooding browser
+    costs the server little and the kernel nothing.
+    """
+
+    strikes = 0
+    counted = False
+
+    async def get(self, *args: Any, **kwargs: Any) -> None:
+        kernel_id = kwargs.get("kernel_id") or (args[0] if args else "")
+        classroom = classroom_of(self)
+        _refuse_unless_owner(self, kernel_id)
+        if classroom.cooling.get(kernel_id, 0) > time.monotonic():
+            raise tornado.web.HTTPError(429)
+        if classroom.sockets.get(kernel_id, 0) >= SOCKETS_PER_KERNEL:
+            raise tornado.web.HTTPError(429)
+        await super().get(*args, **kwargs)
+
+    async def open(self, kernel_id: str) -> None:  # type: ignore[override]
+        classroom = classroom_of(self)
+        classroom.sockets[kernel_id] = classroom.sockets.get(kernel_id, 0) + 1
+        self.counted = True
+        await super().open(kernel_id)
+
+    def on_close(self) -> None:
+        if self.counted:
+            classroom = classroom_of(self)
+            left = classroom.sockets.get(self.kernel_id, 1) - 1
+            if left > 0:
+                classroom.sockets[self.kernel_id] = left
+            else:
+                classroom.sockets.pop(self.kernel_id, None)
+            self.counted = False
+        if self.connection is not None:
+            super().on_close()
+
+    def refuse(self) -> None:
+        self.strikes += 1
+        if self.strikes == STRIKES:
+            classroom = classroom_of(self)
+            classroom.cooling[self.kernel_id] = time.monotonic() + COOL_DOWN_S
+            classroom.say("closed a learner's connection that sent too many or unsuitable messages")
+            self.close(1008, "too many messages")
+
+    def on_message(self, message: str | bytes) -> None:
+        if self.strikes >= STRIKES or self.connection is None:
+            return
+        classroom = classroom_of(self)
+        bucket = classroom.buckets.get(self.kernel_id)
+        if len(message) > MAX_MESSAGE_BYTES or bucket is None or not bucket.take():
+            self.refuse()
+            return
+        if _message_type(message) not in ALLOWED_MESSAGES:
+            self.refuse()
+            return
+        try:
+            super().on_message(message)
+        except Exception:  # noqa: BLE001 - a malformed frame is refused, not a traceback
+            self.refuse()
+
+
+class HideServerHeader(tornado.web.OutputTransform):
+    """No ``Server: TornadoServer/<version>`` header: versions help only an attacker."""
+
+    def transform_first_chunk(
+        self, status_code: int, headers: HTTPHeaders, chunk: bytes, finishing: bool
+    ) -> tuple[int, HTTPHeaders, bytes]:
+        headers.pop("Server", None)
+        return status_code, headers, chunk
+
+
+def scrub(text: str) -> str:
+    """A log line without tokens, cookies or kernel ids."""
+    text = SECRET_QUERY.sub(r"\1=<hidden>", text)
+    text = COOKIE_VALUE.sub(r"\1<hidden>", text)
+    return KERNEL_ID.sub("<kernel>", text)
+
+
+class QuietTerminal(logging.Filter):
+    """Drop Voila's routine lines; strip secrets and kernel ids from the others."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        try:
+            message = record.getMessage()
+        except Exception:  # noqa: BLE001 - a broken record is not worth a traceback
+            return False
+        if record.levelno < logging.ERROR and any(words in message for words in CHATTER):
+            return False
+        record.msg = scrub(message)
+        record.args = None
+        if record.exc_info:
+            record.exc_text = scrub(logging.Formatter().formatException(record.exc_info))
+            record.exc_info = None
+        return True
+
+
+def quiet_terminal(*loggers: logging.Logger) -> None:
+    """Put :class:`QuietTerminal` on every handler of these loggers and of the root."""
+    quiet = QuietTerminal()
+    root = logging.getLogger()
+    if not root.handlers:
+        root.addHandler(logging.StreamHandler())
+    for logger in (*loggers, root):
+        for handler in logger.handlers:
+            if not any(isinstance(f, QuietTerminal) for f in handler.filters):
+                handler.addFilter(quiet)
+
+
+def log_request(handler: tornado.web.RequestHandler) -> None:
+    """Tornado's request log, for server errors only, with no query string or kernel id."""
+    if handler.get_status() >= 500 and handler.get_status() != 503:  # 503: the class is full
+        logging.getLogger("aml_teach.server").error(
+            "%s %s answered %s",
+            handler.request.method,
+            scrub(handler.request.path),
+            handler.get_status(),
+        )
+
+
+def replace_handlers(handlers: list) -> list:
+    """Voila's routes with the classroom's handlers in place of Voila's own."""
+    replacements = {
+        TornadoVoilaHandler: ClassroomPageHandler,
+        KernelHandler: OwnKernelHandler,
+        VoilaKernelWebsocketHandler: ClassroomKernelWebsocketHandler,
+        VoilaShutdownKernelHandler: OwnShutdownHandler,
+        RequestInfoSocketHandler: OwnQueryHandler,
+        TemplateStaticFileHandler: SafeTemplateStaticHandler,
+    }
+    return [(route[0], replacements.get(route[1], route[1]), *route[2:]) for route in handlers]
+
+
+def page_config_without_versions(page_config: dict, **_kwargs: Any) -> dict:
+    """Voila's ``page_config_hook``: the page does not say which Voila serves it."""
+    return {**page_config, "appVersion": ""}
+
+
+def kernel_memory_mb(kernel_manager: Any) -> float:
+    """Resident memory of every kernel process, in MB (0 for any it cannot read)."""
+    try:
+        import psutil
+    except ImportError:  # pragma: no cover - psutil comes with ipykernel
+        return 0.0
+    total = 0.0
+    for kernel_id in list(kernel_manager.list_kernel_ids()):
+        try:
+            process = kernel_manager.get_kernel(kernel_id).provisioner.process
+            total += psutil.Process(process.pid).memory_info().rss / 2**20
+        except Exception:  # noqa: BLE001, S112 - a kernel that just ended counts nothing
+            continue
+    return total
+
+
+def status_line(classroom: Classroom) -> str:
+    """What the instructor reads from across the room."""
+    manager = classroom.kernel_manager
+    learners = classroom.learners()
+    ready = max(len(list(manager.list_kernel_ids())) - len(classroom.owners), 0)
+    used = kernel_memory_mb(manager) / 1024
+    cap = classroom.max_kernels * KERNEL_MB / 1024
+    return (
+        f"[class] learners on: {learners} of {classroom.max_kernels} | kernels ready: {ready} "
+        f"| kernel memory: {used:.1f} GB (cap about {cap:.1f} GB)"
+    )
