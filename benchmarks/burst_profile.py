@@ -3,11 +3,12 @@
     .venv/bin/python benchmarks/burst_profile.py --learners 120 --ramp 60 --pool 8
 
 The same learners as ``load_class.py`` (page, websocket, widget states, three changes), with
-the CPU time of the server process, of all kernels together and of the whole machine
-sampled every second. It prints, in 10-second steps, how many learners arrived and got a
-usable page, and how busy the single-threaded server, the kernels and everything else on
-the machine were; then how the wait splits between the page request (waiting for a kernel
-from the pool, which runs the notebook) and the websocket handshake with the widget states.
+the CPU time of the server process, of all kernels together, of the simulated learners and
+of the whole machine sampled every second. It prints, in 10-second steps, how many learners
+arrived and got a usable page, and how busy the single-threaded server, the kernels, the
+simulated learners and everything else on the machine (other work) were; then how the wait
+splits between the page request (waiting for a kernel from the pool, which runs the
+notebook) and the websocket handshake with the widget states.
 A server near 100% is the limit of one Voila process; kernels plus others near the number of
 cores is the limit of the machine. Localhost only; it stops its server.
 """
@@ -50,11 +51,11 @@ def _machine_busy() -> float:
 
 
 class Profile:
-    """Every second: (time, server CPU s, kernels' CPU s, machine busy CPU s, kernels)."""
+    """Every second: (time, server, kernels, this harness, machine busy: CPU s; kernels)."""
 
     def __init__(self, root: int) -> None:
         self.root = root
-        self.samples: list[tuple[float, float, float, float, int]] = []
+        self.samples: list[tuple[float, float, float, float, float, int]] = []
         self.gone_kernels: dict[int, float] = {}  # last CPU seen of kernels that ended
         self._seen: dict[int, float] = {}
         self._stop = threading.Event()
@@ -70,8 +71,9 @@ class Profile:
                 self.gone_kernels[pid] = seconds
         self._seen.update(now)
         total = sum(now.values()) + sum(self.gone_kernels.values())
+        harness = _cpu(os.getpid())  # the simulated learners themselves
         self.samples.append(
-            (time.monotonic(), _cpu(self.root), total, _machine_busy(), len(kernels))
+            (time.monotonic(), _cpu(self.root), total, harness, _machine_busy(), len(kernels))
         )
 
     def run(self) -> None:
@@ -89,8 +91,9 @@ class Profile:
 def report(profile: Profile, started: float, learners: list, cores: int, step: float) -> str:
     samples = profile.samples
     lines = [
-        "| seconds | arrived | usable | server CPU | kernels CPU | rest of machine | kernels |",
-        "|---|---|---|---|---|---|---|",
+        "| seconds | arrived | usable | server CPU | kernels CPU | learners (harness) CPU "
+        "| rest of machine | kernels |",
+        "|---|---|---|---|---|---|---|---|",
     ]
     arrivals = sorted(started + one.arrived for one in learners)
     ready = sorted(started + one.arrived + one.usable_s for one in learners if one.usable_s)
@@ -103,13 +106,14 @@ def report(profile: Profile, started: float, learners: list, cores: int, step: f
         wall = last[0] - first[0]
         server = (last[1] - first[1]) / wall
         kernels = (last[2] - first[2]) / wall
-        rest = (last[3] - first[3]) / wall - server - kernels
+        harness = (last[3] - first[3]) / wall
+        rest = (last[4] - first[4]) / wall - server - kernels - harness
         lines.append(
             f"| {t0 - started:.0f}-{t0 - started + step:.0f} "
             f"| {sum(t0 <= a < t0 + step for a in arrivals)} "
             f"| {sum(t0 <= r < t0 + step for r in ready)} "
-            f"| {server:.0%} | {kernels / cores:.0%} of {cores} cores "
-            f"| {max(rest, 0) / cores:.0%} of {cores} cores | {last[4]} |"
+            f"| {server:.0%} | {kernels / cores:.0%} of {cores} cores | {harness:.0%} "
+            f"| {max(rest, 0) / cores:.0%} of {cores} cores | {last[5]} |"
         )
         t0 += step
     usable = [one.usable_s for one in learners if one.usable_s is not None]
