@@ -406,7 +406,11 @@ asyncio's default pool of 6 threads, so arrivals queued in the harness rather th
 server (fixed: one thread per learner; the figures published before this change carry it).
 A bigger pool did not help on this machine: every page taken from the pool starts another
 kernel at once, so a burst starts as many kernels as learners arrive, whatever the pool
-size. What would reach a 10 s p95 for 120 in one minute: a machine whose 2 cores are not
+size. So the classroom settings keep Voila's refill delay (1 s; the rows above set
+`VoilaKernelManager.fill_delay` to 0 or 120 s to try it) and a pool of 8, which costs what 4
+kernels cost with pandas; with them, `load_class.py` measured 120 learners within a minute
+at a usable-page p95 of 73 s, 0 errors (instructor guide). What would reach a 10 s p95 for
+120 in one minute: a machine whose 2 cores are not
 shared (120 pages ask 49% of its minute, against 93% before), more cores, or two servers
 each taking half the class (the instructor guide's advice)."""
 
@@ -480,8 +484,11 @@ These are medians on a small machine shared with other work, so they vary from r
 (in four runs during development, after the widgets began sharing their models, the no-pool
 first-render ratio ranged from 1.06 to 1.27; the uncached update ratio was 2.15 and 2.36
 before the engine read its rows as plain dicts and the options were redrawn before the EPI,
-and 1.72 and 1.74 after); rerun on the machine you will teach from. Raw values (seconds,
-milliseconds, MiB):
+and 1.72 and 1.74 after; once the kernel stopped importing pandas, two runs in the same
+hour under a load average of 6 to 18 gave no-pool ratios of 0.83 and 0.96 and pool ratios of
+0.85 and 1.41, single loads ranging from 1.7 to 8.7 s, while the memory ratios were 1.05 to
+1.06 for RSS and 1.08 for USS both times); rerun on the machine you will teach from. Raw
+values (seconds, milliseconds, MiB):
 
 {raw}
 """
