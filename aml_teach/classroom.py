@@ -37,7 +37,7 @@ from voila.tornado.kernel_websocket_handler import VoilaKernelWebsocketHandler
 
 SETTING = "aml_classroom"
 COOKIE = "aml_browser"
-KERNEL_MB = 105  # one learner's kernel, measured by benchmarks/load_class.py
+KERNEL_MB = 60  # one learner's kernel without pandas (about 57 MiB RSS, docs/benchmarks.md)
 FDS_PER_LEARNER = 30  # measured about 22 (page, two websockets, the kernel's sockets)
 DEFAULT_PER_CLIENT = 3
 # The instructor's own computer: its tabs are not a student's device (the per-device cap

@@ -363,6 +363,57 @@ above):
 | first render, no pool (ratio to bare) | 3.84 s (1.13) | {render:.2f} s ({render_ratio:.2f}) |
 | first render, pool of 2 (ratio to bare) | 2.90 s (0.99) | {pooled:.2f} s ({pooled_ratio:.2f}) |"""
 
+# Measured by hand with kernel_cost.py and burst_profile.py (they start many kernels, so they
+# are not part of this run); rerun them on the machine you will teach from.
+BURSTS = """## Kernel start and a class arriving at once
+
+`benchmarks/kernel_cost.py` serves the dashboard and the bare notebook with the pool empty
+and loads each page in turn over HTTP and the kernel websocket (medians of 5, same run,
+2026-11-29, on this shared 2-core machine):
+
+| with the pool empty, per page | before (with pandas) | after (plain rows) |
+|---|---|---|
+| usable page, dashboard / bare (ratio) | 4.67 s / 2.29 s (2.04) | 0.86 s / 0.77 s (1.12) |
+| kernel CPU by the time the page arrives, dashboard / bare | 0.78 s / 0.38 s | 0.36 s / 0.31 s |
+| server CPU for the page | 0.15 s | 0.13 s |
+| CPU per page, kernel + server | 0.93 s | 0.49 s |
+| 120 pages in a minute ask of 2 cores | 112 CPU s (93%) | 59 CPU s (49%) |
+
+Importing `aml_teach.dashboard` (`python -X importtime`, median of 7 fresh interpreters)
+went from 546 ms (pandas 377 ms of it) to 126 ms (ipywidgets 88 ms of it); the rest of a
+kernel's start is ipykernel itself, which the bare notebook pays too.
+
+`benchmarks/burst_profile.py` sends 120 learners within a minute (as `load_class.py` does)
+and samples the CPU of the server, the kernels and the rest of the machine every second.
+This machine was shared with other work throughout (load average 13 to 30 on its 2 cores):
+the rest of the machine (other work, and the simulated learners themselves) took 55 to 95%
+of the two cores, our single-threaded server got at most 45% of a core and our kernels what
+was left, so pages came late and in bunches. Even with 120 kernels built and idle before
+the class arrived (last row) nobody had a page for 40 s: the server, which hands over every
+page and relays every websocket message, was waiting for CPU. So these are upper bounds for
+a machine of this size; what carries over is the CPU a page needs (the table above). Usable
+page p95 ranged from 41 to 67 s across the runs, with 0 errors (medians / 95th percentiles):
+
+| pool, refill delay | usable page | of which: page request | websocket + widget states |
+|---|---|---|---|
+| 8, 0 s (harness with 6 threads) | 28.9 s / 41.2 s | 3.6 s / 8.7 s | 25.4 s / 36.7 s |
+| 8, 0 s | 35.3 s / 49.2 s | 28.8 s / 43.0 s | 4.2 s / 18.0 s |
+| 40, 0 s | 44.9 s / 67.5 s | 36.8 s / 51.6 s | 5.2 s / 15.9 s |
+| 120 ready before, refill 120 s | 15.9 s / 42.2 s | 11.9 s / 38.4 s | 3.7 s / 4.3 s |
+
+The first row also found a fault in the load harness: it made its page requests through
+asyncio's default pool of 6 threads, so arrivals queued in the harness rather than the
+server (fixed: one thread per learner; the figures published before this change carry it).
+A bigger pool did not help on this machine: every page taken from the pool starts another
+kernel at once, so a burst starts as many kernels as learners arrive, whatever the pool
+size. So the classroom settings keep Voila's refill delay (1 s; the rows above set
+`VoilaKernelManager.fill_delay` to 0 or 120 s to try it) and a pool of 8, which costs what 4
+kernels cost with pandas; with them, `load_class.py` measured 120 learners within a minute
+at a usable-page p95 of 73 s, 0 errors (instructor guide). What would reach a 10 s p95 for
+120 in one minute: a machine whose 2 cores are not
+shared (120 pages ask 49% of its minute, against 93% before), more cores, or two servers
+each taking half the class (the instructor guide's advice)."""
+
 
 def before_after(results: dict[str, Any]) -> str:
     median = statistics.median
@@ -401,6 +452,8 @@ tables as plain rows.
 
 {BEFORE_AFTER}
 
+{BURSTS}
+
 How each is measured:
 
 - **first render**: wall time from the browser's request to the widgets being visible (the
@@ -431,8 +484,11 @@ These are medians on a small machine shared with other work, so they vary from r
 (in four runs during development, after the widgets began sharing their models, the no-pool
 first-render ratio ranged from 1.06 to 1.27; the uncached update ratio was 2.15 and 2.36
 before the engine read its rows as plain dicts and the options were redrawn before the EPI,
-and 1.72 and 1.74 after); rerun on the machine you will teach from. Raw values (seconds,
-milliseconds, MiB):
+and 1.72 and 1.74 after; once the kernel stopped importing pandas, two runs in the same
+hour under a load average of 6 to 18 gave no-pool ratios of 0.83 and 0.96 and pool ratios of
+0.85 and 1.41, single loads ranging from 1.7 to 8.7 s, while the memory ratios were 1.05 to
+1.06 for RSS and 1.08 for USS both times); rerun on the machine you will teach from. Raw
+values (seconds, milliseconds, MiB):
 
 {raw}
 """

@@ -28,6 +28,7 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -168,6 +169,9 @@ async def classroom(
     base: str, count: int, ramp: float, changes: int, timeout: float, stay: float
 ) -> list[Learner]:
     learners = [Learner(i + 1) for i in range(count)]
+    # One thread per learner for the blocking page requests, as each browser has its own:
+    # asyncio's default pool (a few threads) would queue arrivals here, not in the server.
+    asyncio.get_running_loop().set_default_executor(ThreadPoolExecutor(max_workers=count + 4))
 
     async def later(learner: Learner, delay: float) -> None:
         await asyncio.sleep(delay)
@@ -323,7 +327,7 @@ def main() -> int:
         default=60,
         help="seconds each learner keeps the page open after the changes",
     )
-    parser.add_argument("--pool", type=int, default=4, help="preheated kernels")
+    parser.add_argument("--pool", type=int, default=8, help="preheated kernels")
     parser.add_argument("--cull", type=int, default=60, help="idle kernel culling, seconds")
     parser.add_argument("--timeout", type=float, default=240, help="per-step timeout, seconds")
     parser.add_argument(
