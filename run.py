@@ -96,7 +96,7 @@ def test(args: list[str]) -> int:
         _say("WITHOUT A BROWSER: the browser tests will be SKIPPED (the summary says so).")
     _say("checking style with ruff ...")
     lint = subprocess.call([str(PYTHON), "-m", "ruff", "check", "."], cwd=ROOT)
-    _say("running the test suite (unit, notebooks, browser) ...")
+    _say("running the test suite (unit, notebooks, browser, hub) ...")
     tests = subprocess.call([str(PYTHON), "-m", "pytest", *args], cwd=ROOT)
     return lint or tests
 

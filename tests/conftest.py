@@ -40,6 +40,16 @@ class DataCopy:
         return next(i for i, row in enumerate(self.rows(table)) if row[column] == value)
 
 
+@pytest.fixture(scope="session")
+def playwright_driver() -> object:
+    """One Playwright for the whole run: its sync API allows only one at a time, so the
+    browser suites (the dashboard's, the hub's) share it."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        yield playwright
+
+
 @pytest.fixture
 def data_copy(tmp_path: Path) -> DataCopy:
     target = tmp_path / "data"

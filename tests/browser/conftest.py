@@ -109,14 +109,11 @@ def launch_chromium(playwright: object) -> object:
 
 
 @pytest.fixture(scope="session")
-def browser() -> Iterator[object]:
+def browser(playwright_driver: object) -> Iterator[object]:
     """Headless Chromium for the session (see :func:`launch_chromium`)."""
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = launch_chromium(playwright)
-        yield chromium
-        chromium.close()
+    chromium = launch_chromium(playwright_driver)
+    yield chromium
+    chromium.close()
 
 
 @pytest.hookimpl(wrapper=True)

@@ -47,13 +47,10 @@ def hub() -> Iterator[Hub]:
 
 
 @pytest.fixture(scope="session")
-def hub_browser() -> Iterator[object]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = launch_chromium(playwright)
-        yield chromium
-        chromium.close()
+def hub_browser(playwright_driver: object) -> Iterator[object]:
+    chromium = launch_chromium(playwright_driver)
+    yield chromium
+    chromium.close()
 
 
 @pytest.fixture
