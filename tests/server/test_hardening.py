@@ -388,6 +388,26 @@ def test_the_open_files_limit_is_raised_to_the_hard_limit(classroom):
     assert f"Open-files limit: {soft}" in classroom.log_text()
 
 
+def test_one_page_cannot_hold_many_websockets(classroom):
+    """Each websocket holds several open files; a page needs two (four are allowed)."""
+    learner = open_page(classroom)
+
+    async def attempt():
+        held = [
+            await KernelSession.connect(classroom.url, learner.kernel_id, cookie=learner.cookie)
+            for _ in range(4)
+        ]
+        refused = ws_status(classroom, channels(learner.kernel_id), learner.cookie)
+        await held[0].close()
+        await asyncio.sleep(1)  # the server sees the close
+        again = ws_status(classroom, channels(learner.kernel_id), learner.cookie)
+        for session in held[1:]:
+            await session.close()
+        return refused, again
+
+    assert run(attempt()) == (429, 101)
+
+
 # 5. /voila/query/<kernel id> -----------------------------------------------------------------
 
 
