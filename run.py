@@ -58,9 +58,8 @@ def serve(args: list[str]) -> int:
 
 def lab(args: list[str]) -> int:
     ensure_environment("")
-    return subprocess.call(
-        [str(PYTHON), "-m", "jupyter", "lab", "notebooks/01-start-here.ipynb", *args], cwd=ROOT
-    )
+    # aml_teach.lab opens notebooks/01-start-here.ipynb and saves widgets as a run-again note
+    return subprocess.call([str(PYTHON), "-m", "aml_teach.lab", *args], cwd=ROOT)
 
 
 def test(args: list[str]) -> int:

@@ -17,6 +17,7 @@ import ipywidgets as widgets
 from . import DISCLAIMER
 from .figures import numbered_references_html
 from .guard import guard
+from .keys import KeyGuard
 from .knowledge import DataError, KnowledgeBase, load_knowledge_base
 from .widgets import (
     CSS,
@@ -106,6 +107,7 @@ class App(ShortRepr, widgets.VBox):
             self.schedules,
             self.epi,
             references,
+            KeyGuard(),
         ]
         self.refresh()
 

@@ -32,6 +32,7 @@ from .figures import (
     references_html,
     schedule_text,
 )
+from .keys import keyboard_safe
 from .knowledge import CATEGORIES, MARKERS, KnowledgeBase, load_knowledge_base
 from .options import MARKER_WORDS, treatment_options
 from .patient import Patient, PatientError
@@ -272,8 +273,8 @@ def walkthrough() -> widgets.VBox:
 
     tool.factors.on_change(redraw)
     redraw()
-    return widgets.VBox([tool, widgets.HTML("<h4>Where this patient is on the pathway</h4>"),
-                         picture])
+    return keyboard_safe(widgets.VBox(
+        [tool, widgets.HTML("<h4>Where this patient is on the pathway</h4>"), picture]))
 
 
 # Timelines -----------------------------------------------------------------------------------
@@ -391,8 +392,8 @@ def timeline_chooser(options: Sequence[str], selected: Sequence[str] = (),
         register_sources(_schedule_sources(regimen_schedule(option, kb=kb)))
     redraw()
     label = widgets.HTML("<strong>Show these regimens:</strong>")
-    return widgets.VBox([label, widgets.HBox(boxes, layout=widgets.Layout(flex_flow="row wrap")),
-                         figure])
+    return keyboard_safe(widgets.VBox(
+        [label, widgets.HBox(boxes, layout=widgets.Layout(flex_flow="row wrap")), figure]))
 
 
 # Relapsed or refractory: the classifier --------------------------------------------------------
@@ -478,7 +479,8 @@ def classifier() -> widgets.VBox:
     for control in controls:
         control.observe(update, names="value")
     update()
-    return widgets.VBox([*controls, widgets.HTML("<strong>Verdict:</strong>"), verdict])
+    return keyboard_safe(
+        widgets.VBox([*controls, widgets.HTML("<strong>Verdict:</strong>"), verdict]))
 
 
 # The pathway diagram -------------------------------------------------------------------------

@@ -30,6 +30,7 @@ from ipywidgets.widgets.widget_string import HTMLStyle
 from .epi import CYTOGENETICS, european_prognostic_index
 from .figures import cite_numbered, timeline_html
 from .guard import guard, refusal_message
+from .keys import KeyGuard, keyboard_safe
 from .knowledge import CATEGORIES, MARKERS, KnowledgeBase, load_knowledge_base
 from .options import treatment_options
 from .patient import Patient, PatientError
@@ -663,7 +664,9 @@ class Explorer(ShortRepr, widgets.VBox):
         self.factors.add_class("aml-factors")
         columns = widgets.Box([self.factors, results], layout=look.plain)
         columns.add_class("aml-columns")
-        super().__init__([look.html_widget(CSS + WIDGET_CSS), columns], layout=look.plain)
+        super().__init__(
+            [look.html_widget(CSS + WIDGET_CSS), columns, KeyGuard()], layout=look.plain
+        )
         self.add_class("aml-explorer")
         self.refresh()
 
@@ -761,7 +764,7 @@ class ScheduleViewer(ShortRepr, widgets.VBox):
 
 def schedule_viewer(kb: KnowledgeBase | None = None) -> ScheduleViewer:
     """A regimen picker with its day-by-day timeline."""
-    return ScheduleViewer(kb)
+    return keyboard_safe(ScheduleViewer(kb))
 
 
 # --- European Prognostic Index ---------------------------------------------------------
@@ -879,4 +882,4 @@ def epi_panel(
     factors: FactorPanel | None = None, kb: KnowledgeBase | None = None
 ) -> EpiPanel:
     """The European Prognostic Index, standalone or linked to a factor panel."""
-    return EpiPanel(factors, kb)
+    return keyboard_safe(EpiPanel(factors, kb))
