@@ -273,8 +273,9 @@ def walkthrough() -> widgets.VBox:
 
     tool.factors.on_change(redraw)
     redraw()
-    return keyboard_safe(widgets.VBox(
-        [tool, widgets.HTML("<h4>Where this patient is on the pathway</h4>"), picture]))
+    # the explorer keeps its keys to itself; the rest takes no keys
+    return widgets.VBox([tool, widgets.HTML("<h4>Where this patient is on the pathway</h4>"),
+                         picture])
 
 
 # Timelines -----------------------------------------------------------------------------------
