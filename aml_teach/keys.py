@@ -45,10 +45,23 @@ export default { render };
 """
 
 
+# Rules every widget needs, wherever it is shown: links that look like links without colour
+# (citations in verdicts and feedback), and a focus ring that is always visible.
+_CSS = """
+.jupyter-widgets .widget-html-content a { text-decoration: underline; }
+.jupyter-widgets :focus-visible { outline: 2px solid #0b5cad !important; outline-offset: 1px; }
+"""
+
+
 class KeyGuard(anywidget.AnyWidget):
-    """An invisible child that keeps JupyterLab's shortcuts out of the box that holds it."""
+    """An invisible child that keeps JupyterLab's shortcuts out of the box that holds it.
+
+    It also brings the page rules every widget needs (``_CSS``): each widget panel of the
+    module holds one, so the rules are there whenever a panel is.
+    """
 
     _esm = _ESM
+    _css = _CSS
 
     def __repr__(self) -> str:
         return "<KeyGuard: aml-teach widget>"

@@ -69,16 +69,31 @@ def pre_save(model: dict[str, Any], **_kwargs: Any) -> None:
 
 
 def lab_argv(extra: list[str] | None = None, notebook: str | None = FIRST) -> list[str]:
-    """JupyterLab's command line: the notebooks folder and the run-again save hook."""
-    argv = [f"--ContentsManager.pre_save_hook={__name__}.pre_save"]
+    """JupyterLab's command line: the run-again save hook, and Voila's previews drawn with
+    the classroom template (the default one fetches Font Awesome from the internet)."""
+    argv = [
+        f"--ContentsManager.pre_save_hook={__name__}.pre_save",
+        "--VoilaConfiguration.template=aml",
+        # Voila's page loads MathJax from the internet unless both settings read "null"
+        # (as its own server leaves them); no lesson has any mathematics to typeset.
+        "--ServerApp.tornado_settings=mathjax_url=null",
+        "--ServerApp.tornado_settings=mathjax_config=null",
+    ]
     if notebook:
         argv.insert(0, str(NOTEBOOKS / notebook))
     return argv + list(extra or [])
 
 
 def main(argv: list[str] | None = None) -> int:
+    import os
+
     from jupyterlab.labapp import LabApp
 
+    from .serve import TEMPLATES
+
+    os.environ["JUPYTER_PATH"] = os.pathsep.join(
+        p for p in (str(TEMPLATES), os.environ.get("JUPYTER_PATH", "")) if p
+    )
     extra = sys.argv[1:] if argv is None else argv
     elsewhere = any(arg.startswith(("--ServerApp.root_dir", "--notebook-dir")) for arg in extra)
     LabApp.launch_instance(argv=lab_argv(extra, None if elsewhere else FIRST))

@@ -13,6 +13,8 @@ from playwright.sync_api import expect
 from .conftest import RENDER_TIMEOUT_MS, Lab
 
 WIDGET_ERROR = "Error displaying widget"
+# The module's own content in JupyterLab: rendered Markdown and the outputs.
+LAB_CONTENT = [".jp-Notebook .jp-RenderedMarkdown", ".jp-Notebook .jp-OutputArea-output"]
 # JupyterLab's own interface, which this project does not make: left out of the axe checks.
 LAB_CHROME = [
     "#jp-top-panel",
@@ -28,8 +30,6 @@ LAB_CHROME = [
     ".jp-OutputPrompt",
     ".jp-toast-container",
 ]
-# axe's tags for WCAG 2.0-2.2 A and AA, plus its best practices
-WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
 
 
 def open_notebook(page, lab: Lab, name: str) -> None:

@@ -15,8 +15,17 @@ from playwright.sync_api import expect
 
 from aml_teach.lab import RUN_AGAIN
 
+from .a11y import violations
 from .conftest import ROOT
-from .jupyterlab import cell_kinds, menu, open_notebook, output_problems, run_all
+from .jupyterlab import (
+    LAB_CHROME,
+    LAB_CONTENT,
+    cell_kinds,
+    menu,
+    open_notebook,
+    output_problems,
+    run_all,
+)
 
 pytestmark = pytest.mark.lab
 
@@ -38,6 +47,9 @@ def test_a_notebook_runs_in_jupyterlab_without_errors(page, lab, name):
     # every widget cell draws its panel, each with the guard that keeps keys in it
     expect(page.locator(".jp-Notebook .jp-CodeCell:has(.aml-keyguard)")).to_have_count(expected)
     assert output_problems(page) == []
+    # the module's own content (Markdown and outputs), JupyterLab's interface left out
+    found = violations(page, f"lab-{name}", LAB_CONTENT, LAB_CHROME)
+    assert found == [], "\n".join(found)
 
 
 def test_the_keyboard_alone_works_every_choice_in_notebook_04(page, lab):
