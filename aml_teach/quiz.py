@@ -511,8 +511,9 @@ class EpiExercise(widgets.VBox):
             options=[("choose a group", None), *[(g, g) for g in RISK_GROUPS]],
             value=None, description="Risk group:", style={"description_width": "initial"},
         )
-        self.check = widgets.Button(description="Check my score",
-                                    tooltip="Compare your score with the index")
+        # like the quiz's Check button, it waits for an attempt: the feedback shows the answer
+        self.check = widgets.Button(description="Check my score", disabled=True,
+                                    tooltip="Enter your score or choose a group first")
         self.feedback = widgets.HTML("")
         self.check.on_click(self._on_check)
         self.score.observe(self._clear, names="value")
@@ -521,6 +522,8 @@ class EpiExercise(widgets.VBox):
 
     def _clear(self, _change: dict) -> None:
         self.feedback.value = ""
+        self.check.disabled = False
+        self.check.tooltip = "Compare your score with the index"
 
     def _on_check(self, _button: widgets.Button | None = None) -> None:
         self.feedback.value = epi_feedback_html(

@@ -101,7 +101,8 @@ CSS = """
 .aml-stacked select { min-height: 6.5em; }
 .aml-group-label { font-weight: bold; margin-top: 0.5em; }
 .aml-case-story { font-size: 0.95em; color: var(--aml-muted); }
-.aml-options-list { list-style: none; padding-left: 0; margin: 0.2em 0 0.8em; }
+.aml-options-list, .jp-RenderedHTMLCommon ul.aml-options-list { list-style: none;
+  padding-left: 0; margin: 0.2em 0 0.8em; }
 .aml-option { border: 1px solid var(--aml-line); border-radius: 4px; padding: 0.35em 0.6em;
   margin: 0.35em 0; overflow-wrap: anywhere; }
 .aml-option.aml-excluded { border-style: dashed; background: #fafafa; }
@@ -777,6 +778,20 @@ CYTOGENETICS_LABELS = {
 }
 
 
+EPI_FIELD_LABELS = {
+    "relapse_free_months": "Relapse-free interval (months)",
+    "cytogenetics": "Cytogenetics at diagnosis",
+    "age": "Age at relapse (years)",
+    "prior_transplant": "Stem cell transplant before relapse",
+}
+
+
+def _epi_words(error: ValueError) -> str:
+    """An index error with the field's label in place of its Python name."""
+    field, _, rest = str(error).partition(" ")
+    return f"{EPI_FIELD_LABELS[field]}: {rest}" if field in EPI_FIELD_LABELS else str(error)
+
+
 class EpiPanel(ShortRepr, widgets.VBox):
     """The European Prognostic Index (Breems 2005) with its points, group and caveat.
 
@@ -849,7 +864,7 @@ class EpiPanel(ShortRepr, widgets.VBox):
             try:
                 index = european_prognostic_index(months, self.cytogenetics.value, age, transplant)
             except ValueError as error:
-                self.result.value = message_html(f"Please check the inputs. {error}")
+                self.result.value = message_html(f"Please check the inputs. {_epi_words(error)}")
                 return
             self.result.value = self._html(index, age)
         except Exception as error:  # noqa: BLE001

@@ -112,6 +112,10 @@ def test_the_keyboard_alone_works_every_choice_in_notebook_04(page, lab):
         page.locator(".jp-Notebook").get_by_text("Not quite")).first).to_be_visible()
 
     assert cell_kinds(page) == cells, "a key reached JupyterLab and changed the notebook"
+    # the side-by-side comparison (a static output) shows its option cards without bullets
+    bullets = page.locator(".jp-RenderedHTMLCommon ul.aml-options-list").first.evaluate(
+        "list => getComputedStyle(list).listStyleType")
+    assert bullets == "none"
     assert output_problems(page) == []
 
 
