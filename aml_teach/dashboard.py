@@ -18,6 +18,7 @@ from . import DISCLAIMER
 from .comm_guard import protect_if_classroom
 from .figures import numbered_references_html
 from .guard import guard
+from .keys import KeyGuard
 from .knowledge import DataError, KnowledgeBase, load_knowledge_base
 from .review import reviewed_line
 from .widgets import (
@@ -109,6 +110,7 @@ class App(ShortRepr, widgets.VBox):
             self.schedules,
             self.epi,
             references,
+            KeyGuard(),
         ]
         self.refresh()
 

@@ -10,6 +10,7 @@ text alternative.
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import json
 import re
 from collections.abc import Iterable, Sequence
@@ -32,6 +33,7 @@ from .figures import (
     references_html,
     schedule_text,
 )
+from .keys import keyboard_safe
 from .knowledge import CATEGORIES, MARKERS, KnowledgeBase, load_knowledge_base
 from .options import MARKER_WORDS, treatment_options
 from .patient import Patient, PatientError
@@ -202,7 +204,7 @@ def compare_options(left: Patient, right: Patient, captions: tuple[str, str]) ->
         frame = treatment_options(patient)
         register_sources(s for sources in frame["sources"] for s in sources)
         columns.append(f'<section style="flex:1 1 22em;min-width:0" aria-label="{escape(caption)}">'
-                       f"<h4>{escape(caption)}</h4>{aml_widgets.options_html(patient)}</section>")
+                       f"<h3>{escape(caption)}</h3>{aml_widgets.options_html(patient)}</section>")
     return HTML(f'{aml_widgets.CSS}<div class="aml-explorer" style="display:flex;'
                 f'flex-flow:row wrap;gap:0.5em 1.5em">{"".join(columns)}</div>')
 
@@ -277,6 +279,7 @@ def walkthrough() -> widgets.VBox:
 
     tool.factors.on_change(redraw)
     redraw()
+    # the explorer keeps its keys to itself; the rest takes no keys
     return widgets.VBox([tool, widgets.HTML("<h4>Where this patient is on the pathway</h4>"),
                          picture])
 
@@ -396,8 +399,8 @@ def timeline_chooser(options: Sequence[str], selected: Sequence[str] = (),
         register_sources(_schedule_sources(regimen_schedule(option, kb=kb)))
     redraw()
     label = widgets.HTML("<strong>Show these regimens:</strong>")
-    return widgets.VBox([label, widgets.HBox(boxes, layout=widgets.Layout(flex_flow="row wrap")),
-                         figure])
+    return keyboard_safe(widgets.VBox(
+        [label, widgets.HBox(boxes, layout=widgets.Layout(flex_flow="row wrap")), figure]))
 
 
 # Relapsed or refractory: the classifier --------------------------------------------------------
@@ -461,29 +464,57 @@ def classifier() -> widgets.VBox:
         options=[("no", False), ("yes", True)], value=False,
         description="Was a remission (CR, CRh or CRi) reached?", style=style, layout=wide)
     number = widgets.Layout(width="34em", max_width="100%")  # room for the label and the box
-    courses = widgets.BoundedIntText(value=2, min=0, max=10, style=style, layout=number,
-                                     description="Intensive induction courses given:")
-    blasts = widgets.BoundedFloatText(value=30.0, min=0, max=100, step=0.5, style=style,
-                                      layout=number,
-                                      description="Blasts in the latest bone marrow (%):")
-    samples = widgets.BoundedIntText(
-        value=0, min=0, max=100, style=style, layout=number,
+    # Plain number boxes, not bounded ones: a bounded box changes 150 to 100 without a word,
+    # so the limits are applied here and the learner is told (see ``correct``).
+    courses = widgets.IntText(value=2, style=style, layout=number,
+                              description="Intensive induction courses given:")
+    blasts = widgets.FloatText(value=30.0, step=0.5, style=style, layout=number,
+                               description="Blasts in the latest bone marrow (%):")
+    samples = widgets.IntText(
+        value=0, style=style, layout=number,
         description="Blood samples showing blasts, at least a week apart:")
+    limits = {courses: (0, 10, "Intensive induction courses"),
+              blasts: (0, 100, "Blasts in the bone marrow (%)"),
+              samples: (0, 100, "Blood samples showing blasts")}
     extramedullary = widgets.Checkbox(
         value=False, indent=False, layout=wide,
         description="Leukemia found outside the blood and marrow (e.g. spinal fluid, skin)")
     verdict = widgets.HTML()
     controls = (remission, courses, blasts, samples, extramedullary)
 
+    correcting = False
+
+    def correct() -> str:
+        """Bring each number into its range; say which ones were changed, and to what."""
+        nonlocal correcting
+        notes = []
+        for control, (low, high, label) in limits.items():
+            value = control.value
+            fixed = min(max(value, low), high)
+            if fixed != value:
+                notes.append(f"{label} must be from {low} to {high}: {value:g} was changed "
+                             f"to {fixed:g}.")
+                correcting = True
+                try:
+                    control.value = fixed
+                finally:
+                    correcting = False
+        return "".join(f'<p class="aml-message" role="status"><strong>Corrected:</strong> '
+                       f"{escape(note)}</p>" for note in notes)
+
     def update(_change: dict | None = None) -> None:
-        verdict.value = verdict_html(classify_history(
+        if correcting:
+            return
+        notes = correct()
+        verdict.value = notes + verdict_html(classify_history(
             remission.value, int(courses.value), float(blasts.value), int(samples.value),
             extramedullary.value))
 
     for control in controls:
         control.observe(update, names="value")
     update()
-    return widgets.VBox([*controls, widgets.HTML("<strong>Verdict:</strong>"), verdict])
+    return keyboard_safe(
+        widgets.VBox([*controls, widgets.HTML("<strong>Verdict:</strong>"), verdict]))
 
 
 # The pathway diagram -------------------------------------------------------------------------
@@ -538,7 +569,7 @@ def _svg_box(category: str | None, x: int, y: int, lines: tuple[str, ...], state
     if state == "on":
         title, stroke, dash, opacity = f"✔ {title}", 4, "", 1.0
     elif state == "off":
-        title, stroke, dash, opacity = f"{title} (not now)", 1.5, ' stroke-dasharray="6 4"', 0.55
+        title, stroke, dash, opacity = f"{title} (not now)", 1.5, ' stroke-dasharray="6 4"', 0.45
     else:
         stroke, dash, opacity = 2, "", 1.0
     texts = "".join(
@@ -547,8 +578,10 @@ def _svg_box(category: str | None, x: int, y: int, lines: tuple[str, ...], state
         for i, t in enumerate((title, *lines[1:]))
     )
     return (
-        f'<g opacity="{opacity}"><rect x="{x}" y="{y}" width="{_BOX_W}" height="{height}" rx="8" '
-        f'fill="{colour}" fill-opacity="0.16" stroke="{colour}" stroke-width="{stroke}"{dash}/>'
+        # only the box fades: the words stay black, at full contrast (WCAG 1.4.3)
+        f'<g><rect x="{x}" y="{y}" width="{_BOX_W}" height="{height}" rx="8" '
+        f'fill="{colour}" fill-opacity="{0.16 * opacity:.3g}" stroke="{colour}" '
+        f'stroke-opacity="{opacity}" stroke-width="{stroke}"{dash}/>'
         f'<text x="{x + 10}" y="{y + 20}" font-size="12.5" fill="#000">{texts}</text></g>'
     )
 
@@ -577,15 +610,19 @@ def pathway_html(patient: Patient | None = None) -> str:
             "on" if category in applying else "off")
         parts.append(_svg_box(category, x, y, lines, state))
     description = pathway_text(patient)
+    # ids unique to this picture: a notebook can show the general and a patient's diagram,
+    # and each must be announced with its own description
+    key = hashlib.sha1(description.encode()).hexdigest()[:8]
     svg = (
         '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 760 515" role="img" '
-        'aria-labelledby="aml-pathway-title aml-pathway-desc" '
+        f'aria-labelledby="aml-pathway-title-{key} aml-pathway-desc-{key}" '
         'style="width:100%;max-width:760px;height:auto;font-family:sans-serif">'
-        '<title id="aml-pathway-title">Treatment pathway for relapsed or refractory AML</title>'
-        f'<desc id="aml-pathway-desc">{escape(description)}</desc>'
-        '<defs><marker id="aml-arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" '
-        'markerHeight="7" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="#333"/>'
-        f'</marker></defs>{"".join(parts)}</svg>'
+        f'<title id="aml-pathway-title-{key}">Treatment pathway for relapsed or refractory AML'
+        f'</title><desc id="aml-pathway-desc-{key}">{escape(description)}</desc>'
+        f'<defs><marker id="aml-arrow-{key}" viewBox="0 0 10 10" refX="9" refY="5" '
+        'markerWidth="7" markerHeight="7" orient="auto-start-reverse">'
+        f'<path d="M0,0 L10,5 L0,10 z" fill="#333"/></marker></defs>'
+        f'{"".join(parts).replace("url(#aml-arrow)", f"url(#aml-arrow-{key})")}</svg>'
     )
     return (
         f'<figure class="aml-pathway">{svg}<figcaption class="aml-note">In words: '

@@ -19,6 +19,7 @@ from IPython.display import HTML
 
 from . import widgets as aml_widgets
 from .epi import CYTOGENETICS, SOURCE, SURVIVAL, PrognosticIndex, european_prognostic_index
+from .keys import keyboard_safe
 from .knowledge import KnowledgeBase, load_knowledge_base
 from .lessons import TABLE_STYLE, cite, register_sources
 from .options import treatment_options
@@ -214,7 +215,7 @@ def quiz(*question_ids: str) -> widgets.VBox:
     """A numbered set of questions, e.g. ``quiz("q-11", "q-12")``."""
     items = [QuestionWidget(get_question(qid), number) for number, qid in
              enumerate(question_ids, start=1)]
-    return widgets.VBox(items)
+    return keyboard_safe(widgets.VBox(items))
 
 
 def case_html(case_id: str, kb: KnowledgeBase | None = None) -> str:
@@ -303,7 +304,7 @@ def case_questions(case_id: str) -> widgets.VBox:
         shown.value = aml_widgets.CSS + aml_widgets.options_html(patient, include_excluded=True)
 
     reveal.on_click(show)
-    return widgets.VBox([*items, reveal, shown])
+    return keyboard_safe(widgets.VBox([*items, reveal, shown]))
 
 
 # The European Prognostic Index exercise -------------------------------------------------------
@@ -520,8 +521,9 @@ class EpiExercise(widgets.VBox):
             options=[("choose a group", None), *[(g, g) for g in RISK_GROUPS]],
             value=None, description="Risk group:", style={"description_width": "initial"},
         )
-        self.check = widgets.Button(description="Check my score",
-                                    tooltip="Compare your score with the index")
+        # like the quiz's Check button, it waits for an attempt: the feedback shows the answer
+        self.check = widgets.Button(description="Check my score", disabled=True,
+                                    tooltip="Enter your score or choose a group first")
         self.feedback = widgets.HTML("")
         self.check.on_click(self._on_check)
         self.score.observe(self._clear, names="value")
@@ -530,6 +532,8 @@ class EpiExercise(widgets.VBox):
 
     def _clear(self, _change: dict) -> None:
         self.feedback.value = ""
+        self.check.disabled = False
+        self.check.tooltip = "Compare your score with the index"
 
     def _on_check(self, _button: widgets.Button | None = None) -> None:
         self.feedback.value = epi_feedback_html(
@@ -539,7 +543,8 @@ class EpiExercise(widgets.VBox):
 
 def epi_exercises() -> widgets.VBox:
     """All EPI scenarios as numbered exercises."""
-    return widgets.VBox([EpiExercise(s, n) for n, s in enumerate(EPI_SCENARIOS, start=1)])
+    return keyboard_safe(
+        widgets.VBox([EpiExercise(s, n) for n, s in enumerate(EPI_SCENARIOS, start=1)]))
 
 
 __all__ = [

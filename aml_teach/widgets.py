@@ -29,6 +29,7 @@ from ipywidgets.widgets.widget_string import HTMLStyle, TextStyle
 from .epi import CYTOGENETICS, european_prognostic_index
 from .figures import cite_numbered, timeline_html
 from .guard import guard, refusal_message
+from .keys import KeyGuard, keyboard_safe
 from .knowledge import CATEGORIES, MARKERS, KnowledgeBase, load_knowledge_base
 from .options import evaluate_options
 from .patient import Patient, PatientError
@@ -106,7 +107,8 @@ CSS = """
 .aml-stacked select { min-height: 6.5em; }
 .aml-group-label { font-weight: bold; margin-top: 0.5em; }
 .aml-case-story { font-size: 0.95em; color: var(--aml-muted); }
-.aml-options-list { list-style: none; padding-left: 0; margin: 0.2em 0 0.8em; }
+.aml-options-list, .jp-RenderedHTMLCommon ul.aml-options-list { list-style: none;
+  padding-left: 0; margin: 0.2em 0 0.8em; }
 .aml-option { border: 1px solid var(--aml-line); border-radius: 4px; padding: 0.35em 0.6em;
   margin: 0.35em 0; overflow-wrap: anywhere; }
 .aml-option.aml-excluded { border-style: dashed; background: #fafafa; }
@@ -688,7 +690,9 @@ class Explorer(ShortRepr, widgets.VBox):
         self.factors.add_class("aml-factors")
         columns = widgets.Box([self.factors, results], layout=look.plain)
         columns.add_class("aml-columns")
-        super().__init__([look.html_widget(CSS + WIDGET_CSS), columns], layout=look.plain)
+        super().__init__(
+            [look.html_widget(CSS + WIDGET_CSS), columns, KeyGuard()], layout=look.plain
+        )
         self.add_class("aml-explorer")
         self.refresh()
 
@@ -786,7 +790,7 @@ class ScheduleViewer(ShortRepr, widgets.VBox):
 
 def schedule_viewer(kb: KnowledgeBase | None = None) -> ScheduleViewer:
     """A regimen picker with its day-by-day timeline."""
-    return ScheduleViewer(kb)
+    return keyboard_safe(ScheduleViewer(kb))
 
 
 # --- European Prognostic Index ---------------------------------------------------------
@@ -797,6 +801,20 @@ CYTOGENETICS_LABELS = {
     "t(8;21)": "t(8;21)",
     "other": "Any other karyotype",
 }
+
+
+EPI_FIELD_LABELS = {
+    "relapse_free_months": "Relapse-free interval (months)",
+    "cytogenetics": "Cytogenetics at diagnosis",
+    "age": "Age at relapse (years)",
+    "prior_transplant": "Stem cell transplant before relapse",
+}
+
+
+def _epi_words(error: ValueError) -> str:
+    """An index error with the field's label in place of its Python name."""
+    field, _, rest = str(error).partition(" ")
+    return f"{EPI_FIELD_LABELS[field]}: {rest}" if field in EPI_FIELD_LABELS else str(error)
 
 
 class EpiPanel(ShortRepr, widgets.VBox):
@@ -871,7 +889,7 @@ class EpiPanel(ShortRepr, widgets.VBox):
             try:
                 index = european_prognostic_index(months, self.cytogenetics.value, age, transplant)
             except ValueError as error:
-                self.result.value = message_html(f"Please check the inputs. {error}")
+                self.result.value = message_html(f"Please check the inputs. {_epi_words(error)}")
                 return
             self.result.value = self._html(index, age)
         except Exception as error:  # noqa: BLE001
@@ -904,4 +922,4 @@ def epi_panel(
     factors: FactorPanel | None = None, kb: KnowledgeBase | None = None
 ) -> EpiPanel:
     """The European Prognostic Index, standalone or linked to a factor panel."""
-    return EpiPanel(factors, kb)
+    return keyboard_safe(EpiPanel(factors, kb))

@@ -305,7 +305,8 @@ def test_the_epi_panel_alone_and_linked(kb):
     alone.relapse_free.value = 24.0
     assert "Risk group: favourable" in alone.result.value
     alone.relapse_free.value = -5.0
-    assert "Please check the inputs" in alone.result.value
+    assert "Please check the inputs. Relapse-free interval (months): must be" in alone.result.value
+    assert "relapse_free_months" not in alone.result.value
     linked = App(kb)
     linked.factors.age.value = 70
     assert "older than the adults (15 to 60)" in linked.epi.result.value

@@ -158,7 +158,7 @@ def test_classifier_examples_and_widget():
     for status in ("refractory", "too early to say", "relapsed", "in remission"):
         assert status in html
     box = lessons.classifier()
-    remission, courses, blasts, samples, extramedullary, _, verdict = box.children
+    remission, courses, blasts, samples, extramedullary, _, verdict, _guard = box.children
     assert "Refractory" in verdict.value
     courses.value = 1
     assert "Too early to say" in verdict.value
@@ -166,6 +166,18 @@ def test_classifier_examples_and_widget():
     assert "In remission" in verdict.value
     samples.value = 2
     assert "Relapsed" in verdict.value and "2 samples" in verdict.value
+    assert "Corrected" not in verdict.value
+
+
+def test_the_classifier_says_when_it_corrects_a_number():
+    box = lessons.classifier()
+    blasts, verdict = box.children[2], box.children[6]
+    blasts.value = 150
+    assert blasts.value == 100
+    assert ("Corrected:</strong> Blasts in the bone marrow (%) must be from 0 to 100: 150 was "
+            "changed to 100.") in verdict.value
+    blasts.value = 30
+    assert "Corrected" not in verdict.value
 
 
 def test_marker_table_follows_the_rules():
@@ -212,3 +224,20 @@ def test_link_first_uses_fixes_what_the_checker_finds():
     assert first_use_problems(fixed) == []
     assert fixed[0] == cells[0], "headings are left alone"
     assert "[intrathecal chemotherapy](glossary.ipynb#intrathecal-chemotherapy)" in fixed[1]
+
+
+def test_each_pathway_diagram_has_its_own_ids_and_full_contrast_words():
+    """Two diagrams in one notebook (general and a patient's) must not share the ids that name
+    and describe them; the faded "(not now)" boxes fade their frame, never their words."""
+    import re
+
+    general = lessons.pathway_html()
+    patient = lessons.pathway_html(Patient(age=80, fit_for_intensive=False, disease="relapsed",
+                                           remission_months=6))
+    ids = [set(re.findall(r'id="([^"]+)"', html)) for html in (general, patient)]
+    assert ids[0] and ids[1] and not ids[0] & ids[1]
+    for html in (general, patient):
+        labelled = re.search(r'aria-labelledby="([^"]+)"', html).group(1).split()
+        assert all(f'id="{name}"' in html for name in labelled)
+    assert "(not now)" in patient
+    assert "<g opacity" not in patient and 'fill="#000"' in patient

@@ -111,7 +111,7 @@ def test_widget_hides_the_answer_until_the_learner_checks():
 
 def test_case_widget_reveals_the_options_only_on_request():
     box = case_questions("case-3")
-    reveal, shown = box.children[-2:]
+    reveal, shown, _guard = box.children[-3:]
     assert shown.value == ""
     reveal.click()
     assert "Gilteritinib" in shown.value and "Does not apply" in shown.value
@@ -185,9 +185,10 @@ def test_epi_point_table_agrees_with_the_scoring_function():
 def test_epi_widget_shows_feedback_only_after_check():
     exercise = EpiExercise(EPI_SCENARIOS[1])
     assert exercise.feedback.value == ""
+    assert exercise.check.disabled, "Check must wait for an attempt (it reveals the breakdown)"
     exercise.score.value = EPI_SCENARIOS[1].index().score
     exercise.group.value = EPI_SCENARIOS[1].index().group
-    assert exercise.feedback.value == ""
+    assert exercise.feedback.value == "" and not exercise.check.disabled
     exercise.check.click()
     assert "is right" in exercise.feedback.value and "How the score adds up" in \
         exercise.feedback.value

@@ -171,3 +171,70 @@ def open_dashboard(page: object, url: str) -> object:
     region.wait_for(state="visible", timeout=RENDER_TIMEOUT_MS)
     page.locator(".aml-options .aml-count").wait_for(timeout=RENDER_TIMEOUT_MS)
     return region
+
+
+# --- JupyterLab, the students' path ------------------------------------------------------
+
+
+class Lab:
+    """A running JupyterLab: its address, token and the folder of notebook copies it serves."""
+
+    def __init__(self, url: str, token: str, root: Path) -> None:
+        self.url, self.token, self.root = url, token, root
+
+    def notebook_url(self, name: str) -> str:
+        # reset: a fresh workspace holding just this notebook, whatever an earlier test opened
+        return f"{self.url}lab/tree/{name}?token={self.token}&reset"
+
+
+def _fresh_copies(target: Path) -> None:
+    """The notebooks as a learner clones them, less stored outputs (so a run is visible)."""
+    import nbformat
+
+    target.mkdir(parents=True, exist_ok=True)
+    for source in sorted((ROOT / "notebooks").glob("*.ipynb")):
+        notebook = nbformat.read(source, as_version=4)
+        for cell in notebook.cells:
+            if cell.cell_type == "code":
+                cell.outputs, cell.execution_count = [], None
+        nbformat.write(notebook, target / source.name)
+
+
+@pytest.fixture(scope="session")
+def lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Lab]:
+    """``python -m aml_teach.lab`` (what ``run.py lab`` starts) on a free port with a token,
+    serving copies of the notebooks (a test's autosave must never touch the repository)."""
+    import secrets
+
+    ARTIFACTS.mkdir(exist_ok=True)
+    home = tmp_path_factory.mktemp("lab")
+    root = home / "notebooks"
+    _fresh_copies(root)
+    # JupyterLab's own settings, isolated from the machine's: no news prompt over the page.
+    news = home / "settings" / "@jupyterlab" / "apputils-extension"
+    news.mkdir(parents=True)
+    (news / "notification.jupyterlab-settings").write_text('{"fetchNews": "false"}')
+    env = {
+        **os.environ,
+        "JUPYTER_CONFIG_DIR": str(home / "config"),
+        "JUPYTERLAB_SETTINGS_DIR": str(home / "settings"),
+        "JUPYTERLAB_WORKSPACES_DIR": str(home / "workspaces"),
+    }
+    port, token = free_port(), secrets.token_hex(12)
+    argv = [
+        sys.executable, "-m", "aml_teach.lab", "--no-browser", f"--port={port}",
+        f"--ServerApp.root_dir={root}", f"--IdentityProvider.token={token}",
+    ]
+    if os.geteuid() == 0:
+        argv.append("--allow-root")
+    log = ARTIFACTS / "jupyterlab.log"
+    with log.open("w") as output:
+        process = subprocess.Popen(
+            argv, cwd=ROOT, env=env, stdout=output, stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    try:
+        wait_for_port(port, process, log, SERVER_START_SECONDS)
+        yield Lab(f"http://127.0.0.1:{port}/", token, root)
+    finally:
+        stop(process)

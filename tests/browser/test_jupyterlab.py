@@ -1,0 +1,143 @@
+"""The notebooks in real JupyterLab, in Chromium, as a student uses them.
+
+Each notebook is opened, run with Run > Run All Cells and read: no error, no widget error, and
+every interactive panel drawn. Notebook 04 is then walked with the keyboard alone; a glossary
+link is followed; a saved notebook is reopened. JupyterLab serves copies of the notebooks.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import expect
+
+from aml_teach.lab import RUN_AGAIN
+
+from .a11y import violations
+from .conftest import ROOT
+from .jupyterlab import (
+    LAB_CHROME,
+    LAB_CONTENT,
+    cell_kinds,
+    menu,
+    open_notebook,
+    output_problems,
+    run_all,
+)
+
+pytestmark = pytest.mark.lab
+
+NOTEBOOKS = sorted(p.name for p in (ROOT / "notebooks").glob("*.ipynb"))
+NB04 = "04-intensive-or-less-intensive.ipynb"
+
+
+def widget_cells(name: str) -> int:
+    """How many cells display widgets (they are the cells whose output nbval ignores)."""
+    cells = json.loads(Path(ROOT / "notebooks" / name).read_text())["cells"]
+    return sum("nbval-ignore-output" in c.get("metadata", {}).get("tags", []) for c in cells)
+
+
+@pytest.mark.parametrize("name", NOTEBOOKS)
+def test_a_notebook_runs_in_jupyterlab_without_errors(page, lab, name):
+    open_notebook(page, lab, name)
+    run_all(page)
+    expected = widget_cells(name)
+    # every widget cell draws its panel, each with the guard that keeps keys in it
+    expect(page.locator(".jp-Notebook .jp-CodeCell:has(.aml-keyguard)")).to_have_count(expected)
+    assert output_problems(page) == []
+    # the module's own content (Markdown and outputs), JupyterLab's interface left out
+    found = violations(page, f"lab-{name}", LAB_CONTENT, LAB_CHROME)
+    assert found == [], "\n".join(found)
+
+
+def test_the_keyboard_alone_works_every_choice_in_notebook_04(page, lab):
+    """Tab, Space, arrows and letters change the options and never touch the notebook."""
+    open_notebook(page, lab, NB04)
+    run_all(page)
+    cells = cell_kinds(page)
+    explorer = page.locator(".jupyter-widgets.aml-explorer")
+    options = explorer.locator(".aml-options")
+    focused = page.locator(":focus")
+
+    case = explorer.get_by_label("Teaching case", exact=True)
+    case.focus()
+    page.keyboard.press("ArrowDown")  # a closed drop-down: the arrow picks the next entry
+    expect(explorer.locator(".aml-case-story")).to_contain_text("Case 1")
+    page.keyboard.press("ArrowUp")
+    expect(case).to_have_value("Choose a teaching case…")
+
+    page.keyboard.press("Tab")
+    expect(focused).to_have_accessible_name("Age (years)")
+    page.keyboard.press("Tab")
+    fit = explorer.get_by_role("checkbox", name="Fit for intensive chemotherapy", exact=True)
+    expect(fit).to_be_focused()
+    page.keyboard.press("Space")
+    expect(fit).not_to_be_checked()
+    expect(options.locator('li[data-option="azacitidine+venetoclax"]')).to_have_count(1)
+    page.keyboard.press("Space")
+    expect(fit).to_be_checked()
+
+    page.keyboard.press("Tab")
+    relapsed = explorer.get_by_role(
+        "radio", name="Relapsed (came back after a complete remission)")
+    expect(relapsed).to_be_focused()
+    page.keyboard.press("ArrowDown")
+    refractory = explorer.get_by_role(
+        "radio", name="Refractory (no complete remission was reached)")
+    expect(refractory).to_be_checked()
+    expect(explorer.get_by_label("Remission lasted (months)", exact=True)).to_be_disabled()
+    page.keyboard.press("ArrowUp")
+    expect(relapsed).to_be_checked()
+
+    treatments = explorer.locator(".widget-select-multiple select")
+    treatments.focus()
+    for letter in "mdayb":  # each is a JupyterLab command-mode shortcut
+        page.keyboard.press(letter)
+    page.keyboard.press("m")
+    page.keyboard.press("Shift+ArrowDown")
+    chosen = treatments.evaluate("s => [...s.selectedOptions].map(o => o.textContent)")
+    assert len(chosen) == 2 and chosen[0].startswith("MEC"), chosen
+    expect(options.locator('li[data-option="MEC"] .aml-reason')).to_contain_text(
+        "a repeat of an earlier treatment")
+
+    quiz = page.locator(".widget-radio-box").nth(1)
+    quiz.locator("input").first.focus()
+    page.keyboard.press("ArrowDown")
+    expect(quiz.locator("input").nth(1)).to_be_checked()
+    page.keyboard.press("Tab")
+    page.keyboard.press("Space")
+    expect(page.locator(".jp-Notebook").get_by_text("Correct").or_(
+        page.locator(".jp-Notebook").get_by_text("Not quite")).first).to_be_visible()
+
+    assert cell_kinds(page) == cells, "a key reached JupyterLab and changed the notebook"
+    # the side-by-side comparison (a static output) shows its option cards without bullets
+    bullets = page.locator(".jp-RenderedHTMLCommon ul.aml-options-list").first.evaluate(
+        "list => getComputedStyle(list).listStyleType")
+    assert bullets == "none"
+    assert output_problems(page) == []
+
+
+def test_a_notebook_saved_and_reopened_says_to_run_it_again(page, lab):
+    name = "02-relapsed-or-refractory.ipynb"
+    open_notebook(page, lab, name)
+    run_all(page)
+    expect(page.locator(".jp-Notebook .aml-keyguard").first).to_be_attached()
+    menu(page, "File", "Save Notebook")
+    expect(page.locator(".jp-mod-dirty")).to_have_count(0)
+
+    saved = json.loads((lab.root / name).read_text())
+    outputs = [o for c in saved["cells"] for o in c.get("outputs", [])]
+    views = [o for o in outputs if "application/vnd.jupyter.widget-view+json" in o.get("data", {})]
+    assert views == [], "a widget view was saved; reopened, it would show a widget error"
+    notes = [o for o in outputs
+             if "aml-run-again" in "".join(o.get("data", {}).get("text/html", ""))]
+    assert len(notes) == widget_cells(name)
+
+    page.reload()
+    page.locator(".jp-Notebook .jp-Cell").first.wait_for()
+    note = page.locator(".jp-Notebook .aml-run-again").first
+    expect(note).to_be_visible()
+    expect(note).to_contain_text(RUN_AGAIN)
+    expect(page.locator(".jp-Notebook").get_by_text("Error displaying widget")).to_have_count(0)
