@@ -39,6 +39,7 @@ import sys
 import time
 import traceback
 import urllib.parse
+import warnings
 from collections.abc import Awaitable, Callable, MutableMapping
 from pathlib import Path
 from typing import Any
@@ -62,6 +63,16 @@ DEFAULT_CULL_IDLE = 1800  # as the Voila mode (classroom/voila.json)
 DISCONNECTED_SECONDS = 300  # a phone's locked screen comes back within this and keeps its page
 MAX_MESSAGE_BYTES = 1 << 20  # a widget message from a learner is a few hundred bytes
 DEAD_CDN = "http://127.0.0.1:9/"  # discard port: a missing asset fails at once, offline
+# headers a reverse proxy would set: none stands in front of a classroom server, and Solara
+# would let the first request's values steer every later page's addresses
+PROXY_HEADERS = {
+    "script-name",
+    "x-script-name",
+    "x-forwarded-host",
+    "x-forwarded-proto",
+    "x-forwarded-for",
+    "forwarded",
+}
 LOCAL_HOSTS = {"localhost", "127.0.0.1", "::1", "[::1]"}
 KERNEL_PREFIX = "/jupyter/api/kernels/"
 ALLOWED_PREFIXES = ("/_solara/cdn/", "/static/", "/jupyter/nbextensions/")
@@ -127,6 +138,7 @@ def solara_environment(title: str = PAGE_TITLE) -> dict[str, str]:
     return {
         "SOLARA_APP": "aml_teach.solara_page",
         "SOLARA_MODE": "production",
+        "SOLARA_ROOT_PATH": "",  # else the first request's script-name headers would set it
         "SOLARA_TELEMETRY_MIXPANEL_ENABLE": "false",  # no calls home
         "SOLARA_THEME_SHOW_BANNER": "false",  # no "This website runs on Solara" badge
         "SOLARA_THEME_LOADER": "plain",
@@ -177,7 +189,7 @@ class ClassroomGate:
         self.cull_idle = cull_idle
         self.live_kernels = live_kernels
         self.close_kernel = close_kernel
-        self.owner: dict[str, str] = {}  # kernel id -> client address
+        self.connected: dict[str, str] = {}  # kernel id -> client address, while connected
         self.last_seen: dict[str, float] = {}  # kernel id -> last message from the browser
         self.culled: set[str] = set()
         self._cull_task: asyncio.Task | None = None
@@ -237,13 +249,14 @@ class ClassroomGate:
         return client[0] if client else "unknown"
 
     def _counts(self, client: str) -> tuple[int, int]:
-        """(learners in all, pages from ``client``), forgetting kernels that are gone."""
-        live = self.live_kernels()
-        for kernel_id in [k for k in self.owner if k not in live]:
-            self.owner.pop(kernel_id, None)
-            self.last_seen.pop(kernel_id, None)
-        mine = sum(1 for owner in self.owner.values() if owner == client)
-        return len(live | set(self.owner)), mine
+        """(pages connected in all, pages connected from ``client``).
+
+        Only connected pages count: a closed or reloaded tab's virtual kernel waits, idle and
+        costing no CPU, for ``DISCONNECTED_SECONDS`` (in case the page comes back) and must
+        not hold a place that a learner could use.
+        """
+        mine = sum(1 for owner in self.connected.values() if owner == client)
+        return len(self.connected), mine
 
     def _refusal(self, client: str) -> str | None:
         total, mine = self._counts(client)
@@ -260,6 +273,9 @@ class ClassroomGate:
             return
         if self._cull_task is None and self.cull_idle > 0:
             self._cull_task = asyncio.get_running_loop().create_task(self._cull_loop())
+        scope["headers"] = [
+            (k, v) for k, v in scope["headers"] if k.decode("latin-1").lower() not in PROXY_HEADERS
+        ]
         headers = self._headers(scope)
         if not self._host_ok(headers):
             await self._refuse(scope, send, 403, WRONG_HOST)
@@ -305,12 +321,14 @@ class ClassroomGate:
         if kernel_id in self.culled:
             await self._refuse(scope, send, 403, "culled")
             return
-        if kernel_id not in self.live_kernels() and kernel_id not in self.owner:
-            refusal = self._refusal(client)
-            if refusal:
-                await self._refuse(scope, send, 403, refusal)
-                return
-        self.owner.setdefault(kernel_id, client)
+        if kernel_id in self.connected:
+            await self._refuse(scope, send, 403, "this page is already connected")
+            return
+        refusal = self._refusal(client)
+        if refusal:
+            await self._refuse(scope, send, 403, refusal)
+            return
+        self.connected[kernel_id] = client
         self.last_seen[kernel_id] = time.monotonic()
 
         async def receiving() -> Message:
@@ -319,7 +337,10 @@ class ClassroomGate:
                 self.last_seen[kernel_id] = time.monotonic()
             return message
 
-        await self.app(scope, receiving, send)
+        try:
+            await self.app(scope, receiving, send)
+        finally:
+            self.connected.pop(kernel_id, None)
 
     async def _refuse(self, scope: Scope, send: Send, status: int, message: str) -> None:
         if scope["type"] == "websocket":
@@ -347,6 +368,8 @@ class ClassroomGate:
             await asyncio.sleep(interval)
             now = time.monotonic()
             live = self.live_kernels()
+            for kernel_id in [k for k in self.last_seen if k not in live]:
+                self.last_seen.pop(kernel_id, None)  # closed by Solara (tab closed, cull)
             for kernel_id, seen in list(self.last_seen.items()):
                 if now - seen > self.cull_idle and kernel_id in live:
                     self.culled.add(kernel_id)
@@ -445,6 +468,8 @@ def build_app(
 ) -> ASGIApp:
     """Solara's Starlette app behind the :class:`ClassroomGate` (import after the settings)."""
     os.environ.update(solara_environment())
+    # Solara warns about reverse-proxy and iframe set-ups that a classroom does not use
+    warnings.filterwarnings("ignore", module=r"solara\..*")
     import solara.server.starlette as solara_starlette
     from solara.server import kernel_context
 
@@ -518,6 +543,7 @@ def run(args: argparse.Namespace) -> int:
         access_log=False,
         ws_max_size=MAX_MESSAGE_BYTES,
         server_header=False,
+        proxy_headers=False,  # no proxy in front: X-Forwarded-For must not fake an address
         # a backstop under the gate's caps: every learner holds a websocket and loads a page
         limit_concurrency=(max_learners * 2 + 64) if max_learners else None,
         timeout_graceful_shutdown=3,

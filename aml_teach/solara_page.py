@@ -74,6 +74,7 @@ def make_app() -> App:
 def Page() -> None:
     """The learner's page: the project's own ``App``, built once per virtual kernel."""
     app = solara.use_memo(make_app, dependencies=[])
+    solara.Title(TITLE)
     with solara.Div(classes=["aml-page"]):
         solara.HTML(tag="div", unsafe_innerHTML=SOLARA_CSS + intro_html(), classes=["aml-intro"])
         solara.display(app)
