@@ -32,6 +32,7 @@ import hashlib
 import hmac
 import html
 import ipaddress
+import json
 import logging
 import os
 import secrets
@@ -332,10 +333,15 @@ class ClassroomGate:
         self.last_seen[kernel_id] = time.monotonic()
 
         async def receiving() -> Message:
-            message = await receive()
-            if message["type"] == "websocket.receive":
+            while True:
+                message = await receive()
+                if message["type"] != "websocket.receive":
+                    return message
                 self.last_seen[kernel_id] = time.monotonic()
-            return message
+                if _widget_message(message.get("text")):
+                    return message
+                # anything else (execute_request, ...) is dropped, as Voila's page would not
+                # send it: Solara would answer it by closing this learner's kernel
 
         try:
             await self.app(scope, receiving, send)
@@ -378,6 +384,27 @@ class ClassroomGate:
                     await asyncio.to_thread(self.close_kernel, kernel_id)
             if self.culled:
                 log.warning("closed %d idle learner page(s) in all", len(self.culled))
+
+
+WIDGET_MESSAGES = {
+    "kernel_info_request",
+    "comm_info_request",
+    "comm_open",
+    "comm_msg",
+    "comm_close",
+    "shutdown_request",
+}
+
+
+def _widget_message(text: str | None) -> bool:
+    """Whether a websocket text frame is one of the messages a widget page sends."""
+    if text is None:
+        return True  # a binary frame: Solara reads its header and refuses other kinds itself
+    try:
+        kind = json.loads(text)["header"]["msg_type"]
+    except (ValueError, KeyError, TypeError):
+        return False
+    return kind in WIDGET_MESSAGES
 
 
 class WithheldFormatter(logging.Formatter):

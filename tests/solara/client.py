@@ -255,3 +255,33 @@ def is_update_of(model_ids: set[str]):
         )
 
     return predicate
+
+
+def run(coroutine):
+    """Run a coroutine to the end in its own thread and event loop.
+
+    Playwright's synchronous API keeps an event loop running in the main thread for the
+    whole test session, where ``asyncio.run`` is not allowed.
+    """
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
+
+
+def raw_get(
+    port: int, path: str, headers: dict[str, str] | None = None, method: str = "GET"
+) -> tuple[int, str]:
+    """A request with the path sent exactly as written (so an encoded '..' reaches the server)."""
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+    try:
+        given = {name.lower() for name in headers or {}}
+        connection.putrequest(method, path, skip_host="host" in given, skip_accept_encoding=True)
+        for name, value in (headers or {}).items():
+            connection.putheader(name, value)
+        connection.putheader("Content-Length", "0")
+        connection.endheaders()
+        response = connection.getresponse()
+        return response.status, response.read().decode("utf-8", errors="replace")
+    finally:
+        connection.close()
