@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import gc
 import hashlib
 import hmac
 import html
@@ -62,6 +63,7 @@ LEARNERS_PER_CORE = 200
 DEFAULT_PER_CLIENT = 12  # tabs from one address: a student's few tabs, never a whole class
 DEFAULT_CULL_IDLE = 1800  # as the Voila mode (classroom/voila.json)
 DISCONNECTED_SECONDS = 300  # a phone's locked screen comes back within this and keeps its page
+RECLAIM_SECONDS = 300  # how often what closed pages left behind is collected (a short pause)
 MAX_MESSAGE_BYTES = 1 << 20  # a widget message from a learner is a few hundred bytes
 DEAD_CDN = "http://127.0.0.1:9/"  # discard port: a missing asset fails at once, offline
 # headers a reverse proxy would set: none stands in front of a classroom server, and Solara
@@ -194,6 +196,8 @@ class ClassroomGate:
         self.last_seen: dict[str, float] = {}  # kernel id -> last message from the browser
         self.culled: set[str] = set()
         self._cull_task: asyncio.Task | None = None
+        self._gc_task: asyncio.Task | None = None
+        self.closed_since_reclaim = 0
 
     # -- the checks -------------------------------------------------------------------
     def _headers(self, scope: Scope) -> dict[str, str]:
@@ -272,8 +276,10 @@ class ClassroomGate:
         if scope["type"] not in ("http", "websocket"):
             await self.app(scope, receive, send)
             return
-        if self._cull_task is None and self.cull_idle > 0:
-            self._cull_task = asyncio.get_running_loop().create_task(self._cull_loop())
+        if self._cull_task is None:
+            loop = asyncio.get_running_loop()
+            self._cull_task = loop.create_task(self._cull_loop())
+            self._gc_task = loop.create_task(self._gc_loop())
         scope["headers"] = [
             (k, v) for k, v in scope["headers"] if k.decode("latin-1").lower() not in PROXY_HEADERS
         ]
@@ -367,8 +373,34 @@ class ClassroomGate:
         )
         await send({"type": "http.response.body", "body": body})
 
+    async def _gc_loop(self) -> None:
+        """Keep Python's garbage collector from pausing the whole class.
+
+        Every learner's widgets live in this one process, and a full collection walks all of
+        them: at 150 learners it held every page up for about a third of a second, several
+        times while a class arrived. Pages already built are long-lived, so they are frozen
+        (left out of collections) every second; what closed pages left behind is collected
+        once every ``RECLAIM_SECONDS``, and only if some page closed.
+        """
+        last_reclaim = time.monotonic()
+        known = self.live_kernels()
+        while True:
+            await asyncio.sleep(1)
+            gc.freeze()
+            live = self.live_kernels()
+            self.closed_since_reclaim += len(known - live)
+            known = live
+            if self.closed_since_reclaim and time.monotonic() - last_reclaim > RECLAIM_SECONDS:
+                gc.unfreeze()
+                gc.collect()
+                gc.freeze()
+                self.closed_since_reclaim = 0
+                last_reclaim = time.monotonic()
+
     async def _cull_loop(self) -> None:
         """Close the virtual kernel of a learner whose page sent nothing for ``cull_idle`` s."""
+        if self.cull_idle <= 0:
+            return
         interval = max(min(self.cull_idle / 4, 60), 1)
         while True:
             await asyncio.sleep(interval)
@@ -554,6 +586,10 @@ def run(args: argparse.Namespace) -> int:
 
     import uvicorn
 
+    # Every learner's messages are handled in this one process, each page in its own thread:
+    # hand the interpreter over every millisecond (not 5), so that a learner's small update
+    # is not held up behind another learner's page being built.
+    sys.setswitchinterval(float(os.environ.get("AML_TEACH_SWITCH_INTERVAL", "0.001")))
     app = build_app(
         token=token,
         port=port,
