@@ -589,7 +589,7 @@ def run(args: argparse.Namespace) -> int:
     # Every learner's messages are handled in this one process, each page in its own thread:
     # hand the interpreter over every millisecond (not 5), so that a learner's small update
     # is not held up behind another learner's page being built.
-    sys.setswitchinterval(float(os.environ.get("AML_TEACH_SWITCH_INTERVAL", "0.001")))
+    sys.setswitchinterval(0.001)
     app = build_app(
         token=token,
         port=port,
