@@ -101,3 +101,24 @@ def test_two_learners_in_two_browsers_are_isolated(browser, server_url):
     finally:
         for context in contexts:
             context.close()
+
+
+def test_an_idle_page_is_culled_and_a_reload_gives_a_fresh_one(browser):
+    from .conftest import start_solara, stop
+
+    server = start_solara("browser-cull", "--cull-idle", "5")
+    context = browser.new_context(viewport={"width": 1366, "height": 900})
+    try:
+        page = context.new_page()
+        url = f"http://localhost:{server.port}/"
+        region = open_dashboard(page, url)
+        page.get_by_label("FLT3 mutation", exact=True).check()
+        expect(option(region, "gilteritinib")).to_have_count(1)
+        expect(page.get_by_text("Server disconnected")).to_be_visible(timeout=30_000)
+        page.reload()
+        region = open_dashboard(page, url)
+        expect(page.get_by_label("FLT3 mutation", exact=True)).not_to_be_checked()
+        expect(option(region, "gilteritinib")).to_have_count(0)
+    finally:
+        context.close()
+        stop(server.process)
