@@ -17,7 +17,7 @@ import websockets
 from aml_teach.serve_solara import FULL_CLASS, NEEDS_TOKEN, NOT_HERE, TOO_MANY_TABS, WRONG_HOST
 
 from .client import Learner, fetch_page, is_update_of, raw_get, run
-from .conftest import ROOT, start_solara, stop
+from .servers import ROOT, start_solara, stop
 
 FRIENDLY = 'class="aml-message"'
 

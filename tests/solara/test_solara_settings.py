@@ -14,7 +14,7 @@ from aml_teach.serve_solara import (
     solara_environment,
 )
 
-from .conftest import ROOT
+from .servers import ROOT
 
 READ_BACK = """
 import json

@@ -1,18 +1,22 @@
 """The dashboard's browser tests, run again against the Solara engine, and what only it needs.
 
-The imported tests are the very functions of tests/browser/test_dashboard_browser.py; here
-``server_url`` is a ``serve --engine solara`` server (tests/solara/conftest.py). Left out:
-the two about Voila's kernels (a closed kernel's message, the tab-close shutdown), which
-the idle-cull and isolation tests of this folder stand in for.
+The imported tests are the very functions of test_dashboard_browser.py; in this module
+``server_url`` is a ``serve --engine solara`` server (started offline, tests/solara/servers.py)
+instead of the Voila one. Left out: the two about Voila's kernels (a closed kernel's
+message, the tab-close shutdown); the cull and isolation tests below stand in for them.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import open_dashboard
-from tests.browser.test_dashboard_browser import (  # noqa: F401 - collected here as well
+from tests.solara.servers import SolaraServer, start_solara, stop
+
+from .conftest import open_dashboard
+from .test_dashboard_browser import (  # noqa: F401 - collected here as well
     option,
     test_a_case_preset_loads,
     test_a_marker_brings_its_drug,
@@ -30,6 +34,21 @@ from tests.browser.test_dashboard_browser import (  # noqa: F401 - collected her
 )
 
 pytestmark = pytest.mark.browser
+
+
+@pytest.fixture(scope="module")
+def solara_server() -> Iterator[SolaraServer]:
+    server = start_solara("browser")
+    try:
+        yield server
+    finally:
+        stop(server.process)
+
+
+@pytest.fixture(scope="module")
+def server_url(solara_server: SolaraServer) -> str:
+    """The dashboard tests ask for ``server_url``: in this module, the Solara engine's."""
+    return f"http://localhost:{solara_server.port}/"
 
 
 def test_the_page_makes_no_request_outside_the_server(browser, server_url):
@@ -104,8 +123,6 @@ def test_two_learners_in_two_browsers_are_isolated(browser, server_url):
 
 
 def test_an_idle_page_is_culled_and_a_reload_gives_a_fresh_one(browser):
-    from .conftest import start_solara, stop
-
     server = start_solara("browser-cull", "--cull-idle", "5")
     context = browser.new_context(viewport={"width": 1366, "height": 900})
     try:
