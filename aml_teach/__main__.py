@@ -8,6 +8,7 @@ from pathlib import Path
 
 from .knowledge import check_data, data_dir
 from .serve import add_arguments as add_serve_arguments
+from .serve_solara import add_arguments as add_engine_arguments
 
 
 def _check_data(args: argparse.Namespace) -> int:
@@ -36,11 +37,16 @@ def build_parser() -> argparse.ArgumentParser:
         "(settings in classroom/voila.json). The teaching data is checked first.",
     )
     add_serve_arguments(serve)
+    add_engine_arguments(serve)
     serve.set_defaults(run=_serve)
     return parser
 
 
 def _serve(args: argparse.Namespace) -> int:
+    if args.engine == "solara":
+        from .serve_solara import run as run_solara
+
+        return run_solara(args)
     from .serve import run
 
     return run(args)

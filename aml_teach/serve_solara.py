@@ -1,0 +1,640 @@
+"""Serve the class dashboard with Solara: one process, a light virtual kernel per learner.
+
+Voila starts a Python kernel (about 100 MB, 2.5 s of CPU) for every open page; Solara runs
+every learner's ``App()`` in the server process itself, each in its own virtual kernel (about
+1 MB). ``python -m aml_teach serve --engine solara`` gives it the class-mode guarantees of the
+Voila mode, added here around Solara's Starlette app (:class:`ClassroomGate`):
+
+* localhost unless ``--class``; the token (``?token=`` once, then a cookie for this port);
+  the Host header must name this computer unless in class mode; a websocket must come from
+  the page's own origin;
+* only the page, its scripts and the kernel websocket are served (an allowlist of paths):
+  no other file, and no code execution (Solara's virtual kernel only handles widget messages);
+* the plain-message guard of ``aml_teach.guard`` on every input, as in the Voila mode (it
+  is part of ``App``);
+* caps: pages per client address and learners in all, the latter sized by CPU (one
+  process serves everyone, so it is CPU, not memory, that runs out first);
+* an idle learner is culled after ``--cull-idle`` seconds, a disconnected one after
+  ``DISCONNECTED_SECONDS`` (Solara keeps them for 24 h by default);
+* nothing a learner entered and no kernel or session id reaches the terminal (no access
+  log, Solara's own log at warnings, exception messages withheld).
+
+Everything the page loads comes from this server: the front-end from the pinned
+``solara-assets`` package (see pyproject.toml); Solara's download of missing assets is
+pointed at a closed local port, so the server never reaches outside either.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import gc
+import hashlib
+import hmac
+import html
+import ipaddress
+import json
+import logging
+import os
+import secrets
+import sys
+import time
+import traceback
+import urllib.parse
+import warnings
+from collections.abc import Awaitable, Callable, MutableMapping
+from pathlib import Path
+from typing import Any
+
+from .knowledge import check_data, data_dir
+
+Scope = MutableMapping[str, Any]
+Message = MutableMapping[str, Any]
+Receive = Callable[[], Awaitable[Message]]
+Send = Callable[[Message], Awaitable[None]]
+ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
+
+ENGINES = ("voila", "solara")
+PAGE_TITLE = "Relapsed and refractory AML: the class dashboard"
+# Learners per CPU core the single process is allowed: a page costs about 0.2 s of CPU to
+# build and an update a few milliseconds (docs/benchmarks.md), so 200 learners arriving
+# over a couple of minutes keep one core well below saturation.
+LEARNERS_PER_CORE = 200
+DEFAULT_PER_CLIENT = 12  # tabs from one address: a student's few tabs, never a whole class
+DEFAULT_CULL_IDLE = 1800  # as the Voila mode (classroom/voila.json)
+DISCONNECTED_SECONDS = 300  # a phone's locked screen comes back within this and keeps its page
+RECLAIM_SECONDS = 300  # how often what closed pages left behind is collected (a short pause)
+MAX_MESSAGE_BYTES = 1 << 20  # a widget message from a learner is a few hundred bytes
+DEAD_CDN = "http://127.0.0.1:9/"  # discard port: a missing asset fails at once, offline
+# headers a reverse proxy would set: none stands in front of a classroom server, and Solara
+# would let the first request's values steer every later page's addresses
+PROXY_HEADERS = {
+    "script-name",
+    "x-script-name",
+    "x-forwarded-host",
+    "x-forwarded-proto",
+    "x-forwarded-for",
+    "forwarded",
+}
+LOCAL_HOSTS = {"localhost", "127.0.0.1", "::1", "[::1]"}
+KERNEL_PREFIX = "/jupyter/api/kernels/"
+ALLOWED_PREFIXES = ("/_solara/cdn/", "/static/", "/jupyter/nbextensions/")
+CLOSE_PREFIX = "/_solara/api/close/"
+
+FULL_CLASS = (
+    "The class is full: this server already has {count} learners (its limit is {cap}). "
+    "Please wait a minute and reload, or ask your instructor."
+)
+TOO_MANY_TABS = (
+    "Too many pages are open from this device ({cap}). Close a tab of the dashboard, then "
+    "reload this one."
+)
+NEEDS_TOKEN = (
+    "This dashboard needs the class token. Open the full address your instructor shows "
+    "(it ends in ?token=...)."
+)
+NOT_HERE = "There is nothing at this address: the dashboard is at the server's top address (/)."
+WRONG_HOST = "This server only answers to addresses of this computer (localhost)."
+
+log = logging.getLogger("aml_teach.solara")
+
+
+def default_max_learners() -> int:
+    """The global cap: ``LEARNERS_PER_CORE`` for each CPU core this process may use."""
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        cores = os.cpu_count() or 1
+    return LEARNERS_PER_CORE * max(cores, 1)
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """``--engine`` and the Solara mode's caps (kept if the parser already has them)."""
+    existing = set(parser._option_string_actions)  # noqa: SLF001 - argparse has no public query
+    parser.add_argument(
+        "--engine",
+        choices=ENGINES,
+        default="voila",
+        help="voila (default): a Python kernel per page; solara: one process for the whole "
+        "class, a light virtual kernel per learner (for large classes, docs/instructor-guide.md)",
+    )
+    if "--max-learners" not in existing:
+        parser.add_argument(
+            "--max-learners",
+            type=int,
+            metavar="N",
+            help=f"solara engine: learners served at once (default {LEARNERS_PER_CORE} per CPU "
+            f"core, here {default_max_learners()}); 0 = no limit",
+        )
+    if "--max-per-client" not in existing:
+        parser.add_argument(
+            "--max-per-client",
+            type=int,
+            metavar="N",
+            help=f"solara engine: pages open from one address (default {DEFAULT_PER_CLIENT}); "
+            "raise it if the room's Wi-Fi puts every student behind one address; 0 = no limit",
+        )
+
+
+def solara_environment(title: str = PAGE_TITLE) -> dict[str, str]:
+    """Solara's settings for the class, as the environment it reads when first imported."""
+    return {
+        "SOLARA_APP": "aml_teach.solara_page",
+        "SOLARA_MODE": "production",
+        "SOLARA_ROOT_PATH": "",  # else the first request's script-name headers would set it
+        "SOLARA_TELEMETRY_MIXPANEL_ENABLE": "false",  # no calls home
+        "SOLARA_THEME_SHOW_BANNER": "false",  # no "This website runs on Solara" badge
+        "SOLARA_THEME_LOADER": "plain",
+        "SOLARA_THEME_TITLE": title,
+        "SOLARA_THEME_VARIANT": "light",
+        "SOLARA_ASSETS_PROXY": "true",  # the page loads its front-end from this server
+        "SOLARA_ASSETS_CDN": DEAD_CDN,  # ... and the server never fetches it from outside
+        "SOLARA_KERNEL_CULL_TIMEOUT": f"{DISCONNECTED_SECONDS}s",
+        "SOLARA_SESSION_SECRET_KEY": secrets.token_hex(16),
+        "SOLARA_SESSION_HTTPS_ONLY": "false",
+    }
+
+
+def _plain_page(message: str) -> bytes:
+    return (
+        '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>aml-teach</title>'
+        '</head><body style="font-family: system-ui, sans-serif; margin: 2em; max-width: 40em">'
+        f'<p role="alert">{html.escape(message)}</p></body></html>'
+    ).encode()
+
+
+class ClassroomGate:
+    """ASGI middleware in front of Solara's app: token, hosts, paths, caps and the idle cull."""
+
+    def __init__(
+        self,
+        app: ASGIApp,
+        *,
+        token: str | None,
+        port: int,
+        local_only: bool,
+        max_learners: int,
+        max_per_client: int,
+        cull_idle: int,
+        live_kernels: Callable[[], set[str]],
+        close_kernel: Callable[[str], None],
+    ) -> None:
+        self.app = app
+        self.token = token
+        self.cookie_name = f"aml-teach-token-{port}"  # cookies ignore ports: one per server
+        key = secrets.token_bytes(32)
+        self.cookie_value = (
+            hmac.new(key, token.encode(), hashlib.sha256).hexdigest() if token else ""
+        )
+        self.local_only = local_only
+        self.max_learners = max_learners
+        self.max_per_client = max_per_client
+        self.cull_idle = cull_idle
+        self.live_kernels = live_kernels
+        self.close_kernel = close_kernel
+        self.connected: dict[str, str] = {}  # kernel id -> client address, while connected
+        self.last_seen: dict[str, float] = {}  # kernel id -> last message from the browser
+        self.culled: set[str] = set()
+        self._cull_task: asyncio.Task | None = None
+        self._gc_task: asyncio.Task | None = None
+        self.closed_since_reclaim = 0
+
+    # -- the checks -------------------------------------------------------------------
+    def _headers(self, scope: Scope) -> dict[str, str]:
+        return {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
+
+    def _host_ok(self, headers: dict[str, str]) -> bool:
+        if not self.local_only:
+            return True
+        host = headers.get("host", "")
+        name = host.rsplit(":", 1)[0] if not host.endswith("]") else host
+        return name.lower() in LOCAL_HOSTS
+
+    def _origin_ok(self, headers: dict[str, str]) -> bool:
+        origin = headers.get("origin")
+        if origin is None:
+            return True  # not a browser page (a browser always sends Origin on a websocket)
+        return urllib.parse.urlsplit(origin).netloc.lower() == headers.get("host", "").lower()
+
+    def _token_given(self, scope: Scope, headers: dict[str, str]) -> str | None:
+        query = urllib.parse.parse_qs(scope.get("query_string", b"").decode("latin-1"))
+        return (query.get("token") or [None])[0]
+
+    def _cookie_ok(self, headers: dict[str, str]) -> bool:
+        for part in headers.get("cookie", "").split(";"):
+            name, _, value = part.strip().partition("=")
+            if name == self.cookie_name and hmac.compare_digest(value, self.cookie_value):
+                return True
+        return False
+
+    def _authorised(self, scope: Scope, headers: dict[str, str]) -> tuple[bool, bool]:
+        """(allowed, set the cookie): the token in the query once, then the cookie."""
+        if not self.token:
+            return True, False
+        given = self._token_given(scope, headers)
+        if given is not None and hmac.compare_digest(given, self.token):
+            return True, True
+        auth = headers.get("authorization", "")
+        if auth.lower().startswith("token ") and hmac.compare_digest(auth[6:].strip(), self.token):
+            return True, False
+        return self._cookie_ok(headers), False
+
+    def _path_ok(self, scope: Scope) -> bool:
+        path, method = scope["path"], scope.get("method", "GET")
+        if scope["type"] == "websocket":
+            return path.startswith(KERNEL_PREFIX) and path.endswith("/channels")
+        if method == "POST":
+            return path.startswith(CLOSE_PREFIX)
+        if method not in ("GET", "HEAD"):
+            return False
+        return path == "/" or path.startswith(ALLOWED_PREFIXES) or path.startswith(KERNEL_PREFIX)
+
+    def _client(self, scope: Scope) -> str:
+        client = scope.get("client")
+        return client[0] if client else "unknown"
+
+    def _counts(self, client: str) -> tuple[int, int]:
+        """(pages connected in all, pages connected from ``client``).
+
+        Only connected pages count: a closed or reloaded tab's virtual kernel waits, idle and
+        costing no CPU, for ``DISCONNECTED_SECONDS`` (in case the page comes back) and must
+        not hold a place that a learner could use.
+        """
+        mine = sum(1 for owner in self.connected.values() if owner == client)
+        return len(self.connected), mine
+
+    def _refusal(self, client: str) -> str | None:
+        total, mine = self._counts(client)
+        if self.max_learners and total >= self.max_learners:
+            return FULL_CLASS.format(count=total, cap=self.max_learners)
+        if self.max_per_client and mine >= self.max_per_client:
+            return TOO_MANY_TABS.format(cap=self.max_per_client)
+        return None
+
+    # -- the ASGI entry point ---------------------------------------------------------
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] not in ("http", "websocket"):
+            await self.app(scope, receive, send)
+            return
+        if self._cull_task is None:
+            loop = asyncio.get_running_loop()
+            self._cull_task = loop.create_task(self._cull_loop())
+            self._gc_task = loop.create_task(self._gc_loop())
+        scope["headers"] = [
+            (k, v) for k, v in scope["headers"] if k.decode("latin-1").lower() not in PROXY_HEADERS
+        ]
+        headers = self._headers(scope)
+        if not self._host_ok(headers):
+            await self._refuse(scope, send, 403, WRONG_HOST)
+            return
+        allowed, set_cookie = self._authorised(scope, headers)
+        if not allowed:
+            await self._refuse(scope, send, 403, NEEDS_TOKEN)
+            return
+        if not self._path_ok(scope):
+            await self._refuse(scope, send, 404, NOT_HERE)
+            return
+        if scope["type"] == "websocket":
+            await self._websocket(scope, receive, send, headers)
+            return
+        if scope["path"] == "/":
+            refusal = self._refusal(self._client(scope))
+            if refusal:
+                await self._refuse(scope, send, 503, refusal)
+                return
+        await self.app(scope, receive, self._with_cookie(send) if set_cookie else send)
+
+    def _with_cookie(self, send: Send) -> Send:
+        cookie = (
+            f"{self.cookie_name}={self.cookie_value}; Path=/; HttpOnly; SameSite=Strict"
+        ).encode()
+
+        async def sending(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                message["headers"] = [*message.get("headers", []), (b"set-cookie", cookie)]
+            await send(message)
+
+        return sending
+
+    async def _websocket(
+        self, scope: Scope, receive: Receive, send: Send, headers: dict[str, str]
+    ) -> None:
+        if not self._origin_ok(headers):
+            await self._refuse(scope, send, 403, "cross-origin websocket")
+            return
+        parts = scope["path"][len(KERNEL_PREFIX) :].split("/")
+        kernel_id = parts[0]
+        client = self._client(scope)
+        if kernel_id in self.culled:
+            await self._refuse(scope, send, 403, "culled")
+            return
+        if kernel_id in self.connected:
+            await self._refuse(scope, send, 403, "this page is already connected")
+            return
+        refusal = self._refusal(client)
+        if refusal:
+            await self._refuse(scope, send, 403, refusal)
+            return
+        self.connected[kernel_id] = client
+        self.last_seen[kernel_id] = time.monotonic()
+
+        async def receiving() -> Message:
+            while True:
+                message = await receive()
+                if message["type"] != "websocket.receive":
+                    return message
+                self.last_seen[kernel_id] = time.monotonic()
+                if _widget_message(message.get("text")):
+                    return message
+                # anything else (execute_request, ...) is dropped, as Voila's page would not
+                # send it: Solara would answer it by closing this learner's kernel
+
+        try:
+            await self.app(scope, receiving, send)
+        finally:
+            self.connected.pop(kernel_id, None)
+
+    async def _refuse(self, scope: Scope, send: Send, status: int, message: str) -> None:
+        if scope["type"] == "websocket":
+            # before accepting, a close is an HTTP 403 for the handshake
+            await send({"type": "websocket.close", "code": 1008})
+            return
+        body = _plain_page(message)
+        await send(
+            {
+                "type": "http.response.start",
+                "status": status,
+                "headers": [
+                    (b"content-type", b"text/html; charset=utf-8"),
+                    (b"content-length", str(len(body)).encode()),
+                    (b"cache-control", b"no-store"),
+                ],
+            }
+        )
+        await send({"type": "http.response.body", "body": body})
+
+    async def _gc_loop(self) -> None:
+        """Keep Python's garbage collector from pausing the whole class.
+
+        Every learner's widgets live in this one process, and a full collection walks all of
+        them: at 150 learners it held every page up for about a third of a second, several
+        times while a class arrived. Pages already built are long-lived, so they are frozen
+        (left out of collections) every second; what closed pages left behind is collected
+        once every ``RECLAIM_SECONDS``, and only if some page closed.
+        """
+        last_reclaim = time.monotonic()
+        known = self.live_kernels()
+        while True:
+            await asyncio.sleep(1)
+            gc.freeze()
+            live = self.live_kernels()
+            self.closed_since_reclaim += len(known - live)
+            known = live
+            if self.closed_since_reclaim and time.monotonic() - last_reclaim > RECLAIM_SECONDS:
+                gc.unfreeze()
+                gc.collect()
+                gc.freeze()
+                self.closed_since_reclaim = 0
+                last_reclaim = time.monotonic()
+
+    async def _cull_loop(self) -> None:
+        """Close the virtual kernel of a learner whose page sent nothing for ``cull_idle`` s."""
+        if self.cull_idle <= 0:
+            return
+        interval = max(min(self.cull_idle / 4, 60), 1)
+        while True:
+            await asyncio.sleep(interval)
+            now = time.monotonic()
+            live = self.live_kernels()
+            for kernel_id in [k for k in self.last_seen if k not in live]:
+                self.last_seen.pop(kernel_id, None)  # closed by Solara (tab closed, cull)
+            for kernel_id, seen in list(self.last_seen.items()):
+                if now - seen > self.cull_idle and kernel_id in live:
+                    self.culled.add(kernel_id)
+                    self.last_seen.pop(kernel_id, None)
+                    # Solara's close talks to the websocket through a portal: not from this loop
+                    await asyncio.to_thread(self.close_kernel, kernel_id)
+            if self.culled:
+                log.warning("closed %d idle learner page(s) in all", len(self.culled))
+
+
+WIDGET_MESSAGES = {
+    "kernel_info_request",
+    "comm_info_request",
+    "comm_open",
+    "comm_msg",
+    "comm_close",
+    "shutdown_request",
+}
+
+
+def _widget_message(text: str | None) -> bool:
+    """Whether a websocket text frame is one of the messages a widget page sends."""
+    if text is None:
+        return True  # a binary frame: Solara reads its header and refuses other kinds itself
+    try:
+        kind = json.loads(text)["header"]["msg_type"]
+    except (ValueError, KeyError, TypeError):
+        return False
+    return kind in WIDGET_MESSAGES
+
+
+class WithheldFormatter(logging.Formatter):
+    """Log lines with the type and place of an error but never its message.
+
+    Exception messages can quote what a learner typed; those values stay in their page.
+    """
+
+    def formatException(self, ei: Any) -> str:  # noqa: N802 - logging's name
+        kind = ei[0].__name__ if ei and ei[0] else "error"
+        frames = "".join(traceback.format_tb(ei[2])) if ei and ei[2] else ""
+        return f"{frames.rstrip()}\n{kind} (message withheld: it may quote a learner's values)"
+
+
+def logging_config() -> dict[str, Any]:
+    """Warnings and errors only, no access log (URLs carry kernel ids and the token)."""
+    return {
+        "version": 1,
+        "disable_existing_loggers": False,
+        "formatters": {
+            "withheld": {
+                "()": WithheldFormatter,
+                "format": "[aml-teach %(levelname)s %(asctime)s] %(message)s",
+            }
+        },
+        "handlers": {
+            "terminal": {
+                "class": "logging.StreamHandler",
+                "formatter": "withheld",
+                "stream": "ext://sys.stderr",
+            }
+        },
+        "loggers": {
+            "uvicorn": {"handlers": ["terminal"], "level": "WARNING", "propagate": False},
+            "uvicorn.error": {"handlers": ["terminal"], "level": "WARNING", "propagate": False},
+            "uvicorn.access": {"handlers": [], "level": "CRITICAL", "propagate": False},
+            "solara": {"handlers": ["terminal"], "level": "ERROR", "propagate": False},
+            "reacton": {"handlers": ["terminal"], "level": "ERROR", "propagate": False},
+            "aml_teach.solara": {"handlers": ["terminal"], "level": "INFO", "propagate": False},
+        },
+        "root": {"handlers": ["terminal"], "level": "WARNING"},
+    }
+
+
+def _banner(ip: str, port: int, token: str | None, max_learners: int) -> str:
+    from .serve import share_urls
+
+    lines = ["", "=" * 64]
+    if ip == "0.0.0.0":
+        lines.append("Class mode (Solara, one process): students on this network can open")
+        lines += [f"    {url}" for url in share_urls(ip, port, token)]
+        lines.append("(Put the address on the projector. Stop the server with Ctrl+C.)")
+    else:
+        lines.append(f"The dashboard (Solara) is at {share_urls(ip, port, token)[0]}")
+        lines.append("Only this computer can open it; use --class to share it with a class.")
+    cap = f"up to {max_learners} learners" if max_learners else "no learner limit"
+    lines += [f"({cap}; the Voila engine is the default: --engine voila)", "=" * 64, ""]
+    return "\n".join(lines)
+
+
+def _data_problems() -> bool:
+    directory = data_dir()
+    problems = check_data(directory)
+    if not problems:
+        return False
+    print(
+        f"Not starting: the teaching data in {directory} has {len(problems)} problem(s):",
+        file=sys.stderr,
+    )
+    for problem in problems:
+        print(f"  - {problem}", file=sys.stderr)
+    print(
+        "Fix them (see docs/data-tables.md), check with `python -m aml_teach check-data`, "
+        "then serve again.",
+        file=sys.stderr,
+    )
+    return True
+
+
+def build_app(
+    *,
+    token: str | None,
+    port: int,
+    local_only: bool,
+    max_learners: int,
+    max_per_client: int,
+    cull_idle: int,
+) -> ASGIApp:
+    """Solara's Starlette app behind the :class:`ClassroomGate` (import after the settings)."""
+    os.environ.update(solara_environment())
+    # Solara warns about reverse-proxy and iframe set-ups that a classroom does not use
+    warnings.filterwarnings("ignore", module=r"solara\..*")
+    import solara.server.starlette as solara_starlette
+    from solara.server import kernel_context
+
+    def live_kernels() -> set[str]:
+        return set(kernel_context.contexts)
+
+    def close_kernel(kernel_id: str) -> None:
+        context = kernel_context.contexts.get(kernel_id)
+        if context is not None:
+            context.close()
+
+    return ClassroomGate(
+        solara_starlette.app,
+        token=token,
+        port=port,
+        local_only=local_only,
+        max_learners=max_learners,
+        max_per_client=max_per_client,
+        cull_idle=cull_idle,
+        live_kernels=live_kernels,
+        close_kernel=close_kernel,
+    )
+
+
+def run(args: argparse.Namespace) -> int:
+    """Check the data, then serve ``App()`` with Solara until Ctrl+C."""
+    from .serve import choose_port, make_token
+
+    if args.data:
+        os.environ["AML_TEACH_DATA"] = str(Path(args.data).resolve())
+    if _data_problems():
+        return 1
+    if getattr(args, "notebook", None):
+        print(
+            "Not starting: --notebook is for the Voila engine; the Solara engine serves the "
+            "dashboard App() itself.",
+            file=sys.stderr,
+        )
+        return 1
+    ip = "0.0.0.0" if args.share else args.ip
+    port = choose_port(ip, args.port)
+    if port is None:
+        wanted = args.port if args.port is not None else "8866 to 8915"
+        print(
+            f"Not starting: port {wanted} is in use. Choose another with --port.", file=sys.stderr
+        )
+        return 1
+    token = make_token(args.token)
+    max_learners = getattr(args, "max_learners", None)
+    max_learners = default_max_learners() if max_learners is None else max(max_learners, 0)
+    per_client = getattr(args, "max_per_client", None)
+    per_client = DEFAULT_PER_CLIENT if per_client is None else max(per_client, 0)
+    cull_idle = DEFAULT_CULL_IDLE if args.cull_idle is None else max(args.cull_idle, 0)
+    local_only = ip != "0.0.0.0" and _is_loopback(ip)
+
+    import uvicorn
+
+    # Every learner's messages are handled in this one process, each page in its own thread:
+    # hand the interpreter over every millisecond (not 5), so that a learner's small update
+    # is not held up behind another learner's page being built.
+    sys.setswitchinterval(0.001)
+    app = build_app(
+        token=token,
+        port=port,
+        local_only=local_only,
+        max_learners=max_learners,
+        max_per_client=per_client,
+        cull_idle=cull_idle,
+    )
+    config = uvicorn.Config(
+        app,
+        host=ip,
+        port=port,
+        log_config=logging_config(),
+        access_log=False,
+        ws_max_size=MAX_MESSAGE_BYTES,
+        server_header=False,
+        proxy_headers=False,  # no proxy in front: X-Forwarded-For must not fake an address
+        # a backstop under the gate's caps: every learner holds a websocket and loads a page
+        limit_concurrency=(max_learners * 2 + 64) if max_learners else None,
+        timeout_graceful_shutdown=3,
+    )
+    server = uvicorn.Server(config)
+    original_startup = server.startup
+
+    async def startup(sockets: Any = None) -> None:
+        await original_startup(sockets=sockets)
+        if server.started:
+            print(_banner(ip, port, token, max_learners), flush=True)
+            if not args.no_browser:
+                import webbrowser
+
+                webbrowser.open(f"http://localhost:{port}/" + (f"?token={token}" if token else ""))
+
+    server.startup = startup  # type: ignore[method-assign]
+    try:
+        server.run()
+    except KeyboardInterrupt:
+        pass
+    return 0
+
+
+def _is_loopback(ip: str) -> bool:
+    if ip in LOCAL_HOSTS:
+        return True
+    try:
+        return ipaddress.ip_address(ip).is_loopback
+    except ValueError:
+        return False

@@ -1,0 +1,354 @@
+"""A lecture hall on one laptop: simulated learners against ``serve --engine solara``.
+
+Each learner does what Solara's page does (tests/solara/client.py): GET the page, open the
+kernel websocket, run the app and receive the whole page, then change patient factors a few
+times and wait for the options region to update. Learners come from different loopback
+addresses (127.0.0.2, .3, ...), a few per address, as a room's devices do, so the server's
+per-client cap applies as in class.
+
+    .venv/bin/python benchmarks/load_solara.py                       # 300 learners over 120 s
+    .venv/bin/python benchmarks/load_solara.py --learners 60 --ramp 60 --compare-voila
+
+With ``--compare-voila`` the same learners then visit the Voila mode (benchmarks/load_class.py's
+learners), in the same run, for the side-by-side table of the instructor guide. The worst
+dashboard callback's CPU time is measured in this process first (``App()`` alone).
+
+It starts its own servers (the README's serve command) on free ports, sends traffic only to
+127.0.0.1/8, is bounded in learners and time, stops what it started, and exits 1 on any error
+or a missed target.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import random
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from benchmarks.procinfo import tree  # noqa: E402
+from tests.browser.conftest import ARTIFACTS, free_port, stop, wait_for_port  # noqa: E402
+from tests.solara.client import Learner, is_update_of  # noqa: E402
+
+MAX_LEARNERS = 400
+MAX_SECONDS = 1800
+PER_ADDRESS = 8  # learners per loopback address (the server allows 12)
+
+
+@dataclass
+class Visit:
+    number: int
+    usable_s: float | None = None
+    updates_s: list[float] = field(default_factory=list)
+    error: str | None = None
+
+
+@dataclass
+class Memory:
+    """Peak memory of a process tree (server and any kernels), sampled every 0.5 s."""
+
+    root: int
+    peak_mb: float = 0.0
+    _stop: threading.Event = field(default_factory=threading.Event)
+
+    def run(self) -> None:
+        while not self._stop.is_set():
+            self.peak_mb = max(self.peak_mb, sum(p.rss_mb for p in tree(self.root)))
+            self._stop.wait(0.5)
+
+    def start(self) -> Memory:
+        threading.Thread(target=self.run, daemon=True).start()
+        return self
+
+    def stop(self) -> None:
+        self._stop.set()
+
+
+async def visit(base: str, one: Visit, changes: int, timeout: float, stay: float) -> None:
+    """One learner's visit; any failure is recorded as that learner's error."""
+    learner = None
+    source = f"127.0.0.{2 + one.number // PER_ADDRESS}"
+    try:
+        start = time.perf_counter()
+        learner = await Learner.open(base, source=source, timeout=timeout)
+        region = learner.options_region()
+        fit = learner.find_by_description("Fit for intensive chemotherapy")
+        flt3 = learner.find_by_description("FLT3 mutation")
+        one.usable_s = time.perf_counter() - start
+        values = {fit: True, flt3: False}
+        for change in range(changes):
+            await asyncio.sleep(random.uniform(0.5, 2.0))
+            widget = (fit, flt3)[(one.number + change) % 2]
+            values[widget] = not values[widget]  # every change alters the options shown
+            sent = time.perf_counter()
+            await learner.update(widget, value=values[widget])
+            await learner.wait_for(is_update_of({region}), timeout, mentioning=region)
+            one.updates_s.append(time.perf_counter() - sent)
+        await asyncio.sleep(stay)
+    except Exception as error:  # noqa: BLE001 - every failure is counted and reported
+        one.error = f"{type(error).__name__}: {error}"
+    finally:
+        if learner is not None:
+            await learner.close()
+
+
+@dataclass
+class LoopLag:
+    """How late this harness's own event loop wakes up: the client's share of a latency."""
+
+    lags: list[float] = field(default_factory=list)
+
+    async def watch(self, until: asyncio.Event) -> None:
+        while not until.is_set():
+            start = time.perf_counter()
+            await asyncio.sleep(0.05)
+            self.lags.append(time.perf_counter() - start - 0.05)
+
+
+async def hall(
+    base: str, count: int, ramp: float, changes: int, timeout: float, stay: float, lag: LoopLag
+):
+    visits = [Visit(i) for i in range(count)]
+    done = asyncio.Event()
+    watcher = asyncio.create_task(lag.watch(done))
+
+    async def later(one: Visit, delay: float) -> None:
+        await asyncio.sleep(delay)
+        await visit(base, one, changes, timeout, stay)
+
+    await asyncio.gather(*(later(one, ramp * i / count) for i, one in enumerate(visits)))
+    done.set()
+    await watcher
+    return visits
+
+
+def start_solara(port: int) -> subprocess.Popen:
+    ARTIFACTS.mkdir(exist_ok=True)
+    log = ARTIFACTS / "load-solara.log"
+    command = [
+        sys.executable, "-m", "aml_teach", "serve", "--engine", "solara",
+        "--port", str(port), "--no-browser",
+    ]  # fmt: skip
+    with log.open("w") as output:
+        process = subprocess.Popen(
+            command, cwd=ROOT, stdout=output, stderr=subprocess.STDOUT, start_new_session=True
+        )
+    wait_for_port(port, process, log, 90)
+    return process
+
+
+def pct(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
+
+
+def callback_cpu() -> tuple[float, float, float, str]:
+    """CPU ms of ``App()`` and of its callbacks (median, worst), in this process."""
+    from aml_teach.dashboard import App
+
+    started = time.process_time()
+    app = App()
+    build_ms = (time.process_time() - started) * 1000
+    factors = app.factors
+    boxes = [factors.fit, factors.cns, factors.donor, factors.prior_transplant]
+    boxes += list(factors.markers.values())
+    timings: list[tuple[float, str]] = []
+
+    def timed(label: str, action) -> None:
+        start = time.process_time()
+        action()
+        timings.append(((time.process_time() - start) * 1000, label))
+
+    for _ in range(5):
+        timed("age", lambda: setattr(factors.age, "value", 40 + factors.age.value % 50))
+        timed("disease", lambda: setattr(factors.disease, "index", 1 - factors.disease.index))
+        timed(
+            "prior",
+            lambda: setattr(factors.prior, "index", (0, 1)[: len(factors.prior.index) % 2 + 1]),
+        )
+        timed("excluded", lambda: setattr(app.show_excluded, "value", not app.show_excluded.value))
+        for box in boxes:
+            timed(box.description, lambda box=box: setattr(box, "value", not box.value))
+        for index in range(1, len(factors.case.options)):
+            timed(f"case {index}", lambda index=index: setattr(factors.case, "index", index))
+    values = sorted(t for t, _ in timings)
+    worst = max(timings)
+    return build_ms, statistics.median(values), worst[0], worst[1]
+
+
+def voila_side(learners: int, ramp: float, changes: int, timeout: float, stay: float) -> dict:
+    """The same learners against the Voila mode (benchmarks/load_class.py's harness)."""
+    from benchmarks.load_class import Sampler, classroom, single, start_server
+
+    port = free_port()
+    base = f"http://127.0.0.1:{port}/"
+    server = start_server(port, 4, 60)
+    sampler = Sampler(server.process.pid)
+    sampler.start()
+    try:
+        time.sleep(5)
+        alone = asyncio.run(single(base, changes, timeout))
+        visits = asyncio.run(classroom(base, learners, ramp, changes, timeout, stay))
+    finally:
+        sampler.stop()
+        stop(server.process)
+    usable = [v.usable_s for v in visits if v.usable_s is not None]
+    updates = [u for v in visits for u in v.updates_s]
+    return {
+        "errors": sum(1 for v in visits if v.error),
+        "memory": sampler.peak_server_mb + sampler.peak_kernels_mb,
+        "usable": (statistics.median(usable), pct(usable, 0.95)) if usable else (0, 0),
+        "updates": (statistics.median(updates), pct(updates, 0.95)) if updates else (0, 0),
+        "alone": (alone.usable_s, statistics.median(alone.updates_s)),
+    }
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--learners", type=int, default=300)
+    parser.add_argument("--ramp", type=float, default=120, help="seconds over which they arrive")
+    parser.add_argument("--changes", type=int, default=3, help="factor changes per learner")
+    parser.add_argument("--stay", type=float, default=20, help="seconds on the page afterwards")
+    parser.add_argument("--timeout", type=float, default=120, help="per-step timeout, seconds")
+    parser.add_argument("--compare-voila", action="store_true", help="then the Voila mode too")
+    args = parser.parse_args()
+    if not 1 <= args.learners <= MAX_LEARNERS:
+        parser.error(f"--learners must be from 1 to {MAX_LEARNERS}")
+    started = time.monotonic()
+    build_ms, median_ms, worst_ms, worst_what = callback_cpu()
+    print(
+        f"CPU in this process: App() {build_ms:.0f} ms; a callback {median_ms:.1f} ms (median), "
+        f"{worst_ms:.1f} ms at worst ({worst_what})"
+    )
+    port = free_port()
+    base = f"http://127.0.0.1:{port}/"
+    print(f"Starting the Solara engine on {base} ...")
+    process = start_solara(port)
+    memory = Memory(process.pid).start()
+    try:
+        time.sleep(2)
+        asyncio.run(visit(base, Visit(-9), 1, args.timeout, 0))  # warm-up: imports, caches
+        alone = [Visit(-1 - i) for i in range(5)]
+        for one in alone:
+            asyncio.run(visit(base, one, args.changes, args.timeout, 0))
+            if one.error:
+                raise RuntimeError(f"a single learner failed: {one.error}")
+        alone_usable = statistics.median(v.usable_s for v in alone)
+        alone_update = statistics.median(u for v in alone for u in v.updates_s)
+        idle_mb = memory.peak_mb
+        print(f"{args.learners} learners arrive over {args.ramp:g} s ...")
+        cpu_before = sum(_cpu_seconds(p.pid) for p in tree(process.pid))
+        client_before = time.process_time()
+        lag = LoopLag()
+        visits = asyncio.run(
+            hall(base, args.learners, args.ramp, args.changes, args.timeout, args.stay, lag)
+        )
+        cpu_used = sum(_cpu_seconds(p.pid) for p in tree(process.pid)) - cpu_before
+        client_cpu = time.process_time() - client_before
+        load = os.getloadavg()[0]
+        peak_mb = memory.peak_mb
+    finally:
+        memory.stop()
+        stop(process)
+    errors = [v for v in visits if v.error]
+    usable = [v.usable_s for v in visits if v.usable_s is not None]
+    updates = [u for v in visits for u in v.updates_s]
+    usable_p95, update_p95 = pct(usable, 0.95), pct(updates, 0.95)
+    rows = [
+        ("learners", f"{args.learners} over {args.ramp:g} s", f"{args.changes} changes each"),
+        ("errors", str(len(errors)), "target 0"),
+        ("server memory, one learner", f"{idle_mb:.0f} MB", "baseline"),
+        ("server memory, peak", f"{peak_mb:.0f} MB", "target < 1024 MB"),
+        (
+            "memory per additional learner",
+            f"{(peak_mb - idle_mb) / max(args.learners - 1, 1):.2f} MB",
+            "",
+        ),
+        ("server CPU for the whole class", f"{cpu_used:.0f} s", f"over {args.ramp:g} s+"),
+        ("this harness's CPU (the learners)", f"{client_cpu:.0f} s", "same 2 cores"),
+        (
+            "harness loop lateness (median / 95th pct)",
+            f"{statistics.median(lag.lags) * 1000:.0f} / {pct(lag.lags, 0.95) * 1000:.0f} ms",
+            "part of every latency below",
+        ),
+        ("machine load average (1 min) at the end", f"{load:.1f}", f"{os.cpu_count()} cores"),
+        ("usable page, alone (median)", f"{alone_usable:.2f} s", "baseline"),
+        ("usable page, class (median)", f"{statistics.median(usable):.2f} s", ""),
+        ("usable page, class (95th pct)", f"{usable_p95:.2f} s", "target < 5 s"),
+        ("update, alone (median)", f"{alone_update * 1000:.0f} ms", "baseline"),
+        ("update, class (median)", f"{statistics.median(updates) * 1000:.0f} ms", ""),
+        (
+            "update, class (95th pct)",
+            f"{update_p95 * 1000:.0f} ms",
+            f"{update_p95 / alone_update:.1f}x alone; target within 10x",
+        ),
+    ]
+    table(rows)
+    for one in errors[:10]:
+        print(f"learner {one.number}: {one.error}")
+    missed = (
+        bool(errors)
+        or peak_mb >= 1024
+        or usable_p95 >= 5
+        or update_p95 > 10 * alone_update
+        or time.monotonic() - started > MAX_SECONDS
+    )
+    if args.compare_voila:
+        print(f"\nThe same {args.learners} learners against the Voila mode ...")
+        voila = voila_side(args.learners, args.ramp, args.changes, args.timeout, args.stay)
+        table(
+            [
+                ("errors", str(len(errors)), str(voila["errors"])),
+                (
+                    "peak memory (server + kernels)",
+                    f"{peak_mb:.0f} MB",
+                    f"{voila['memory']:.0f} MB",
+                ),
+                (
+                    "usable page (median / 95th pct)",
+                    f"{statistics.median(usable):.2f} / {usable_p95:.2f} s",
+                    f"{voila['usable'][0]:.2f} / {voila['usable'][1]:.2f} s",
+                ),
+                (
+                    "update (median / 95th pct)",
+                    f"{statistics.median(updates) * 1000:.0f} / {update_p95 * 1000:.0f} ms",
+                    f"{voila['updates'][0] * 1000:.0f} / {voila['updates'][1] * 1000:.0f} ms",
+                ),
+                (
+                    "one learner alone: page / update",
+                    f"{alone_usable:.2f} s / {alone_update * 1000:.0f} ms",
+                    f"{voila['alone'][0]:.2f} s / {voila['alone'][1] * 1000:.0f} ms",
+                ),
+            ],
+            header=("measure", "Solara", "Voila"),
+        )
+    print("\nAll targets met." if not missed else "\nA target was missed (see above).")
+    return 1 if missed else 0
+
+
+def _cpu_seconds(pid: int) -> float:
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def table(rows, header=("measure", "value", "note")) -> None:
+    width = max(len(r[0]) for r in rows)
+    print(f"\n| {header[0]:<{width}} | {header[1]} | {header[2]} |\n|{'-' * (width + 2)}|---|---|")
+    for name, value, note in rows:
+        print(f"| {name:<{width}} | {value} | {note} |")
+
+
+if __name__ == "__main__":
+    sys.exit(main())
