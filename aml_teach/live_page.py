@@ -57,6 +57,8 @@ class LivePanel(ShortRepr, widgets.VBox):
         self.chosen: int | None = None
         self._applying = False
         self._logged = False
+        self._sending = asyncio.Lock()
+        self._sent: tuple[int, int] | None = None
         self.notice = look.html_widget(css_class="aml-live-notice")
         self.prompt = look.html_widget(css_class="aml-live-question")
         self.choice = widgets.RadioButtons(
@@ -205,10 +207,17 @@ class LivePanel(ShortRepr, widgets.VBox):
     def _picked(self, change: dict[str, Any]) -> None:
         if self._applying or change["new"] is None or self.question is None:
             return
-        question = self.question
-        asyncio.ensure_future(self._post_answer(question["seq"], change["new"]))
+        asyncio.ensure_future(self._post_answer(self.question["seq"]))
 
-    async def _post_answer(self, seq: int, choice: int) -> None:
+    async def _post_answer(self, seq: int) -> None:
+        """Post the radio's latest value; one post at a time, so the last pick wins."""
+        async with self._sending:
+            choice = self.choice.value
+            if choice is None or (seq, choice) == self._sent:
+                return
+            await self._post_choice(seq, choice)
+
+    async def _post_choice(self, seq: int, choice: int) -> None:
         try:
             code, reply = await self._fetch(
                 "answer", {"page": self.page, "question": seq, "choice": choice}
@@ -222,6 +231,7 @@ class LivePanel(ShortRepr, widgets.VBox):
         if self.question is None or self.question.get("seq") != seq:
             return
         if code == 200:
+            self._sent = (seq, choice)
             self.chosen = choice
             self._show_status()
         else:
