@@ -208,6 +208,29 @@ def test_a_late_joiner_gets_the_case_and_the_open_question(browser, live_server,
         context.close()
 
 
+def test_hand_set_factors_reach_the_pages(browser, live_server, instructor):
+    server, _ = live_server
+    context = browser.new_context()
+    try:
+        page = context.new_page()
+        page.set_default_timeout(RENDER_TIMEOUT_MS)
+        open_dashboard(page, student_url(server))
+        instructor.get_by_text("Or set the factors by hand").click()
+        instructor.get_by_label("Age (years)").fill("67")
+        instructor.get_by_label("Fit for intensive chemotherapy").uncheck()
+        instructor.get_by_label("IDH1").check()
+        instructor.click("#push-factors")
+        expect(page.locator(".aml-live-notice")).to_contain_text(
+            "Your instructor set the patient factors", timeout=FOLLOW_MS
+        )
+        expect(page.get_by_label("Age (years)", exact=True)).to_have_value("67")
+        expect(page.get_by_label("Fit for intensive chemotherapy", exact=True)).not_to_be_checked()
+        expect(page.get_by_label("IDH1 mutation", exact=True)).to_be_checked()
+        expect(page.locator('li.aml-option[data-option="ivosidenib"]')).to_have_count(1)
+    finally:
+        context.close()
+
+
 def test_a_student_cannot_open_the_instructor_view(browser, live_server, instructor):
     server, link = live_server
     context = browser.new_context()
