@@ -114,3 +114,20 @@ def test_unknown_actions_are_refused(live):
             live.act(action)  # type: ignore[arg-type]
     with pytest.raises(LiveError, match="no question"):
         live.reveal()
+
+
+def test_the_instructor_link_is_in_a_private_file_and_never_printed():
+    import stat
+
+    from aml_teach.live import make_secrets
+    from aml_teach.serve import instructor_line
+
+    keys = make_secrets()
+    line = instructor_line(keys, 8866, open_browser=False)
+    path = keys.link_file
+    assert path is not None and path.as_uri() in line
+    assert keys.instructor not in line and keys.kernel not in line
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert stat.S_IMODE(path.parent.stat().st_mode) == 0o700
+    assert f"/aml-live/instructor?key={keys.instructor}" in path.read_text()
+    assert keys.kernel not in path.read_text()
