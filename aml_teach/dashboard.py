@@ -92,6 +92,10 @@ class App(ShortRepr, widgets.VBox):
         self.show_excluded.observe(lambda _: self.refresh(), names="value")
         self.schedules = ScheduleViewer(kb, heading="Regimen schedules", look=look)
         self.epi = EpiPanel(self.factors, kb, heading=EPI_HEADING, look=look)
+        # live class mode: only in a kernel the class server started (aml_teach.live_page)
+        from .live_page import live_panel
+
+        self.live = live_panel(self.factors, look)
 
         results = look.vbox(
             [look.html_widget("<h2>Treatment options</h2>"), self.show_excluded, self.options]
@@ -106,6 +110,7 @@ class App(ShortRepr, widgets.VBox):
             *self.children,
             self.large_text,
             look.html_widget(INTRO),
+            *([self.live] if self.live is not None else []),
             columns,
             self.schedules,
             self.epi,

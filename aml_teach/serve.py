@@ -38,6 +38,7 @@ from .classroom import (
 )
 from .comm_guard import CLASSROOM_ENV
 from .knowledge import check_data, data_dir
+from .live import Secrets, kernel_environment, make_secrets
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOK = ROOT / "notebooks" / "dashboard.ipynb"
@@ -252,6 +253,8 @@ def classroom_voila(
     max_kernels: int,
     per_client: int,
     open_files: int | None,
+    live_keys: Secrets | None = None,
+    open_browser: bool = False,
 ) -> type:
     """Voila with the classroom's handlers, caps, limits and a quiet terminal."""
     import re
@@ -272,6 +275,15 @@ def classroom_voila(
         print(line, flush=True)
 
     classroom = Classroom(max_kernels, per_client, say)
+
+    def live_routes() -> list:
+        """Live class mode's routes (aml_teach.live), before Voila's catch-all page route."""
+        if live_keys is None:
+            return []
+        from .knowledge import load_knowledge_base
+        from .live import LiveClass, live_handlers
+
+        return live_handlers(LiveClass(load_knowledge_base()), live_keys)
 
     class ClassroomVoila(Voila):
         """Voila for a class: see aml_teach.classroom for what each piece is for."""
@@ -312,7 +324,7 @@ def classroom_voila(
             self.app.settings.update(self.tornado_settings)
             # Routes exist only for the names the server binds and prints: any other Host
             # header (DNS rebinding) finds no route and gets a 404.
-            self.app.add_handlers(host_pattern, self.init_handlers())
+            self.app.add_handlers(host_pattern, live_routes() + self.init_handlers())
             self.app.add_transform(HideServerHeader)
             quiet_terminal(self.log, logging.getLogger("tornado.application"))
             last = [""]
@@ -325,12 +337,30 @@ def classroom_voila(
 
             def begin() -> None:
                 say(_banner(ip, port, token, max_kernels, per_client, open_files))
+                if live_keys is not None:
+                    say(instructor_line(live_keys, port, open_browser))
                 PeriodicCallback(status, 3000).start()
 
             IOLoop.current().add_callback(begin)
             self.listen()
 
     return ClassroomVoila
+
+
+def instructor_line(keys: Secrets, port: int, open_browser: bool) -> str:
+    """Where the instructor view's link is (a file only the instructor can read; the
+    link itself is never printed, so a projected terminal does not show it)."""
+    from .live import write_link_file
+
+    path = write_link_file(keys, port)
+    if open_browser:
+        import webbrowser
+
+        webbrowser.open(path.as_uri())
+    return (
+        f"Instructor view (live class; this computer only): open {path.as_uri()}\n"
+        "(It is a file only you can read. Do not share it.)\n"
+    )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -382,7 +412,11 @@ def run(args: argparse.Namespace) -> int:
     max_kernels, per_client = limits
     open_files = raise_open_files_limit()
     os.environ[CLASSROOM_ENV] = "1"  # kernels check their comms (aml_teach.comm_guard)
-    ClassroomVoila = classroom_voila(ip, port, token, max_kernels, per_client, open_files)
+    live_keys = make_secrets()  # live class mode: kernels get their secret, never a browser
+    os.environ.update(kernel_environment(live_keys, port))
+    ClassroomVoila = classroom_voila(
+        ip, port, token, max_kernels, per_client, open_files, live_keys, not args.no_browser
+    )
     try:
         ClassroomVoila.launch_instance(
             argv=voila_argv(

@@ -9,6 +9,7 @@ which only the idle-kernel culler can clean up.
     .venv/bin/python benchmarks/load_class.py                  # 60 learners over 60 s
     .venv/bin/python benchmarks/load_class.py --learners 30 --ramp 30
     .venv/bin/python benchmarks/load_class.py --scenario hostile   # one flooding learner
+    .venv/bin/python benchmarks/load_class.py --scenario live      # the room answers a question
 
 It starts its own server (the README's serve command) on a free port, sends traffic only to
 127.0.0.1, is bounded in learners and time, stops by itself, and exits 1 on any error or a
@@ -332,13 +333,21 @@ def main() -> int:
     parser.add_argument("--timeout", type=float, default=240, help="per-step timeout, seconds")
     parser.add_argument(
         "--scenario",
-        choices=("class", "hostile"),
+        choices=("class", "hostile", "live"),
         default="class",
-        help="class: many learners; hostile: one learner floods, another is timed",
+        help="class: many learners; hostile: one learner floods, another is timed; "
+        "live: the instructor pushes a case and asks, every learner answers (issue 11)",
+    )
+    parser.add_argument(
+        "--window", type=float, default=10, help="live: seconds in which every learner answers"
     )
     args = parser.parse_args()
     if args.scenario == "hostile":
         return hostile(args)
+    if args.scenario == "live":
+        from benchmarks.load_live import live
+
+        return live(args)
     if not 1 <= args.learners <= MAX_LEARNERS:
         parser.error(f"--learners must be from 1 to {MAX_LEARNERS}")
     started = time.monotonic()

@@ -1,0 +1,470 @@
+"""Live class mode: the instructor runs a case and a question with the whole room.
+
+The class server holds one :class:`LiveClass` in memory: the case last pushed, the open
+question and its answers (one per page, keyed by a random number each page makes up: no
+names, no kernel ids, no addresses). Nothing is written anywhere; a new question or a
+server stop drops the answers. Two doors lead to it, each with its own per-start secret:
+
+- the learners' kernels (``/aml-live/kernel/...``): only from this computer and only with
+  the kernel secret, which the server hands its kernels in their environment (students'
+  kernels run no code of theirs, so a student never learns it). A kernel long-polls for
+  changes and posts its page's answer; a browser cannot reach this door at all, so a
+  student takes part only through the widgets of their own page
+  (:mod:`aml_teach.live_page`);
+- the instructor (``/aml-live/instructor``): only from this computer, with a signed cookie
+  that the one link in a file only the instructor can read sets. The class token does not
+  open it. Its actions are POSTs with tornado's XSRF token.
+
+See docs/live-class.md for the design and docs/instructor-guide.md for its use.
+"""
+
+from __future__ import annotations
+
+import atexit
+import hmac
+import json
+import os
+import random
+import secrets
+import shutil
+import stat
+import tempfile
+import time
+from dataclasses import dataclass
+from datetime import timedelta
+from html import escape
+from pathlib import Path
+from typing import Any
+
+import tornado.web
+from tornado.locks import Condition
+
+from .knowledge import KnowledgeBase
+from .patient import Patient, PatientError
+
+URL_ENV = "AML_TEACH_LIVE_URL"
+SECRET_ENV = "AML_TEACH_LIVE_SECRET"
+PREFIX = "/aml-live"
+KERNEL_HEADER = "X-AML-Live-Kernel"
+INSTRUCTOR_COOKIE = "aml_live_instructor"
+LETTERS = "ABCDEFGH"
+LOOPBACK = frozenset({"127.0.0.1", "::1"})
+WAIT_S = 20.0  # a long poll returns after this long even with nothing new
+MAX_PAGES = 2000  # answers kept per question (a bound, far above any class)
+MAX_BODY = 4096
+FACTOR_FIELDS = (
+    "age",
+    "fit_for_intensive",
+    "disease",
+    "remission_months",
+    "prior_treatments",
+    "cns",
+    "markers",
+    "matched_donor",
+    "prior_transplant",
+    "white_cell_count",
+)
+
+
+@dataclass(frozen=True)
+class LiveQuestion:
+    """A question as the room sees it: choices in the order quiz pages show them."""
+
+    id: str
+    case: str | None
+    prompt: str
+    choices: tuple[tuple[str, bool, str], ...]  # (text, correct, explanation)
+
+
+def live_questions(kb: KnowledgeBase) -> dict[str, LiveQuestion]:
+    """Every question of ``data/questions.csv``, shuffled as :mod:`aml_teach.quiz` does."""
+    grouped: dict[str, list[dict[str, Any]]] = {}
+    for row in kb.rows["questions"]:
+        grouped.setdefault(row["question"], []).append(row)
+    found = {}
+    for question_id, rows in grouped.items():
+        choices = [(r["choice"], bool(r["correct"]), r["explanation"]) for r in rows]
+        random.Random(question_id).shuffle(choices)  # the quiz's fixed order (quiz._shuffled)
+        found[question_id] = LiveQuestion(
+            question_id, rows[0]["case"] or None, rows[0]["prompt"], tuple(choices)
+        )
+    return found
+
+
+def case_label(case_id: str) -> str:
+    number = case_id.removeprefix("case-")
+    return f"Case {number}" if number.isdigit() else case_id
+
+
+class LiveError(ValueError):
+    """An instructor action that cannot be done (the message says why)."""
+
+
+class LiveClass:
+    """The room's shared moment: the pushed case, the question, the anonymous tally."""
+
+    def __init__(self, kb: KnowledgeBase) -> None:
+        self.kb = kb
+        self.questions = live_questions(kb)
+        self.version = 0
+        self.case: dict[str, Any] | None = None
+        self.question: LiveQuestion | None = None
+        self.question_seq = 0
+        self.open = False
+        self.revealed = False
+        self.answers: dict[str, int] = {}
+        self.last_answer = 0.0
+        self.changed = Condition()
+
+    def _bump(self) -> None:
+        self.version += 1
+        self.changed.notify_all()
+
+    # --- the instructor's actions -------------------------------------------------
+
+    def push_case(self, case_id: str) -> None:
+        cases = self.kb.keyed("cases")
+        if case_id not in cases:
+            raise LiveError(f"unknown case {case_id!r:.40}; the cases are {', '.join(cases)}")
+        label = case_label(case_id)
+        self.case = {
+            "seq": self.version + 1,
+            "case": case_id,
+            "factors": None,
+            "notice": f"Your instructor loaded {label}: {cases[case_id]['title']}.",
+        }
+        self._bump()
+
+    def push_factors(self, factors: dict[str, Any]) -> None:
+        if not isinstance(factors, dict) or set(factors) - set(FACTOR_FIELDS):
+            raise LiveError(f"factors are a mapping of {', '.join(FACTOR_FIELDS)}")
+        try:
+            Patient(**factors)  # the validating boundary: the same rules as the page's
+        except (PatientError, TypeError) as error:
+            raise LiveError(f"those factors are not a valid patient: {error}") from None
+        self.case = {
+            "seq": self.version + 1,
+            "case": None,
+            "factors": factors,
+            "notice": "Your instructor set the patient factors.",
+        }
+        self._bump()
+
+    def ask(self, question_id: str) -> None:
+        if question_id not in self.questions:
+            raise LiveError(f"unknown question {question_id!r:.40}")
+        self.question = self.questions[question_id]
+        self.question_seq = self.version + 1
+        self.open, self.revealed = True, False
+        self.answers = {}  # a new question drops the last one's answers
+        self._bump()
+
+    def close(self) -> None:
+        if self.question is None:
+            raise LiveError("no question has been asked")
+        self.open = False
+        self._bump()
+
+    def reveal(self) -> None:
+        if self.question is None:
+            raise LiveError("no question has been asked")
+        self.open, self.revealed = False, True
+        self._bump()
+
+    def clear(self) -> None:
+        """Take the question off the pages (and forget its answers)."""
+        self.question, self.open, self.revealed, self.answers = None, False, False, {}
+        self._bump()
+
+    def act(self, action: dict[str, Any]) -> None:
+        """One instructor action from the instructor view's JSON."""
+        kind = action.get("action") if isinstance(action, dict) else None
+        if kind == "push_case":
+            self.push_case(str(action.get("case", "")))
+        elif kind == "push_factors":
+            self.push_factors(action.get("factors"))  # type: ignore[arg-type]
+        elif kind == "ask":
+            self.ask(str(action.get("question", "")))
+        elif kind == "close":
+            self.close()
+        elif kind == "reveal":
+            self.reveal()
+        elif kind == "clear":
+            self.clear()
+        else:
+            raise LiveError("unknown action")
+
+    # --- the pages' answers ---------------------------------------------------------
+
+    def answer(self, page: Any, seq: Any, choice: Any) -> str | None:
+        """Count one page's answer (replacing its earlier one); or say why it was not."""
+        if self.question is None or seq != self.question_seq:
+            return "that question is no longer asked"
+        if not self.open:
+            return "the question is closed"
+        if not isinstance(page, str) or not 8 <= len(page) <= 64 or not page.isalnum():
+            return "a page is named by a random number"
+        if not isinstance(choice, int) or isinstance(choice, bool):
+            return "a choice is a number"
+        if not 0 <= choice < len(self.question.choices):
+            return "no such choice"
+        if page not in self.answers and len(self.answers) >= MAX_PAGES:
+            return "too many pages"
+        self.answers[page] = choice
+        self.last_answer = time.monotonic()
+        self._bump()
+        return None
+
+    def tally(self) -> list[int]:
+        counts = [0] * (len(self.question.choices) if self.question else 0)
+        for choice in self.answers.values():
+            counts[choice] += 1
+        return counts
+
+    # --- what each side sees ------------------------------------------------------
+
+    def _question_view(self, everything: bool) -> dict[str, Any] | None:
+        question = self.question
+        if question is None:
+            return None
+        shown = everything or self.revealed
+        return {
+            "seq": self.question_seq,
+            "id": question.id,
+            "prompt": question.prompt,
+            "case": question.case,
+            "choices": [
+                {
+                    "letter": LETTERS[i],
+                    "text": text,
+                    **({"correct": right, "explanation": why} if shown else {}),
+                }
+                for i, (text, right, why) in enumerate(question.choices)
+            ],
+            "open": self.open,
+            "revealed": self.revealed,
+            **({"tally": self.tally(), "answered": len(self.answers)} if shown else {}),
+        }
+
+    def for_kernels(self) -> dict[str, Any]:
+        """What every page may know: no tally and no right answer before the reveal."""
+        return {
+            "version": self.version,
+            "case": self.case,
+            "question": self._question_view(everything=False),
+        }
+
+    def for_instructor(self) -> dict[str, Any]:
+        return {
+            "version": self.version,
+            "case": self.case,
+            "question": self._question_view(everything=True),
+        }
+
+    async def wait(self, since: int, seconds: float = WAIT_S) -> None:
+        """Return when the version is past ``since`` (or after ``seconds``)."""
+        if self.version <= since:
+            await self.changed.wait(timeout=timedelta(seconds=seconds))
+
+
+# --- the server side -------------------------------------------------------------------
+
+
+@dataclass
+class Secrets:
+    """This start's two secrets (never printed) and the instructor's link file."""
+
+    kernel: str
+    instructor: str
+    session: str
+    link_file: Path | None = None
+
+
+def make_secrets() -> Secrets:
+    return Secrets(secrets.token_urlsafe(32), secrets.token_urlsafe(32), secrets.token_hex(16))
+
+
+def write_link_file(keys: Secrets, port: int) -> Path:
+    """The instructor's link, in a file only this user can read (never on the terminal)."""
+    folder = Path(tempfile.mkdtemp(prefix="aml-teach-instructor-"))  # mode 0700
+    atexit.register(shutil.rmtree, folder, True)  # the link dies with the server
+    path = folder / "instructor.html"
+    url = f"http://localhost:{port}{PREFIX}/instructor?key={keys.instructor}"
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, stat.S_IRUSR | stat.S_IWUSR)
+    with os.fdopen(descriptor, "w", encoding="utf-8") as out:
+        out.write(
+            '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">'
+            f'<meta http-equiv="refresh" content="0; url={escape(url)}">'
+            "<title>Instructor view</title></head><body>"
+            f'<p><a href="{escape(url)}">Open the instructor view</a> (this computer only; '
+            "do not show this link on the projector).</p></body></html>"
+        )
+    keys.link_file = path
+    return path
+
+
+def kernel_environment(keys: Secrets, port: int) -> dict[str, str]:
+    """What the server's kernels inherit: where the room's state is, and the kernel secret."""
+    return {URL_ENV: f"http://127.0.0.1:{port}{PREFIX}/kernel", SECRET_ENV: keys.kernel}
+
+
+class _LiveHandler(tornado.web.RequestHandler):
+    """Shared by the live handlers: this computer only, plain errors, no caching."""
+
+    def initialize(self, live: LiveClass, keys: Secrets) -> None:
+        self.live = live
+        self.keys = keys
+
+    def set_default_headers(self) -> None:
+        self.set_header("Cache-Control", "no-store")
+        self.set_header("Referrer-Policy", "no-referrer")
+        self.set_header("X-Content-Type-Options", "nosniff")
+        self.set_header("X-Frame-Options", "DENY")
+        self.set_header(
+            "Content-Security-Policy",
+            "default-src 'self'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; "
+            "frame-ancestors 'none'; base-uri 'none'; form-action 'none'",
+        )
+
+    def prepare(self) -> None:
+        if self.request.remote_ip not in LOOPBACK:
+            raise tornado.web.HTTPError(403)
+        if len(self.request.body or b"") > MAX_BODY:
+            raise tornado.web.HTTPError(413)
+
+    def write_error(self, status_code: int, **kwargs: Any) -> None:
+        self.set_header("Content-Type", "text/plain; charset=UTF-8")
+        self.finish(f"{status_code}: {self._reason}")
+
+    def json_body(self) -> Any:
+        try:
+            return json.loads(self.request.body or b"null")
+        except ValueError:
+            raise tornado.web.HTTPError(400) from None
+
+    def since(self) -> int:
+        try:
+            return int(self.get_query_argument("since", "0"))
+        except ValueError:
+            raise tornado.web.HTTPError(400) from None
+
+    def log_exception(self, typ: Any, value: Any, tb: Any) -> None:
+        """Refusals are routine (403/400); nothing about the request reaches the terminal."""
+        if not isinstance(value, tornado.web.HTTPError):
+            super().log_exception(typ, value, tb)
+
+
+class _KernelDoor(_LiveHandler):
+    """A learner's kernel: this computer and the kernel secret (never a browser)."""
+
+    def prepare(self) -> None:
+        super().prepare()
+        given = self.request.headers.get(KERNEL_HEADER, "")
+        if not hmac.compare_digest(given.encode(), self.keys.kernel.encode()):
+            raise tornado.web.HTTPError(403)
+
+    def check_xsrf_cookie(self) -> None:
+        """Kernels prove themselves with the kernel secret, not a browser's XSRF cookie."""
+
+
+class KernelStateHandler(_KernelDoor):
+    """``GET /aml-live/kernel/state?since=N``: the room's state once it is past N."""
+
+    async def get(self) -> None:
+        await self.live.wait(self.since())
+        self.write(self.live.for_kernels())
+
+
+class KernelAnswerHandler(_KernelDoor):
+    """``POST /aml-live/kernel/answer``: one page's answer to the open question."""
+
+    def post(self) -> None:
+        body = self.json_body()
+        if not isinstance(body, dict):
+            raise tornado.web.HTTPError(400)
+        refused = self.live.answer(body.get("page"), body.get("question"), body.get("choice"))
+        if refused:
+            self.set_status(409)
+        self.write({"counted": refused is None, "reason": refused or ""})
+
+
+class _InstructorDoor(_LiveHandler):
+    """The instructor: this computer and the signed cookie the link set."""
+
+    def is_instructor(self) -> bool:
+        value = self.get_signed_cookie(INSTRUCTOR_COOKIE, max_age_days=1)
+        return value is not None and hmac.compare_digest(value, self.keys.session.encode())
+
+    def prepare(self) -> None:
+        super().prepare()
+        if not self.is_instructor():
+            raise tornado.web.HTTPError(403)
+
+
+class InstructorStateHandler(_InstructorDoor):
+    """``GET /aml-live/instructor/state?since=N``: the state with the live tally."""
+
+    async def get(self) -> None:
+        await self.live.wait(self.since())
+        self.write(self.live.for_instructor())
+
+
+class InstructorActionHandler(_InstructorDoor):
+    """``POST /aml-live/instructor/action``: push a case, ask, close, reveal (XSRF-checked)."""
+
+    def post(self) -> None:
+        self.check_xsrf_cookie()  # also when the settings leave XSRF checks off
+        try:
+            self.live.act(self.json_body())
+        except LiveError as error:
+            self.set_status(400)
+            self.write({"done": False, "reason": str(error)})
+            return
+        self.write({"done": True, "version": self.live.version})
+
+
+class InstructorPageHandler(_LiveHandler):
+    """``GET /aml-live/instructor``: with ``?key=`` from the link file, set the cookie."""
+
+    def get(self) -> None:
+        key = self.get_query_argument("key", "")
+        if key:
+            if not hmac.compare_digest(key.encode(), self.keys.instructor.encode()):
+                raise tornado.web.HTTPError(403)
+            self.set_signed_cookie(
+                INSTRUCTOR_COOKIE,
+                self.keys.session,
+                expires_days=None,
+                httponly=True,
+                samesite="Strict",
+                path=PREFIX,
+            )
+            self.redirect(f"{PREFIX}/instructor")  # the key leaves the address bar
+            return
+        value = self.get_signed_cookie(INSTRUCTOR_COOKIE, max_age_days=1)
+        if value is None or not hmac.compare_digest(value, self.keys.session.encode()):
+            self.set_status(403)
+            self.set_header("Content-Type", "text/html; charset=UTF-8")
+            self.finish(
+                '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>'
+                "Instructor view</title></head><body><main><h1>Instructor view</h1>"
+                '<p role="alert">This page opens only on the instructor\'s computer, from the '
+                "link the class server wrote there when it started.</p></main></body></html>"
+            )
+            return
+        from .live_instructor import instructor_html
+
+        self.set_header("Content-Type", "text/html; charset=UTF-8")
+        self.finish(instructor_html(self.live, self.xsrf_token.decode("ascii")))
+
+
+def live_handlers(live: LiveClass, keys: Secrets) -> list:
+    """The routes to add to the class server (under its Host allowlist)."""
+    kwargs = {"live": live, "keys": keys}
+    return [
+        (rf"{PREFIX}/kernel/state", KernelStateHandler, kwargs),
+        (rf"{PREFIX}/kernel/answer", KernelAnswerHandler, kwargs),
+        (rf"{PREFIX}/instructor", InstructorPageHandler, kwargs),
+        (rf"{PREFIX}/instructor/state", InstructorStateHandler, kwargs),
+        (rf"{PREFIX}/instructor/action", InstructorActionHandler, kwargs),
+    ]

@@ -1,0 +1,305 @@
+"""A learner's page in live class mode: follows the instructor, sends this page's answer.
+
+The kernel behind each page (started by the class server, which hands it the address of the
+room's state and a kernel secret in its environment; see :mod:`aml_teach.live`) long-polls
+the server for changes. A pushed case loads into the page's factor panel with a plain
+notice, after which the learner changes factors as before; an asked question shows its
+choices, and the learner's pick is posted as this page's one answer, under a random name
+the page makes up (never the kernel id). Nothing here runs unless the class server started
+the kernel, so notebooks in JupyterLab are unchanged.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import secrets
+from html import escape
+from typing import Any
+
+import ipywidgets as widgets
+
+from .guard import guard
+from .live import KERNEL_HEADER, SECRET_ENV, URL_ENV
+from .widgets import FactorPanel, Look, ShortRepr, instructor_log
+
+RIGHT_MARK = "✔"
+WRONG_MARK = "✘"
+RETRY_S = 2.0
+POLL_TIMEOUT_S = 60.0
+
+
+def _note(text: str) -> str:
+    return f'<div role="status"><strong>Live class:</strong> {text}</div>'
+
+
+LIVE_CSS = """
+<style>
+.aml-live { border: 2px solid #0b5cad; border-left-width: 6px; padding: 0.3em 0.8em;
+  margin: 0.4em 0 0.6em; background: #f3f8fd; }
+.aml-live-choices li { margin: 0.3em 0; }
+.aml-live-right { font-weight: bold; }
+</style>
+"""
+
+
+class LivePanel(ShortRepr, widgets.VBox):
+    """The live class box at the top of a learner's page (hidden until the instructor acts)."""
+
+    def __init__(self, factors: FactorPanel, look: Look, url: str, secret: str) -> None:
+        self.factors = factors
+        self.url = url.rstrip("/")
+        self.secret = secret
+        self.page = secrets.token_hex(12)  # this page's anonymous name in the tally
+        self.case_seq: int | None = None
+        self.question: dict[str, Any] | None = None
+        self.chosen: int | None = None
+        self._applying = False
+        self._logged = False
+        self._sending = asyncio.Lock()
+        self._sent: tuple[int, int] | None = None
+        self.notice = look.html_widget(css_class="aml-live-notice")
+        self.prompt = look.html_widget(css_class="aml-live-question")
+        self.choice = widgets.RadioButtons(
+            options=[],
+            value=None,
+            description="Your answer",
+            style=look.label,
+            layout=widgets.Layout(width="auto", max_width="100%"),
+        )
+        self.choice.add_class("aml-live-choice")
+        guard(self.choice)
+        self.choice.observe(self._picked, names="value")
+        self.status = look.html_widget(css_class="aml-live-status")
+        self.reveal = look.html_widget(css_class="aml-live-reveal")
+        self.asking = widgets.VBox(
+            [self.prompt, self.choice, self.status, self.reveal],
+            layout=widgets.Layout(display="none"),
+        )
+        super().__init__(
+            [look.html_widget(LIVE_CSS), self.notice, self.asking],
+            layout=widgets.Layout(display="none"),
+        )
+        self.add_class("aml-live")
+        self.task: asyncio.Task | None = None
+
+    # --- the channel ------------------------------------------------------------------
+
+    def start(self) -> None:
+        """Follow the room from the kernel's event loop (runs between widget messages)."""
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:
+            return
+        self.task = loop.create_task(self.follow())
+
+    async def _fetch(self, path: str, body: dict | None = None, timeout: float = 30) -> Any:
+        from tornado.httpclient import AsyncHTTPClient, HTTPClientError
+
+        try:
+            response = await AsyncHTTPClient().fetch(
+                f"{self.url}/{path}",
+                method="POST" if body is not None else "GET",
+                body=json.dumps(body) if body is not None else None,
+                headers={KERNEL_HEADER: self.secret, "Content-Type": "application/json"},
+                request_timeout=timeout,
+            )
+        except HTTPClientError as error:
+            if error.response is None:
+                raise
+            response = error.response
+        return response.code, json.loads(response.body or b"null")
+
+    async def follow(self) -> None:
+        since = 0
+        while True:
+            try:
+                code, state = await self._fetch(f"state?since={since}", timeout=POLL_TIMEOUT_S)
+                if code != 200 or not isinstance(state, dict):
+                    raise RuntimeError(f"the class server answered {code}")
+                since = int(state.get("version", 0))
+                self.apply(state)
+            except asyncio.CancelledError:
+                raise
+            except Exception as error:  # noqa: BLE001 - keep following; tell the instructor once
+                if not self._logged:
+                    self._logged = True
+                    instructor_log().warning(
+                        "a page could not reach the live class state (%s); it keeps trying",
+                        type(error).__name__,
+                    )
+                await asyncio.sleep(RETRY_S)
+
+    # --- what the page shows ----------------------------------------------------------
+
+    def apply(self, state: dict[str, Any]) -> None:
+        """Bring the page in step with the room's state (a case is loaded once per push)."""
+        case = state.get("case")
+        if case and case.get("seq") != self.case_seq:
+            self.case_seq = case.get("seq")
+            self._load(case)
+        self._show_question(state.get("question"))
+        shown = bool(case) or state.get("question") is not None
+        self.layout.display = "" if shown else "none"
+
+    def _load(self, case: dict[str, Any]) -> None:
+        try:
+            if case.get("case"):
+                self.factors.load_case(case["case"])
+            else:
+                set_factors(self.factors, case.get("factors") or {})
+            text = escape(case.get("notice", "Your instructor loaded a case."))
+            self.notice.value = _note(f"{text} You can change the factors on your page as before.")
+        except Exception as error:  # noqa: BLE001 - a learner's page never shows a traceback
+            instructor_log().error("loading a pushed case failed (%s)", type(error).__name__)
+            self.notice.value = _note("Your instructor sent a case this page could not load.")
+
+    def _show_question(self, question: dict[str, Any] | None) -> None:
+        if question is None:
+            self.question = None
+            self.asking.layout.display = "none"
+            return
+        new = self.question is None or self.question.get("seq") != question.get("seq")
+        self.question = question
+        self.asking.layout.display = ""
+        choices = question["choices"]
+        self._applying = True
+        try:
+            if new:
+                self.chosen = None
+                self.prompt.value = (
+                    f"<h3>Question from your instructor</h3><p>{escape(question['prompt'])}</p>"
+                )
+                self.choice.options = [
+                    (f"{c['letter']}. {c['text']}", i) for i, c in enumerate(choices)
+                ]
+                self.choice.value = None
+            self.choice.disabled = not question["open"]
+        finally:
+            self._applying = False
+        self._show_status()
+        self.reveal.value = reveal_html(question, self.chosen) if question["revealed"] else ""
+
+    def _show_status(self, refused: str | None = None) -> None:
+        question = self.question
+        if question is None:
+            return
+        mine = (
+            f"Your answer: <strong>{question['choices'][self.chosen]['letter']}</strong>. "
+            if self.chosen is not None
+            else ""
+        )
+        if refused:
+            text = f"Your answer was not counted: {escape(refused)}."
+        elif question["open"]:
+            text = (
+                f"{mine}It counts anonymously; you can change it until your instructor "
+                "closes the question."
+                if mine
+                else "Choose one answer. It counts anonymously; you can change it until your "
+                "instructor closes the question."
+            )
+        else:
+            text = f"{mine}The question is closed."
+        self.status.value = f'<p class="aml-detail" role="status">{text}</p>'
+
+    def _picked(self, change: dict[str, Any]) -> None:
+        if self._applying or change["new"] is None or self.question is None:
+            return
+        asyncio.ensure_future(self._post_answer(self.question["seq"]))
+
+    async def _post_answer(self, seq: int) -> None:
+        """Post the radio's latest value; one post at a time, so the last pick wins."""
+        async with self._sending:
+            choice = self.choice.value
+            if choice is None or (seq, choice) == self._sent:
+                return
+            await self._post_choice(seq, choice)
+
+    async def _post_choice(self, seq: int, choice: int) -> None:
+        try:
+            code, reply = await self._fetch(
+                "answer", {"page": self.page, "question": seq, "choice": choice}
+            )
+        except Exception as error:  # noqa: BLE001
+            instructor_log().warning(
+                "a page's answer did not reach the server (%s)", type(error).__name__
+            )
+            self._show_status("the class server did not answer; choose again")
+            return
+        if self.question is None or self.question.get("seq") != seq:
+            return
+        if code == 200:
+            self._sent = (seq, choice)
+            self.chosen = choice
+            self._show_status()
+        else:
+            self._show_status(str(reply.get("reason", "")) if isinstance(reply, dict) else None)
+
+
+def reveal_html(question: dict[str, Any], chosen: int | None) -> str:
+    """The right answer and every choice's explanation, with the room's counts."""
+    tally = question.get("tally") or [0] * len(question["choices"])
+    right = next(c for c in question["choices"] if c.get("correct"))
+    items = []
+    for i, choice in enumerate(question["choices"]):
+        mark = RIGHT_MARK if choice.get("correct") else WRONG_MARK
+        yours = " (your answer)" if i == chosen else ""
+        css = ' class="aml-live-right"' if choice.get("correct") else ""
+        items.append(
+            f'<li{css}><span aria-hidden="true">{mark} </span>'
+            f"{'Right' if choice.get('correct') else 'Not right'}: {choice['letter']}. "
+            f"{escape(choice['text'])}{yours} ({tally[i]} of the room). "
+            f"<em>{escape(choice.get('explanation', ''))}</em></li>"
+        )
+    return (
+        f'<p class="aml-live-answer"><strong>The right answer is {right["letter"]}: '
+        f"{escape(right['text'])}.</strong></p>"
+        f'<ul class="aml-live-choices">{"".join(items)}</ul>'
+    )
+
+
+def set_factors(panel: FactorPanel, factors: dict[str, Any]) -> None:
+    """Set the panel's widgets from hand-set factors (checked by the server as a Patient)."""
+    with panel.hold():
+        panel._holding += 1  # the picker must not re-trigger a load
+        try:
+            panel.case.value = ""
+        finally:
+            panel._holding -= 1
+        panel._loaded_case = None
+        if "age" in factors:
+            panel.age.value = int(factors["age"])
+        if "fit_for_intensive" in factors:
+            panel.fit.value = bool(factors["fit_for_intensive"])
+        if "disease" in factors:
+            panel.disease.value = str(factors["disease"])
+        if factors.get("remission_months") is not None:
+            panel.remission.value = float(factors["remission_months"])
+        if "cns" in factors:
+            panel.cns.value = bool(factors["cns"])
+        if "markers" in factors:
+            for marker, box in panel.markers.items():
+                box.value = marker in factors["markers"]
+        if "matched_donor" in factors:
+            panel.donor.value = bool(factors["matched_donor"])
+        if "prior_transplant" in factors:
+            panel.prior_transplant.value = factors["prior_transplant"] or False
+        if "white_cell_count" in factors:
+            count = factors["white_cell_count"]
+            panel.white_count.value = "" if count is None else f"{float(count):g}"
+        if "prior_treatments" in factors:
+            panel.prior.value = tuple(factors["prior_treatments"])
+        panel._dirty = True
+    panel.story.value = "<strong>Patient factors set by your instructor.</strong>"
+
+
+def live_panel(factors: FactorPanel, look: Look) -> LivePanel | None:
+    """The live class box, when the class server started this kernel; else None."""
+    url, secret = os.environ.get(URL_ENV), os.environ.get(SECRET_ENV)
+    if not url or not secret:
+        return None
+    panel = LivePanel(factors, look, url, secret)
+    panel.start()
+    return panel
