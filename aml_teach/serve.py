@@ -325,6 +325,7 @@ def classroom_voila(
 
             def begin() -> None:
                 say(_banner(ip, port, token, max_kernels, per_client, open_files))
+                status()
                 PeriodicCallback(status, 3000).start()
 
             IOLoop.current().add_callback(begin)
