@@ -405,36 +405,49 @@ class ClassroomIdentityProvider(PasswordIdentityProvider):
         ]
 
 
-def _binary_header(message: bytes) -> Any:
-    """The header of a v1-protocol binary message, checked before it is trusted.
+def _binary_parts(message: bytes) -> list[bytes] | None:
+    """The parts of a v1-protocol binary message (channel, header, parent, metadata,
+    content, buffers), checked before they are trusted.
 
-    (Voila's own reader trusts the offset count: a frame claiming billions of offsets
-    would hold the server's only thread.)
+    (Voila's and jupyter_server's readers trust the offset count: a frame claiming billions
+    of offsets would hold the server's only thread.)
     """
-    import json
-
     count = int.from_bytes(message[:8], "little")
-    if not 3 <= count <= 64 or len(message) < 8 * (count + 1):
+    if not 6 <= count <= 64 or len(message) < 8 * (count + 1):
         return None
     offsets = [int.from_bytes(message[8 * i : 8 * (i + 1)], "little") for i in range(1, count + 1)]
-    if not offsets[1] <= offsets[2] <= len(message):
+    if offsets != sorted(offsets) or offsets[-1] > len(message):
         return None
-    return json.loads(message[offsets[1] : offsets[2]].decode("utf-8"))
+    return [message[offsets[i] : offsets[i + 1]] for i in range(count - 1)]
 
 
 def _message_type(message: str | bytes) -> str | None:
-    """The msg_type of a websocket message in either protocol; None if malformed."""
+    """The msg_type of a well-formed websocket message in either protocol; None otherwise.
+
+    A comm message must name its comm with a short string: ipykernel looks the comm up
+    before any handler of ours runs, and anything else there was a traceback in the terminal.
+    """
     import json
 
     try:
         if isinstance(message, bytes):
-            header = _binary_header(message)
+            parts = _binary_parts(message)
+            if parts is None:
+                return None
+            header, content = json.loads(parts[1]), json.loads(parts[4])
         else:
-            header = json.loads(message).get("header")
+            whole = json.loads(message)
+            header, content = whole.get("header"), whole.get("content")
         msg_type = header.get("msg_type") if isinstance(header, dict) else None
+        if not isinstance(msg_type, str) or not isinstance(content, dict):
+            return None
+        if msg_type.startswith("comm_") and msg_type != "comm_info_request":
+            comm_id = content.get("comm_id")
+            if not isinstance(comm_id, str) or not 0 < len(comm_id) <= 128:
+                return None
     except Exception:  # noqa: BLE001 - anything malformed is simply refused
         return None
-    return msg_type if isinstance(msg_type, str) else None
+    return msg_type
 
 
 class ClassroomKernelWebsocketHandler(PlainErrors, VoilaKernelWebsocketHandler):
@@ -527,6 +540,8 @@ class QuietTerminal(logging.Filter):
         try:
             message = record.getMessage()
         except Exception:  # noqa: BLE001 - a broken record is not worth a traceback
+            return False
+        if not message.strip():  # jupyter_server sometimes logs an empty warning
             return False
         if record.levelno < logging.ERROR and any(words in message for words in CHATTER):
             return False

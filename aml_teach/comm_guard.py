@@ -279,6 +279,9 @@ def protect_kernel(shell: Any = None) -> bool:
         quiet = logging.getLogger(name)
         quiet.handlers = [_terminal_handler()]
         quiet.propagate = False
+    # ipykernel's own log goes to the terminal already; one line per problem there too.
+    for handler in getattr(getattr(kernel, "log", None), "handlers", []):
+        handler.addFilter(_terminal_handler().filters[0])
     handlers = kernel.shell_handlers
     handlers["comm_msg"] = checked_comm_msg(handlers["comm_msg"], log)
     handlers["comm_open"] = checked_comm_open(handlers["comm_open"], kernel, log)

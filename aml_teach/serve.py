@@ -339,6 +339,7 @@ def classroom_voila(
                 say(_banner(ip, port, token, max_kernels, per_client, open_files))
                 if live_keys is not None:
                     say(instructor_line(live_keys, port, open_browser))
+                status()
                 PeriodicCallback(status, 3000).start()
 
             IOLoop.current().add_callback(begin)

@@ -69,18 +69,27 @@ def test_log_lines_lose_tokens_cookies_and_kernel_ids():
     assert classroom.QuietTerminal().filter(record) is False  # chatter is dropped
 
 
-def test_a_binary_frame_claiming_billions_of_parts_is_refused_at_once():
-    assert classroom._message_type((10**12).to_bytes(8, "little") + b"x" * 64) is None
-    header = json.dumps({"msg_type": "comm_msg"}).encode()
-    parts = [b"shell", header, b"{}", b"{}", b"{}"]
+def _frame(msg_type: str, content: bytes) -> bytes:
+    """A v1-protocol binary message, as the page's websocket sends it."""
+    header = json.dumps({"msg_type": msg_type}).encode()
+    parts = [b"shell", header, b"{}", b"{}", content]
     offsets = [8 * (1 + len(parts) + 1)]
     for part in parts:
         offsets.append(offsets[-1] + len(part))
-    frame = len(offsets).to_bytes(8, "little") + b"".join(o.to_bytes(8, "little") for o in offsets)
-    assert classroom._message_type(frame + b"".join(parts)) == "comm_msg"
-    assert classroom._message_type('{"header": {"msg_type": "shutdown_request"}}') not in (
-        classroom.ALLOWED_MESSAGES
-    )
+    head = len(offsets).to_bytes(8, "little") + b"".join(o.to_bytes(8, "little") for o in offsets)
+    return head + b"".join(parts)
+
+
+def test_a_binary_frame_claiming_billions_of_parts_is_refused_at_once():
+    assert classroom._message_type((10**12).to_bytes(8, "little") + b"x" * 64) is None
+    assert classroom._message_type(_frame("comm_msg", b'{"comm_id": "abc"}')) == "comm_msg"
+    assert classroom._message_type(_frame("comm_msg", b'{"comm_id": {}}')) is None
+    assert classroom._message_type(_frame("comm_close", b"[]")) is None
+    text = '{"header": {"msg_type": "%s"}, "content": %s}'
+    assert classroom._message_type(text % ("shutdown_request", "{}")) == "shutdown_request"
+    assert "shutdown_request" not in classroom.ALLOWED_MESSAGES
+    assert classroom._message_type(text % ("comm_msg", '{"comm_id": [1]}')) is None
+    assert classroom._message_type(text % ("comm_info_request", "{}")) == "comm_info_request"
 
 
 def test_default_caps_follow_memory_and_flags_are_checked(monkeypatch):

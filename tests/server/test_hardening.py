@@ -309,6 +309,9 @@ def test_the_terminal_shows_no_kernel_ids_tokens_or_chatter(classroom, with_toke
     request(with_token.port, "GET", f"/voila/files/x?token={with_token.token}")
     request(with_token.port, "GET", f"/no/such/page?token={with_token.token}")
     for server in (classroom, with_token):
+        deadline = time.monotonic() + 60  # the status line follows the banner
+        while "kernels ready: 1" not in server.log_text() and time.monotonic() < deadline:
+            time.sleep(0.5)
         log = server.log_text()
         assert not KERNEL_ID.findall(log), KERNEL_ID.findall(log)[:3]
         for chatter in ("not trusted", "connection files", "Kernel started", "pre-heated"):
