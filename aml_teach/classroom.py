@@ -35,11 +35,10 @@ from voila.static_file_handler import TemplateStaticFileHandler
 from voila.tornado.handler import TornadoVoilaHandler
 from voila.tornado.kernel_websocket_handler import VoilaKernelWebsocketHandler
 
+from .serve import KERNEL_MB
+
 SETTING = "aml_classroom"
 COOKIE = "aml_browser"
-KERNEL_MB = 60  # one learner's kernel without pandas (about 57 MiB RSS, docs/benchmarks.md)
-FDS_PER_LEARNER = 30  # measured about 22 (page, two websockets, the kernel's sockets)
-DEFAULT_PER_CLIENT = 3
 # The instructor's own computer: its tabs are not a student's device (the per-device cap
 # does not apply to them; the class cap does).
 THIS_COMPUTER = frozenset({"127.0.0.1", "::1"})

@@ -21,21 +21,6 @@ from typing import Any
 
 from jupyter_client.kernelspec import KernelSpecManager, NoSuchKernel
 
-from .classroom import (
-    ALLOWED_MESSAGES,
-    DEFAULT_PER_CLIENT,
-    FDS_PER_LEARNER,
-    KERNEL_MB,
-    SETTING,
-    Classroom,
-    ClassroomIdentityProvider,
-    HideServerHeader,
-    log_request,
-    page_config_without_versions,
-    quiet_terminal,
-    replace_handlers,
-    status_line,
-)
 from .comm_guard import CLASSROOM_ENV
 from .knowledge import check_data, data_dir
 from .live import Secrets, kernel_environment, make_secrets
@@ -47,6 +32,9 @@ TEMPLATES = CLASSROOM / "share" / "jupyter"
 DEFAULT_PORT = 8866
 TOKEN_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"  # no 0/o, 1/l/i: easy to read aloud
 NATIVE_KERNEL = "python3"
+KERNEL_MB = 60  # one learner's kernel without pandas (about 57 MiB RSS, docs/benchmarks.md)
+FDS_PER_LEARNER = 30  # open files per learner: measured about 22 (page, websockets, kernel)
+DEFAULT_PER_CLIENT = 3  # pages one device may hold (--max-kernels-per-client)
 
 
 class ClassroomKernelSpecManager(KernelSpecManager):
@@ -256,7 +244,10 @@ def classroom_voila(
     live_keys: Secrets | None = None,
     open_browser: bool = False,
 ) -> type:
-    """Voila with the classroom's handlers, caps, limits and a quiet terminal."""
+    """Voila with the classroom's handlers, caps, limits and a quiet terminal.
+
+    (Imported here, as Voila is: ``python -m aml_teach check-data`` stays quick.)
+    """
     import re
     import tempfile
 
@@ -264,6 +255,19 @@ def classroom_voila(
     from tornado.ioloop import IOLoop, PeriodicCallback
     from traitlets import default
     from voila.app import Voila
+
+    from .classroom import (
+        ALLOWED_MESSAGES,
+        SETTING,
+        Classroom,
+        ClassroomIdentityProvider,
+        HideServerHeader,
+        log_request,
+        page_config_without_versions,
+        quiet_terminal,
+        replace_handlers,
+        status_line,
+    )
 
     hosts = allowed_hosts(ip)
     host_pattern = "^(" + "|".join(re.escape(h) for h in hosts) + ")$"

@@ -96,10 +96,10 @@ def test_default_caps_follow_memory_and_flags_are_checked(monkeypatch):
     monkeypatch.setattr(serve, "free_memory_mb", lambda: 10 * 1024)
     monkeypatch.setattr(serve, "raise_open_files_limit", lambda: 1_000_000)
     max_kernels, per_client = serve.class_limits(None, None, 4)
-    assert max_kernels == int(10 * 1024 * 0.8 / classroom.KERNEL_MB) - 4
-    assert per_client == classroom.DEFAULT_PER_CLIENT
+    assert max_kernels == int(10 * 1024 * 0.8 / serve.KERNEL_MB) - 4
+    assert per_client == serve.DEFAULT_PER_CLIENT
     monkeypatch.setattr(serve, "raise_open_files_limit", lambda: 1024)
-    assert serve.class_limits(None, None, 4)[0] == (1024 - 200) // classroom.FDS_PER_LEARNER
+    assert serve.class_limits(None, None, 4)[0] == (1024 - 200) // serve.FDS_PER_LEARNER
     assert serve.class_limits(2, 5, 4) == (2, 2)
     assert "at least 1" in serve.class_limits(0, None, 4)
 
