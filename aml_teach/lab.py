@@ -72,7 +72,7 @@ def lab_argv(extra: list[str] | None = None, notebook: str | None = FIRST) -> li
     """JupyterLab's command line: the run-again save hook, and Voila's previews drawn with
     the classroom template (the default one fetches Font Awesome from the internet)."""
     argv = [
-        f"--ContentsManager.pre_save_hook={__name__}.pre_save",
+        "--ContentsManager.pre_save_hook=aml_teach.lab.pre_save",
         "--VoilaConfiguration.template=aml",
         # Voila's page loads MathJax from the internet unless both settings read "null"
         # (as its own server leaves them); no lesson has any mathematics to typeset.
