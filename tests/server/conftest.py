@@ -24,9 +24,12 @@ class Server:
     process: subprocess.Popen
     log: Path
     token: str | None = None
+    start_at: int = 0  # the log is appended to across runs: read only this server's part
 
     def log_text(self) -> str:
-        return self.log.read_text(errors="replace")
+        with self.log.open("rb") as handle:
+            handle.seek(self.start_at)
+            return handle.read().decode(errors="replace")
 
 
 def start(name: str, *extra: str, port: int | None = None, token: str | None = None) -> Server:
@@ -46,12 +49,13 @@ def start(name: str, *extra: str, port: int | None = None, token: str | None = N
     ]
     if token:
         command += ["--token", token]
+    start_at = log.stat().st_size if log.exists() else 0
     with log.open("a") as output:
         process = subprocess.Popen(
             command, cwd=ROOT, stdout=output, stderr=subprocess.STDOUT, start_new_session=True
         )
     wait_for_port(port, process, log, 90)
-    return Server(f"http://127.0.0.1:{port}/", port, process, log, token)
+    return Server(f"http://127.0.0.1:{port}/", port, process, log, token, start_at)
 
 
 @pytest.fixture(scope="session")
