@@ -100,7 +100,7 @@ def test_the_keyboard_alone_works_every_choice_in_notebook_04(page, lab):
     chosen = treatments.evaluate("s => [...s.selectedOptions].map(o => o.textContent)")
     assert len(chosen) == 2 and chosen[0].startswith("MEC"), chosen
     expect(options.locator('li[data-option="MEC"] .aml-reason')).to_contain_text(
-        "a repeat of an earlier treatment")
+        "a repeat of the same or similar drugs")
 
     quiz = page.locator(".widget-radio-box").nth(1)
     quiz.locator("input").first.focus()
