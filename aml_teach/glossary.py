@@ -1,9 +1,12 @@
 """The glossary notebook, generated from ``data/glossary.csv``.
 
-Lessons link a term at its first use to ``glossary.ipynb#<anchor>``. The glossary is plain
-Markdown headings (one per term) because JupyterLab gives every Markdown heading an id (its
-text with spaces turned into ``-``) and scrolls to it when a link names it. Regenerate after
-editing the CSV with ``python -m aml_teach.glossary``; a test fails while the two differ.
+Lessons link a term at its first use to ``glossary.ipynb#cell-id=term-<slug>``: the id of the
+term's own cell. JupyterLab draws only the cells near the screen, so a heading further down
+does not exist when a link asks for it (the first click opened the glossary at its top); a
+``cell-id=`` fragment is looked up in the notebook itself, so one click lands on the term.
+Voila (nbconvert's lab template) gives every cell the element id ``cell-id=<id>``, so the same
+link works there. Regenerate after editing the CSV with ``python -m aml_teach.glossary``; a
+test fails while the two differ.
 """
 
 from __future__ import annotations
@@ -26,9 +29,20 @@ def anchor(term: str) -> str:
     return term.replace(" ", "-")
 
 
+def cell_id(term: str) -> str:
+    """The id of the term's cell: ``term-`` and its letters and digits, e.g. ``term-IDH1-IDH2``
+    (nbformat allows only letters, digits, ``-`` and ``_`` in a cell id)."""
+    return "term-" + re.sub(r"[^A-Za-z0-9]+", "-", term).strip("-")
+
+
+def fragment(term: str) -> str:
+    """The part after ``#`` in a link to ``term``: JupyterLab's and Voila's cell anchor."""
+    return f"cell-id={cell_id(term)}"
+
+
 def href(term: str) -> str:
-    """The link from a lesson to a term, e.g. ``glossary.ipynb#lumbar-puncture``."""
-    return f"{NOTEBOOK}#{anchor(term)}"
+    """The link from a lesson to a term, e.g. ``glossary.ipynb#cell-id=term-lumbar-puncture``."""
+    return f"{NOTEBOOK}#{fragment(term)}"
 
 
 def terms(kb: KnowledgeBase | None = None) -> list[str]:
@@ -63,10 +77,15 @@ def build(kb: KnowledgeBase | None = None) -> nbformat.NotebookNode:
         ),
         nbformat.v4.new_markdown_cell("## Terms"),
     ]
+    ids = [cell_id(term) for term in terms(kb)]
+    clashes = sorted({i for i in ids if ids.count(i) > 1})
+    if clashes:
+        raise ValueError(f"data/glossary.csv: terms differing only in punctuation share the "
+                         f"cell id(s) {clashes}; rename one of them")
     for term in terms(kb):
         row = table.loc[term]
         cells.append(nbformat.v4.new_markdown_cell(
-            _term_cell(term, row["definition"], tuple(row["sources"]))))
+            _term_cell(term, row["definition"], tuple(row["sources"])), id=cell_id(term)))
     cells += [
         nbformat.v4.new_markdown_cell("## References"),
         nbformat.v4.new_code_cell(
@@ -124,7 +143,7 @@ def _unlinked_use(term: str, text: str, links: list[tuple[int, str]]) -> re.Matc
     use = _pattern(term).search(text)
     if use is None:
         return None
-    linked = [position for position, target in links if target == anchor(term)]
+    linked = [position for position, target in links if target == fragment(term)]
     return use if not linked or linked[0] > use.start() else None
 
 
@@ -177,7 +196,8 @@ def write(path: Path = DEFAULT_PATH) -> Path:
 
     notebook = build()
     for number, cell in enumerate(notebook.cells):
-        cell.id = f"glossary-{number}"  # stable ids: regenerating changes nothing needlessly
+        if not cell.id.startswith("term-"):  # a term's cell keeps the id lessons link to
+            cell.id = f"glossary-{number}"  # stable ids: regenerating changes nothing needlessly
     nbformat.write(notebook, path)  # first, so the references cell can read the Markdown
     execute_in_place(path)
     return path

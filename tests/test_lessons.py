@@ -14,6 +14,7 @@ from aml_teach.glossary import (
     DEFAULT_PATH,
     anchor,
     build,
+    cell_id,
     first_use_problems,
     href,
     link_first_uses,
@@ -208,13 +209,17 @@ def test_glossary_notebook_is_in_sync_with_the_table():
     assert sources_of(stored) == sources_of(build()), "run: python -m aml_teach.glossary"
 
 
-def test_glossary_anchors_are_jupyterlab_heading_ids():
+def test_a_glossary_link_names_its_terms_cell():
+    """JupyterLab finds ``#cell-id=<id>`` in the notebook (drawn or not); Voila renders the
+    cell with the element id ``cell-id=<id>``: the link names the cell holding the term."""
     nb = json.loads(DEFAULT_PATH.read_text(encoding="utf-8"))
-    headings = [c["source"][0] for c in nb["cells"] if "".join(c["source"]).startswith("### ")]
+    cells = {c["id"]: "".join(c["source"]) for c in nb["cells"]}
     for term in load_knowledge_base().glossary["term"]:
-        assert f"### {term}\n" in headings
-        assert href(term) == f"glossary.ipynb#{term.replace(' ', '-')}" == \
-            f"glossary.ipynb#{anchor(term)}"
+        assert href(term) == f"glossary.ipynb#cell-id={cell_id(term)}"
+        assert cells[cell_id(term)].startswith(f"### {term}\n")
+        assert re.fullmatch(r"[A-Za-z0-9_-]{1,64}", cell_id(term))
+    assert cell_id("IDH1/IDH2") == "term-IDH1-IDH2"
+    assert anchor("lumbar puncture") == "lumbar-puncture"  # the heading's id, for Voila too
 
 
 def test_link_first_uses_fixes_what_the_checker_finds():
@@ -223,7 +228,8 @@ def test_link_first_uses_fixes_what_the_checker_finds():
     fixed = link_first_uses(cells)
     assert first_use_problems(fixed) == []
     assert fixed[0] == cells[0], "headings are left alone"
-    assert "[intrathecal chemotherapy](glossary.ipynb#intrathecal-chemotherapy)" in fixed[1]
+    link = "[intrathecal chemotherapy](glossary.ipynb#cell-id=term-intrathecal-chemotherapy)"
+    assert link in fixed[1]
 
 
 def test_each_pathway_diagram_has_its_own_ids_and_full_contrast_words():

@@ -16,8 +16,9 @@ import nbformat
 import pytest
 
 from aml_teach import DISCLAIMER, load_knowledge_base
-from aml_teach.glossary import MARKDOWN_LINK, anchor, first_use_problems
+from aml_teach.glossary import MARKDOWN_LINK, first_use_problems
 from aml_teach.glossary import NOTEBOOK as GLOSSARY
+from aml_teach.glossary import fragment as term_fragment
 
 from .conftest import ROOT
 
@@ -66,8 +67,10 @@ def _headings(nb: nbformat.NotebookNode, level: int | None = None) -> list[str]:
 
 
 def _anchors(nb: nbformat.NotebookNode) -> set[str]:
-    """Ids a link may point to: JupyterLab's heading ids and ids in stored HTML outputs."""
+    """Ids a link may point to: JupyterLab's heading ids, its ``cell-id=<id>`` fragments
+    (also Voila's element ids) and ids in stored HTML outputs."""
     ids = {heading.replace(" ", "-") for heading in _headings(nb)}
+    ids.update(f"cell-id={cell.id}" for cell in nb.cells)
     for text in _output_texts(nb):
         ids.update(re.findall(r'\bid="([^"]+)"', text))
     return ids
@@ -217,7 +220,7 @@ def test_every_glossary_term_is_linked_from_some_lesson():
                 path, _, fragment = match.group(2).partition("#")
                 if path == GLOSSARY:
                     linked.add(fragment)
-    terms = {anchor(term) for term in load_knowledge_base().glossary["term"]}
+    terms = {term_fragment(term) for term in load_knowledge_base().glossary["term"]}
     assert terms - linked == set()
 
 
@@ -280,7 +283,8 @@ def test_checker_catches_a_copied_references_cell_and_a_missing_objective_list()
 
 def test_first_use_checker_catches_an_unlinked_term():
     cells = ["# Title", "Relapse is treated with intrathecal chemotherapy here.",
-             "Later, [intrathecal chemotherapy](glossary.ipynb#intrathecal-chemotherapy)."]
+             "Later, [intrathecal chemotherapy]"
+             "(glossary.ipynb#cell-id=term-intrathecal-chemotherapy)."]
     problems = first_use_problems(cells)
     assert any(p.startswith("'intrathecal chemotherapy' is used before") for p in problems)
     assert not any("intrathecal" in p for p in first_use_problems([cells[0], cells[2]]))

@@ -8,15 +8,18 @@ link is followed; a saved notebook is reopened. JupyterLab serves copies of the 
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
 
+from aml_teach.glossary import NOTEBOOK as GLOSSARY
+from aml_teach.glossary import fragment, href
 from aml_teach.lab import RUN_AGAIN
 
 from .a11y import violations
-from .conftest import ROOT
+from .conftest import RENDER_TIMEOUT_MS, ROOT
 from .jupyterlab import (
     LAB_CHROME,
     LAB_CONTENT,
@@ -141,3 +144,45 @@ def test_a_notebook_saved_and_reopened_says_to_run_it_again(page, lab):
     expect(note).to_be_visible()
     expect(note).to_contain_text(RUN_AGAIN)
     expect(page.locator(".jp-Notebook").get_by_text("Error displaying widget")).to_have_count(0)
+
+
+# A term far down the glossary: JupyterLab has not drawn its cell when the glossary opens.
+TERM = "refractory AML"
+
+
+def _term_heading(page):
+    """The glossary's heading for TERM (JupyterLab appends a ¶ anchor to a heading)."""
+    return page.locator(".jp-RenderedMarkdown h3").filter(
+        has_text=re.compile(rf"^{re.escape(TERM)}¶?$"))
+
+
+def test_one_click_on_a_glossary_link_lands_on_the_term(page, lab):
+    open_notebook(page, lab, "01-start-here.ipynb")
+    link = page.locator(".jp-RenderedMarkdown a", has_text=TERM).first
+    assert link.get_attribute("href").endswith("#" + fragment(TERM))  # JupyterLab adds a path
+    link.click()
+    expect(page.locator(".lm-TabBar-tab.lm-mod-current", has_text=GLOSSARY)).to_be_visible()
+    heading = _term_heading(page)
+    expect(heading).to_be_in_viewport()
+    expect(heading).to_have_count(1)
+
+
+def test_a_glossary_link_in_voila_shows_the_term(browser, lab):
+    """The same link in a lesson served by Voila: the glossary page (not a 403), at the term."""
+    context = browser.new_context(viewport={"width": 1366, "height": 900})
+    page = context.new_page()
+    page.set_default_timeout(RENDER_TIMEOUT_MS)
+    try:
+        page.goto(f"{lab.url}voila/render/01-start-here.ipynb?token={lab.token}")
+        page.locator("#rendered_cells").wait_for(state="visible")
+        link = page.locator("#rendered_cells a", has_text=TERM).first
+        with page.expect_navigation() as navigation:
+            link.click()
+        assert navigation.value.status == 200
+        assert page.url.endswith(f"/voila/render/{href(TERM)}")
+        page.locator("#rendered_cells").wait_for(state="visible")
+        term = page.locator(f'[id="{fragment(TERM)}"] h3')
+        expect(term).to_have_text(re.compile(rf"^{re.escape(TERM)}¶?$"))
+        expect(term).to_be_in_viewport()
+    finally:
+        context.close()
