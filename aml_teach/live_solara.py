@@ -91,14 +91,14 @@ class LiveRoom:
         for panel in list(self.panels):
             self.workers.submit(panel.deliver, state)
 
-    def _send_one(self, panel: LocalLivePanel) -> None:
+    def _add(self, panel: LocalLivePanel) -> None:
+        self.panels.add(panel)  # on the loop, so the set never changes while it is walked
         self.workers.submit(panel.deliver, self.live.for_kernels())
 
     def join(self, panel: LocalLivePanel) -> None:
         """A new page follows the room; it gets the current state at once (a late joiner)."""
-        self.panels.add(panel)
         if self.loop is not None:
-            self.loop.call_soon_threadsafe(self._send_one, panel)
+            self.loop.call_soon_threadsafe(self._add, panel)
 
     def answer(self, page: str, seq: int, choice: int) -> str | None:
         """Count a page's pick on the loop (called from that page's thread)."""
