@@ -30,6 +30,7 @@ import shutil
 import stat
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 from html import escape
@@ -115,10 +116,14 @@ class LiveClass:
         self.answers: dict[str, int] = {}
         self.last_answer = 0.0
         self.changed = Condition()
+        # called after every change, on the server's event loop (the Solara engine's pages)
+        self.listeners: list[Callable[[], None]] = []
 
     def _bump(self) -> None:
         self.version += 1
         self.changed.notify_all()
+        for listener in list(self.listeners):
+            listener()
 
     # --- the instructor's actions -------------------------------------------------
 

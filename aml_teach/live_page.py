@@ -228,6 +228,10 @@ class LivePanel(ShortRepr, widgets.VBox):
             )
             self._show_status("the class server did not answer; choose again")
             return
+        self._answered(seq, choice, code, reply)
+
+    def _answered(self, seq: int, choice: int, code: int, reply: Any) -> None:
+        """Show whether the room counted this page's pick."""
         if self.question is None or self.question.get("seq") != seq:
             return
         if code == 200:
@@ -296,7 +300,16 @@ def set_factors(panel: FactorPanel, factors: dict[str, Any]) -> None:
 
 
 def live_panel(factors: FactorPanel, look: Look) -> LivePanel | None:
-    """The live class box, when the class server started this kernel; else None."""
+    """The live class box, when a class server started this kernel; else None.
+
+    Two channels to the room: the Voila class server's kernels talk to it over HTTP (this
+    module); the Solara engine's pages share its process and call it directly
+    (:mod:`aml_teach.live_solara`).
+    """
+    from . import live_solara
+
+    if live_solara.ROOM is not None:
+        return live_solara.local_panel(live_solara.ROOM, factors, look)
     url, secret = os.environ.get(URL_ENV), os.environ.get(SECRET_ENV)
     if not url or not secret:
         return None

@@ -178,8 +178,10 @@ class ClassroomGate:
         cull_idle: int,
         live_kernels: Callable[[], set[str]],
         close_kernel: Callable[[str], None],
+        live_room: Any = None,
     ) -> None:
         self.app = app
+        self.live_room = live_room  # aml_teach.live_solara.LiveRoom: the instructor's door
         self.token = token
         self.cookie_name = f"aml-teach-token-{port}"  # cookies ignore ports: one per server
         key = secrets.token_bytes(32)
@@ -280,9 +282,19 @@ class ClassroomGate:
             loop = asyncio.get_running_loop()
             self._cull_task = loop.create_task(self._cull_loop())
             self._gc_task = loop.create_task(self._gc_loop())
+            if self.live_room is not None:
+                self.live_room.attach(loop)
         scope["headers"] = [
             (k, v) for k, v in scope["headers"] if k.decode("latin-1").lower() not in PROXY_HEADERS
         ]
+        if self.live_room is not None and scope["path"].startswith("/aml-live/"):
+            # live class mode's instructor door: its own checks (this computer, the
+            # instructor's cookie); the class token does not open it
+            if scope["type"] == "http":
+                await self.live_room.handle(scope, receive, send)
+            else:
+                await self._refuse(scope, send, 404, NOT_HERE)
+            return
         headers = self._headers(scope)
         if not self._host_ok(headers):
             await self._refuse(scope, send, 403, WRONG_HOST)
@@ -524,8 +536,13 @@ def build_app(
     max_learners: int,
     max_per_client: int,
     cull_idle: int,
+    live_keys: Any = None,
 ) -> ASGIApp:
-    """Solara's Starlette app behind the :class:`ClassroomGate` (import after the settings)."""
+    """Solara's Starlette app behind the :class:`ClassroomGate` (import after the settings).
+
+    With ``live_keys`` (:class:`aml_teach.live.Secrets`), live class mode is on: one
+    :class:`~aml_teach.live.LiveClass` in this process, which every page's live box follows.
+    """
     os.environ.update(solara_environment())
     # Solara warns about reverse-proxy and iframe set-ups that a classroom does not use
     warnings.filterwarnings("ignore", module=r"solara\..*")
@@ -540,6 +557,14 @@ def build_app(
         if context is not None:
             context.close()
 
+    room = None
+    if live_keys is not None:
+        from . import live_solara
+        from .knowledge import load_knowledge_base
+        from .live import LiveClass
+
+        room = live_solara.LiveRoom(LiveClass(load_knowledge_base()), live_keys)
+        live_solara.ROOM = room
     return ClassroomGate(
         solara_starlette.app,
         token=token,
@@ -550,6 +575,7 @@ def build_app(
         cull_idle=cull_idle,
         live_kernels=live_kernels,
         close_kernel=close_kernel,
+        live_room=room,
     )
 
 
@@ -590,6 +616,9 @@ def run(args: argparse.Namespace) -> int:
     # hand the interpreter over every millisecond (not 5), so that a learner's small update
     # is not held up behind another learner's page being built.
     sys.setswitchinterval(0.001)
+    from .live import make_secrets
+
+    live_keys = make_secrets()
     app = build_app(
         token=token,
         port=port,
@@ -597,6 +626,7 @@ def run(args: argparse.Namespace) -> int:
         max_learners=max_learners,
         max_per_client=per_client,
         cull_idle=cull_idle,
+        live_keys=live_keys,
     )
     config = uvicorn.Config(
         app,
@@ -618,6 +648,9 @@ def run(args: argparse.Namespace) -> int:
         await original_startup(sockets=sockets)
         if server.started:
             print(_banner(ip, port, token, max_learners), flush=True)
+            from .serve import instructor_line
+
+            print(instructor_line(live_keys, port, not args.no_browser), flush=True)
             if not args.no_browser:
                 import webbrowser
 

@@ -131,3 +131,28 @@ def test_the_instructor_link_is_in_a_private_file_and_never_printed():
     assert stat.S_IMODE(path.parent.stat().st_mode) == 0o700
     assert f"/aml-live/instructor?key={keys.instructor}" in path.read_text()
     assert keys.kernel not in path.read_text()
+
+
+def test_the_solara_room_sends_pages_only_what_they_see(live):
+    """The Solara engine's room (shared memory): listeners run after each change; pages get
+    a new state when the case or question changed, not when an answer moved the tally."""
+    from aml_teach.live import make_secrets
+    from aml_teach.live_solara import LiveRoom
+
+    class Page:
+        def __init__(self) -> None:
+            self.got: list[dict] = []
+
+        def deliver(self, state: dict) -> None:
+            self.got.append(state)
+
+    room = LiveRoom(live, make_secrets())
+    page = Page()
+    room.panels.add(page)  # type: ignore[arg-type]
+    live.push_case("case-3")
+    live.ask("q-1")
+    live.answer("a1b2c3d4e5f6", live.question_seq, 0)
+    live.reveal()
+    room.workers.shutdown(wait=True)
+    assert [s["version"] for s in page.got] == [1, 2, 4]
+    assert "tally" not in page.got[1]["question"] and page.got[2]["question"]["tally"][0] == 1
