@@ -368,24 +368,31 @@ def instructor_line(keys: Secrets, port: int, open_browser: bool) -> str:
     )
 
 
+def data_is_broken() -> bool:
+    """Say on stderr what is wrong with the teaching data, if anything: no engine starts on it."""
+    directory = data_dir()
+    problems = check_data(directory)
+    if not problems:
+        return False
+    print(
+        f"Not starting: the teaching data in {directory} has {len(problems)} problem(s):",
+        file=sys.stderr,
+    )
+    for problem in problems:
+        print(f"  - {problem}", file=sys.stderr)
+    print(
+        "Fix them (see docs/data-tables.md), check with `python -m aml_teach check-data`, "
+        "then serve again.",
+        file=sys.stderr,
+    )
+    return True
+
+
 def run(args: argparse.Namespace) -> int:
     """Check the data and the notebook, then run Voila until Ctrl+C."""
     if args.data:
         os.environ["AML_TEACH_DATA"] = str(Path(args.data).resolve())
-    directory = data_dir()
-    problems = check_data(directory)
-    if problems:
-        print(
-            f"Not starting: the teaching data in {directory} has {len(problems)} problem(s):",
-            file=sys.stderr,
-        )
-        for problem in problems:
-            print(f"  - {problem}", file=sys.stderr)
-        print(
-            "Fix them (see docs/data-tables.md), check with `python -m aml_teach check-data`, "
-            "then serve again.",
-            file=sys.stderr,
-        )
+    if data_is_broken():
         return 1
     notebook = Path(args.notebook).resolve() if args.notebook else NOTEBOOK
     if not notebook.is_file():

@@ -46,7 +46,7 @@ from collections.abc import Awaitable, Callable, MutableMapping
 from pathlib import Path
 from typing import Any
 
-from .knowledge import check_data, data_dir
+from .serve import data_is_broken
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
@@ -509,25 +509,6 @@ def _banner(ip: str, port: int, token: str | None, max_learners: int) -> str:
     return "\n".join(lines)
 
 
-def _data_problems() -> bool:
-    directory = data_dir()
-    problems = check_data(directory)
-    if not problems:
-        return False
-    print(
-        f"Not starting: the teaching data in {directory} has {len(problems)} problem(s):",
-        file=sys.stderr,
-    )
-    for problem in problems:
-        print(f"  - {problem}", file=sys.stderr)
-    print(
-        "Fix them (see docs/data-tables.md), check with `python -m aml_teach check-data`, "
-        "then serve again.",
-        file=sys.stderr,
-    )
-    return True
-
-
 def build_app(
     *,
     token: str | None,
@@ -585,7 +566,7 @@ def run(args: argparse.Namespace) -> int:
 
     if args.data:
         os.environ["AML_TEACH_DATA"] = str(Path(args.data).resolve())
-    if _data_problems():
+    if data_is_broken():
         return 1
     if getattr(args, "notebook", None):
         print(
