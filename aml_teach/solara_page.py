@@ -75,7 +75,8 @@ def Page() -> None:
     """The learner's page: the project's own ``App``, built once per virtual kernel."""
     app = solara.use_memo(make_app, dependencies=[])
     solara.Title(TITLE)
-    with solara.Div(classes=["aml-page"]):
+    # <main>, as in the Voila template: the landmark screen readers jump to
+    with solara.v.Html(tag="main", class_="aml-page", attributes={"aria-label": TITLE}):
         solara.HTML(tag="div", unsafe_innerHTML=SOLARA_CSS + intro_html(), classes=["aml-intro"])
         solara.display(app)
 

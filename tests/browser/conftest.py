@@ -89,6 +89,24 @@ def server_url() -> Iterator[str]:
         stop(process)
 
 
+@pytest.fixture(scope="session")
+def solara_url() -> Iterator[str]:
+    """The Solara engine (``serve --engine solara``, offline) on a free port; its URL."""
+    from tests.solara.servers import start_solara  # imports this module: import it late
+
+    server = start_solara("browser")
+    try:
+        yield f"http://localhost:{server.port}/"
+    finally:
+        stop(server.process)
+
+
+@pytest.fixture(params=["voila", "solara"])
+def dashboard_url(request: pytest.FixtureRequest) -> str:
+    """The class dashboard served by each engine in turn: the same tests run against both."""
+    return request.getfixturevalue("server_url" if request.param == "voila" else "solara_url")
+
+
 NO_BROWSER = "NO BROWSER: browser test skipped"
 
 

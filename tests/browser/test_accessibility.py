@@ -32,12 +32,13 @@ def _case_loaded(page) -> None:
     "state, action",
     [("default", None), ("excluded-list", _excluded_list), ("case-loaded", _case_loaded)],
 )
-def test_the_dashboard_has_no_serious_accessibility_violation(page, server_url, state, action):
-    open_dashboard(page, server_url)
+def test_the_dashboard_has_no_serious_accessibility_violation(page, dashboard_url, state, action):
+    open_dashboard(page, dashboard_url)
     if action:
         action(page)
     expect(page.locator("main")).to_have_count(1)
-    found = violations(page, f"dashboard-{state}", ["body"])
+    engine = "solara" if "solara" in dashboard_url else "voila"
+    found = violations(page, f"dashboard-{engine}-{state}", ["body"])
     assert found == [], "\n".join(found)
 
 

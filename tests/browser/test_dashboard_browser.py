@@ -1,5 +1,8 @@
 """The dashboard in Chromium, used as a student would: clicks, typing, choosing.
 
+Each test runs against both engines (``dashboard_url``: the Voila mode, then
+``serve --engine solara``); the last two are about Voila's kernels and run against it alone.
+
 Every assertion looks at the options region (or the schedule or EPI region), never at the
 whole page's text, which would already hold the words before any click.
 """
@@ -20,8 +23,8 @@ def option(region, option_id: str):
     return region.locator(f'li.aml-option[data-option="{option_id}"]')
 
 
-def test_change_of_fitness_swaps_the_pathways(page, server_url):
-    region = open_dashboard(page, server_url)
+def test_change_of_fitness_swaps_the_pathways(page, dashboard_url):
+    region = open_dashboard(page, dashboard_url)
     expect(option(region, "FLAG")).to_have_count(1)
     expect(option(region, "azacitidine+venetoclax")).to_have_count(0)
     expect(region.get_by_role("heading", name="Intensive chemotherapy")).to_be_visible()
@@ -36,8 +39,8 @@ def test_change_of_fitness_swaps_the_pathways(page, server_url):
     )
 
 
-def test_a_marker_brings_its_drug(page, server_url):
-    region = open_dashboard(page, server_url)
+def test_a_marker_brings_its_drug(page, dashboard_url):
+    region = open_dashboard(page, dashboard_url)
     expect(option(region, "gilteritinib")).to_have_count(0)
 
     page.get_by_label("FLT3 mutation", exact=True).check()
@@ -48,8 +51,8 @@ def test_a_marker_brings_its_drug(page, server_url):
     expect(drug.locator(".aml-sources a").first).to_have_attribute("href", "#ref-ccs-2024")
 
 
-def test_transplant_type_and_white_count_change_the_options(page, server_url):
-    region = open_dashboard(page, server_url)
+def test_transplant_type_and_white_count_change_the_options(page, dashboard_url):
+    region = open_dashboard(page, dashboard_url)
     expect(option(region, "dli")).to_have_count(0)
     expect(option(region, "leukapheresis")).to_have_count(0)
 
@@ -67,16 +70,16 @@ def test_transplant_type_and_white_count_change_the_options(page, server_url):
     expect(option(region, "leukapheresis")).to_contain_text("150 x 10^9/L")
 
 
-def test_an_option_beyond_the_source_page_is_marked(page, server_url):
-    region = open_dashboard(page, server_url)
+def test_an_option_beyond_the_source_page_is_marked(page, dashboard_url):
+    region = open_dashboard(page, dashboard_url)
     page.get_by_label("IDH2 mutation", exact=True).check()
     enasidenib = option(region, "enasidenib")
     expect(enasidenib.locator(".aml-badge")).to_have_text("★ Beyond the source page")
     expect(option(region, "FLAG").locator(".aml-badge")).to_have_count(0)
 
 
-def test_a_case_preset_loads(page, server_url):
-    region = open_dashboard(page, server_url)
+def test_a_case_preset_loads(page, dashboard_url):
+    region = open_dashboard(page, dashboard_url)
     expect(option(region, "gilteritinib")).to_have_count(0)
 
     page.get_by_label("Teaching case", exact=True).select_option(index=3)
@@ -94,8 +97,8 @@ def test_a_case_preset_loads(page, server_url):
     expect(option(region, "clofarabine-li")).to_have_count(1)
 
 
-def test_the_excluded_switch_explains(page, server_url):
-    region = open_dashboard(page, server_url)
+def test_the_excluded_switch_explains(page, dashboard_url):
+    region = open_dashboard(page, dashboard_url)
     expect(region.locator(".aml-excluded")).to_have_count(0)
 
     page.get_by_label("Show what doesn't apply, and why", exact=True).check()
@@ -111,8 +114,8 @@ def test_the_excluded_switch_explains(page, server_url):
     )
 
 
-def test_the_schedule_viewer_draws(page, server_url):
-    open_dashboard(page, server_url)
+def test_the_schedule_viewer_draws(page, dashboard_url):
+    open_dashboard(page, dashboard_url)
     figure = page.locator(".aml-schedule")
 
     page.get_by_label("Regimen", exact=True).select_option(label="FLAG (fludarabine, "
@@ -131,8 +134,8 @@ def test_the_schedule_viewer_draws(page, server_url):
     expect(table.locator("tbody tr")).to_have_count(len(regimen_schedule("7+3", "idarubicin")))
 
 
-def test_the_prognostic_index_follows_the_factors(page, server_url):
-    open_dashboard(page, server_url)
+def test_the_prognostic_index_follows_the_factors(page, dashboard_url):
+    open_dashboard(page, dashboard_url)
     epi = page.locator(".aml-epi")
     expect(epi).to_contain_text("Total score")
     page.get_by_label("Cytogenetics at diagnosis", exact=True).select_option("inv(16)")
@@ -142,8 +145,8 @@ def test_the_prognostic_index_follows_the_factors(page, server_url):
     expect(epi).to_contain_text("The index is for a first relapse")
 
 
-def test_an_invalid_value_gives_a_friendly_message(page, server_url):
-    region = open_dashboard(page, server_url)
+def test_an_invalid_value_gives_a_friendly_message(page, dashboard_url):
+    region = open_dashboard(page, dashboard_url)
     age = page.get_by_label("Age (years)", exact=True)
     age.fill("150")
     age.press("Enter")
@@ -160,8 +163,8 @@ def test_an_invalid_value_gives_a_friendly_message(page, server_url):
     expect(region.locator("li.aml-option").first).to_be_visible()
 
 
-def test_refractory_disease_disables_the_remission_length(page, server_url):
-    region = open_dashboard(page, server_url)
+def test_refractory_disease_disables_the_remission_length(page, dashboard_url):
+    region = open_dashboard(page, dashboard_url)
     remission = page.get_by_label("Remission lasted (months)", exact=True)
     expect(remission).to_be_enabled()
     page.get_by_label("Refractory (no complete remission was reached)", exact=True).check()
@@ -170,23 +173,23 @@ def test_refractory_disease_disables_the_remission_length(page, server_url):
     expect(option(region, "MEC")).to_have_count(1)
 
 
-def test_the_keyboard_alone_can_change_a_factor(page, server_url):
-    region = open_dashboard(page, server_url)
+def test_the_keyboard_alone_can_change_a_factor(page, dashboard_url):
+    region = open_dashboard(page, dashboard_url)
     page.get_by_label("Fit for intensive chemotherapy", exact=True).focus()
     page.keyboard.press("Space")
     expect(option(region, "azacitidine")).to_have_count(1)
 
 
-def test_the_disclaimer_and_numbered_references_are_on_the_page(page, server_url):
-    open_dashboard(page, server_url)
+def test_the_disclaimer_and_numbered_references_are_on_the_page(page, dashboard_url):
+    open_dashboard(page, dashboard_url)
     expect(page.locator(".aml-disclaimer")).to_contain_text("not a prescribing tool")
     first = page.locator("ol.aml-references > li").first
     expect(first).to_have_attribute("id", "ref-ccs-2024")
     expect(first).to_have_attribute("value", "1")
 
 
-def test_a_phone_screen_shows_the_options_without_sideways_scrolling(phone, server_url):
-    region = open_dashboard(phone, server_url)
+def test_a_phone_screen_shows_the_options_without_sideways_scrolling(phone, dashboard_url):
+    region = open_dashboard(phone, dashboard_url)
     phone.get_by_label("FLT3 mutation", exact=True).check()
     expect(option(region, "gilteritinib")).to_have_count(1)
     width = phone.evaluate("window.innerWidth")
@@ -200,7 +203,7 @@ def test_a_phone_screen_shows_the_options_without_sideways_scrolling(phone, serv
     phone.screenshot(path=str(ARTIFACTS / "phone.png"))
 
 
-def test_the_page_works_with_no_internet(browser, server_url, request):
+def test_the_page_works_with_no_internet(browser, dashboard_url, request):
     """Block every request that does not go to this machine; the page must still work."""
     context = browser.new_context(viewport={"width": 1366, "height": 900})
     attempted: list[str] = []
@@ -217,7 +220,7 @@ def test_the_page_works_with_no_internet(browser, server_url, request):
     page = context.new_page()
     page.set_default_timeout(60_000)
     try:
-        region = open_dashboard(page, server_url)
+        region = open_dashboard(page, dashboard_url)
         page.get_by_label("Fit for intensive chemotherapy", exact=True).click()
         expect(option(region, "azacitidine+venetoclax")).to_have_count(1)
         ARTIFACTS.mkdir(exist_ok=True)
