@@ -31,7 +31,7 @@ import stat
 import tempfile
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import timedelta
 from html import escape
 from pathlib import Path
@@ -53,18 +53,7 @@ LOOPBACK = frozenset({"127.0.0.1", "::1"})
 WAIT_S = 20.0  # a long poll returns after this long even with nothing new
 MAX_PAGES = 2000  # answers kept per question (a bound, far above any class)
 MAX_BODY = 4096
-FACTOR_FIELDS = (
-    "age",
-    "fit_for_intensive",
-    "disease",
-    "remission_months",
-    "prior_treatments",
-    "cns",
-    "markers",
-    "matched_donor",
-    "prior_transplant",
-    "white_cell_count",
-)
+FACTOR_FIELDS = tuple(f.name for f in fields(Patient))  # what a pushed patient may hold
 
 
 @dataclass(frozen=True)
