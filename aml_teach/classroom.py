@@ -35,6 +35,14 @@ from voila.static_file_handler import TemplateStaticFileHandler
 from voila.tornado.handler import TornadoVoilaHandler
 from voila.tornado.kernel_websocket_handler import VoilaKernelWebsocketHandler
 
+from .limits import (
+    COOL_DOWN_S,
+    MAX_MESSAGE_BYTES,
+    MESSAGE_BURST,
+    MESSAGE_RATE,
+    STRIKES,
+    Bucket,
+)
 from .serve import KERNEL_MB
 
 SETTING = "aml_classroom"
@@ -46,11 +54,6 @@ THIS_COMPUTER = frozenset({"127.0.0.1", "::1"})
 ALLOWED_MESSAGES = frozenset(
     {"comm_open", "comm_msg", "comm_close", "comm_info_request", "kernel_info_request"}
 )
-MESSAGE_RATE = 10.0  # messages a second, per kernel, sustained
-MESSAGE_BURST = 40  # and in a burst (a page sends about 5 when it opens)
-MAX_MESSAGE_BYTES = 64 * 1024  # the page's largest message is well under 1 KB
-STRIKES = 50  # refused messages before the connection is closed
-COOL_DOWN_S = 10.0  # a kernel whose socket was closed for flooding waits this long
 SOCKETS_PER_KERNEL = 4  # the page opens two
 
 FULL_PAGE = (
@@ -94,28 +97,6 @@ CHATTER = (
 class Owner:
     browser: str
     address: str
-
-
-@dataclass
-class Bucket:
-    """A token bucket: ``rate`` messages a second, ``burst`` at once."""
-
-    rate: float
-    burst: float
-    tokens: float = 0.0
-    stamp: float = field(default_factory=time.monotonic)
-
-    def __post_init__(self) -> None:
-        self.tokens = self.burst
-
-    def take(self) -> bool:
-        now = time.monotonic()
-        self.tokens = min(self.burst, self.tokens + (now - self.stamp) * self.rate)
-        self.stamp = now
-        if self.tokens >= 1:
-            self.tokens -= 1
-            return True
-        return False
 
 
 @dataclass

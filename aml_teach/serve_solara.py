@@ -36,6 +36,7 @@ import ipaddress
 import json
 import logging
 import os
+import re
 import secrets
 import sys
 import time
@@ -46,6 +47,7 @@ from collections.abc import Awaitable, Callable, MutableMapping
 from pathlib import Path
 from typing import Any
 
+from .limits import COOL_DOWN_S, MAX_MESSAGE_BYTES, MESSAGE_BURST, MESSAGE_RATE, STRIKES, Bucket
 from .serve import data_is_broken
 
 Scope = MutableMapping[str, Any]
@@ -64,7 +66,7 @@ DEFAULT_PER_CLIENT = 12  # tabs from one address: a student's few tabs, never a 
 DEFAULT_CULL_IDLE = 1800  # as the Voila mode (classroom/voila.json)
 DISCONNECTED_SECONDS = 300  # a phone's locked screen comes back within this and keeps its page
 RECLAIM_SECONDS = 300  # how often what closed pages left behind is collected (a short pause)
-MAX_MESSAGE_BYTES = 1 << 20  # a widget message from a learner is a few hundred bytes
+FRAME_LIMIT = 1 << 20  # larger frames close the socket (uvicorn); past 64 KB they are refused
 DEAD_CDN = "http://127.0.0.1:9/"  # discard port: a missing asset fails at once, offline
 # headers a reverse proxy would set: none stands in front of a classroom server, and Solara
 # would let the first request's values steer every later page's addresses
@@ -197,6 +199,7 @@ class ClassroomGate:
         self.connected: dict[str, str] = {}  # kernel id -> client address, while connected
         self.last_seen: dict[str, float] = {}  # kernel id -> last message from the browser
         self.culled: set[str] = set()
+        self.cooling: dict[str, float] = {}  # kernel id -> until when it may not reconnect
         self._cull_task: asyncio.Task | None = None
         self._gc_task: asyncio.Task | None = None
         self.closed_since_reclaim = 0
@@ -340,6 +343,9 @@ class ClassroomGate:
         if kernel_id in self.culled:
             await self._refuse(scope, send, 403, "culled")
             return
+        if self.cooling.get(kernel_id, 0) > time.monotonic():
+            await self._refuse(scope, send, 403, "flooded: wait")
+            return
         if kernel_id in self.connected:
             await self._refuse(scope, send, 403, "this page is already connected")
             return
@@ -350,19 +356,48 @@ class ClassroomGate:
         self.connected[kernel_id] = client
         self.last_seen[kernel_id] = time.monotonic()
 
+        bucket = Bucket(MESSAGE_RATE, MESSAGE_BURST)
+        strikes = 0
+        closed = False
+
         async def receiving() -> Message:
+            nonlocal strikes, closed
             while True:
                 message = await receive()
                 if message["type"] != "websocket.receive":
                     return message
                 self.last_seen[kernel_id] = time.monotonic()
-                if _widget_message(message.get("text")):
+                frame = message.get("text") or message.get("bytes") or b""
+                if (
+                    len(frame) <= MAX_MESSAGE_BYTES
+                    and bucket.take()
+                    and _widget_message(message.get("text"))
+                ):
                     return message
-                # anything else (execute_request, ...) is dropped, as Voila's page would not
-                # send it: Solara would answer it by closing this learner's kernel
+                # Anything else is dropped: too large, too fast (one page flooding would
+                # slow the one process that serves the class), or not a widget message
+                # (execute_request, ...: Solara would answer it by closing the kernel).
+                # A page that keeps at it is disconnected and waits before it may return.
+                strikes += 1
+                if strikes >= STRIKES:
+                    now = time.monotonic()
+                    self.cooling = {k: t for k, t in self.cooling.items() if t > now}
+                    self.cooling[kernel_id] = now + COOL_DOWN_S
+                    log.warning("closed a learner's connection that sent too many messages")
+                    closed = True
+                    await send({"type": "websocket.close", "code": 1008})
+                    return {"type": "websocket.disconnect", "code": 1008}
+
+        async def sending(message: Message) -> None:
+            if not closed:  # after our close, Solara's last words go nowhere
+                await send(message)
 
         try:
-            await self.app(scope, receiving, send)
+            await self.app(scope, receiving, sending)
+        except Exception as error:  # noqa: BLE001 - one line for the instructor, no traceback
+            # e.g. Solara refusing a page that names another browser's kernel: the learner's
+            # page is closed either way; a traceback would only fill the projected terminal
+            log.warning("a learner's connection ended with an error (%s)", type(error).__name__)
         finally:
             self.connected.pop(kernel_id, None)
 
@@ -451,11 +486,20 @@ def _widget_message(text: str | None) -> bool:
     return kind in WIDGET_MESSAGES
 
 
+# kernel, page and session ids (uuids, or the hex digests Solara quotes): never printed
+IDS = re.compile(
+    r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|\b[0-9a-f]{12,}\b", re.I
+)
+
+
 class WithheldFormatter(logging.Formatter):
-    """Log lines with the type and place of an error but never its message.
+    """Log lines with the type and place of an error but never its message, nor any id.
 
     Exception messages can quote what a learner typed; those values stay in their page.
     """
+
+    def format(self, record: logging.LogRecord) -> str:
+        return IDS.sub("<id>", super().format(record))
 
     def formatException(self, ei: Any) -> str:  # noqa: N802 - logging's name
         kind = ei[0].__name__ if ei and ei[0] else "error"
@@ -615,7 +659,7 @@ def run(args: argparse.Namespace) -> int:
         port=port,
         log_config=logging_config(),
         access_log=False,
-        ws_max_size=MAX_MESSAGE_BYTES,
+        ws_max_size=FRAME_LIMIT,
         server_header=False,
         proxy_headers=False,  # no proxy in front: X-Forwarded-For must not fake an address
         # a backstop under the gate's caps: every learner holds a websocket and loads a page

@@ -1,0 +1,104 @@
+"""One page flooding the Solara engine is cut off; the rest of the class is served.
+
+In the Solara mode every learner's messages are handled by one process, so a page that
+sends widget updates as fast as it can would slow everyone: each page gets the same
+message budget as in the Voila mode (``aml_teach.limits``), and a page that keeps
+exceeding it is disconnected and may not reconnect for ``COOL_DOWN_S`` seconds.
+"""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+import websockets
+
+from aml_teach.limits import COOL_DOWN_S, MAX_MESSAGE_BYTES
+
+from .client import Learner, fetch_page, is_update_of, run
+
+FIT = "Fit for intensive chemotherapy"
+
+
+async def _closed_code(learner: Learner, seconds: float) -> int | None:
+    """Read until the server closes the socket (its close code) or ``seconds`` pass (None)."""
+    try:
+        while await learner.next_message(seconds) is not None:
+            pass
+    except TimeoutError:
+        return None
+    return learner.ws.close_code
+
+
+def test_a_flooding_page_is_closed_and_the_others_are_served(solara_server):
+    url = solara_server.url
+
+    async def attempt():
+        cookies = (await asyncio.to_thread(fetch_page, url)).cookies
+        attacker = await Learner.open(url, cookies=cookies)
+        other = await Learner.open(url)
+        fit = attacker.find_by_description(FIT)
+        for i in range(400):
+            try:
+                await attacker.update(fit, value=bool(i % 2))
+            except websockets.ConnectionClosed:
+                break
+        closed = await _closed_code(attacker, 30)
+        # the same page may not come straight back ...
+        with pytest.raises(websockets.InvalidStatus):
+            await Learner.connect(url, cookies, kernel_id=attacker.kernel_id)
+        region = other.options_region()
+        await other.update(other.find_by_description("FLT3 mutation"), value=True)
+        served = await other.wait_for(is_update_of({region}), 30, mentioning=region)
+        await other.close()
+        # ... but after the cool-down it may, with its page as it was
+        await asyncio.sleep(COOL_DOWN_S + 1)
+        back = await Learner.connect(url, cookies, kernel_id=attacker.kernel_id)
+        mine = attacker.options_region()
+        await back.update(attacker.find_by_description("FLT3 mutation"), value=True)
+        again = await back.wait_for(is_update_of({mine}), 30, mentioning=mine)
+        await back.close()
+        return closed, served, again, attacker.kernel_id
+
+    closed, served, again, kernel_id = run(attempt())
+    assert closed == 1008
+    assert "gilteritinib" in served["content"]["data"]["state"]["value"].lower()
+    assert "gilteritinib" in again["content"]["data"]["state"]["value"].lower()
+    log = solara_server.log_text()
+    assert "closed a learner's connection that sent too many messages" in log
+    assert "Traceback" not in log and kernel_id not in log
+
+
+def test_a_page_within_its_budget_is_never_cut_off(solara_server):
+    """A learner clicking quickly (20 changes, 5 a second) gets every update."""
+
+    async def attempt():
+        learner = await Learner.open(solara_server.url)
+        region = learner.options_region()
+        flt3 = learner.find_by_description("FLT3 mutation")
+        seen = []
+        for i in range(20):
+            await learner.update(flt3, value=i % 2 == 0)
+            update = await learner.wait_for(is_update_of({region}), 30, mentioning=region)
+            seen.append("gilteritinib" in update["content"]["data"]["state"]["value"].lower())
+            await asyncio.sleep(0.2)
+        await learner.close()
+        return seen
+
+    assert run(attempt()) == [i % 2 == 0 for i in range(20)]
+
+
+def test_an_oversized_message_is_dropped_and_the_page_keeps_working(solara_server):
+    async def attempt():
+        learner = await Learner.open(solara_server.url)
+        region = learner.options_region()
+        age = learner.find_by_description("Age (years)")
+        await learner.update(age, value="9" * (MAX_MESSAGE_BYTES + 10))
+        with pytest.raises(TimeoutError):
+            await learner.wait_for(is_update_of({region}), 5, mentioning=region)
+        await learner.update(learner.find_by_description("FLT3 mutation"), value=True)
+        served = await learner.wait_for(is_update_of({region}), 30, mentioning=region)
+        await learner.close()
+        return served
+
+    assert "gilteritinib" in run(attempt())["content"]["data"]["state"]["value"].lower()
