@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import gc
 import hashlib
 import hmac
@@ -398,6 +399,10 @@ class ClassroomGate:
             # e.g. Solara refusing a page that names another browser's kernel: the learner's
             # page is closed either way; a traceback would only fill the projected terminal
             log.warning("a learner's connection ended with an error (%s)", type(error).__name__)
+            if not closed:  # as the server would have, had the error reached it
+                closed = True
+                with contextlib.suppress(Exception):
+                    await send({"type": "websocket.close", "code": 1011})
         finally:
             self.connected.pop(kernel_id, None)
 
