@@ -30,11 +30,15 @@ class Bucket:
     def __post_init__(self) -> None:
         self.tokens = self.burst
 
-    def take(self) -> bool:
+    def peek(self) -> float:
+        """The tokens there are now, without taking one."""
         now = time.monotonic()
         self.tokens = min(self.burst, self.tokens + (now - self.stamp) * self.rate)
         self.stamp = now
-        if self.tokens >= 1:
+        return self.tokens
+
+    def take(self) -> bool:
+        if self.peek() >= 1:
             self.tokens -= 1
             return True
         return False

@@ -80,6 +80,7 @@ PROXY_HEADERS = {
     "forwarded",
 }
 LOCAL_HOSTS = {"localhost", "127.0.0.1", "::1", "[::1]"}
+THIS_COMPUTER = {"127.0.0.1", "::1"}  # the instructor's own tabs: no per-device limits
 KERNEL_PREFIX = "/jupyter/api/kernels/"
 ALLOWED_PREFIXES = ("/_solara/cdn/", "/static/", "/jupyter/nbextensions/")
 CLOSE_PREFIX = "/_solara/api/close/"
@@ -95,6 +96,10 @@ TOO_MANY_TABS = (
 NEEDS_TOKEN = (
     "This dashboard needs the class token. Open the full address your instructor shows "
     "(it ends in ?token=...)."
+)
+TOO_FAST = (
+    "Many new pages were opened from this device in a short time. Wait a minute, then "
+    "reload this page."
 )
 NOT_HERE = "There is nothing at this address: the dashboard is at the server's top address (/)."
 WRONG_HOST = "This server only answers to addresses of this computer (localhost)."
@@ -201,6 +206,9 @@ class ClassroomGate:
         self.last_seen: dict[str, float] = {}  # kernel id -> last message from the browser
         self.culled: set[str] = set()
         self.cooling: dict[str, float] = {}  # kernel id -> until when it may not reconnect
+        # new pages a device may start: its tab limit at once, then that many a minute
+        # (building a page is the costliest thing a learner asks of the one process)
+        self.opens: dict[str, Bucket] = {}
         self._cull_task: asyncio.Task | None = None
         self._gc_task: asyncio.Task | None = None
         self.closed_since_reclaim = 0
@@ -273,9 +281,29 @@ class ClassroomGate:
         total, mine = self._counts(client)
         if self.max_learners and total >= self.max_learners:
             return FULL_CLASS.format(count=total, cap=self.max_learners)
-        if self.max_per_client and mine >= self.max_per_client:
+        if client in THIS_COMPUTER or not self.max_per_client:
+            return None
+        if mine >= self.max_per_client:
             return TOO_MANY_TABS.format(cap=self.max_per_client)
         return None
+
+    def _page_refusal(self, client: str) -> str | None:
+        """Why a new page may not be served now (the caps, or too many new pages of late)."""
+        refusal = self._refusal(client)
+        bucket = self.opens.get(client)
+        if refusal is None and bucket is not None and bucket.peek() < 1:
+            return TOO_FAST
+        return refusal
+
+    def _take_open(self, client: str) -> bool:
+        """Count a new page from ``client``; False when it has opened too many too fast."""
+        if client in THIS_COMPUTER or not self.max_per_client:
+            return True
+        if len(self.opens) > 10_000:  # forget devices whose budget is full again
+            self.opens = {c: b for c, b in self.opens.items() if b.peek() < b.burst}
+        cap = self.max_per_client
+        bucket = self.opens.setdefault(client, Bucket(rate=cap / 60, burst=cap))
+        return bucket.take()
 
     # -- the ASGI entry point ---------------------------------------------------------
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -314,9 +342,9 @@ class ClassroomGate:
             await self._websocket(scope, receive, send, headers)
             return
         if scope["path"] == "/":
-            refusal = self._refusal(self._client(scope))
+            refusal = self._page_refusal(self._client(scope))
             if refusal:
-                await self._refuse(scope, send, 503, refusal)
+                await self._refuse(scope, send, 429 if refusal == TOO_FAST else 503, refusal)
                 return
         await self.app(scope, receive, self._with_cookie(send) if set_cookie else send)
 
@@ -353,6 +381,9 @@ class ClassroomGate:
         refusal = self._refusal(client)
         if refusal:
             await self._refuse(scope, send, 403, refusal)
+            return
+        if kernel_id not in self.live_kernels() and not self._take_open(client):
+            await self._refuse(scope, send, 403, TOO_FAST)  # a new page: built at a cost
             return
         self.connected[kernel_id] = client
         self.last_seen[kernel_id] = time.monotonic()

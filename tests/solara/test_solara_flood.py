@@ -1,4 +1,5 @@
-"""One page flooding the Solara engine is cut off; the rest of the class is served.
+"""One page flooding the Solara engine, or one device starting pages, is held back; the
+rest of the class is served.
 
 In the Solara mode every learner's messages are handled by one process, so a page that
 sends widget updates as fast as it can would slow everyone: each page gets the same
@@ -14,8 +15,10 @@ import pytest
 import websockets
 
 from aml_teach.limits import COOL_DOWN_S, MAX_MESSAGE_BYTES
+from aml_teach.serve_solara import TOO_FAST
 
 from .client import Learner, fetch_page, is_update_of, run
+from .servers import start_solara, stop
 
 FIT = "Fit for intensive chemotherapy"
 
@@ -102,3 +105,40 @@ def test_an_oversized_message_is_dropped_and_the_page_keeps_working(solara_serve
         return served
 
     assert "gilteritinib" in run(attempt())["content"]["data"]["state"]["value"].lower()
+
+
+def test_a_device_starting_pages_too_fast_must_wait_and_others_are_served():
+    """Building a page is the costliest request: a device may start its tab limit at once,
+    then that many a minute (here 6: one every 10 s); reconnecting an open page is free."""
+    server = start_solara("opens", "--max-per-client", "6")
+    url, fast = server.url, "127.0.0.5"
+
+    async def attempt():
+        cookies = (await asyncio.to_thread(fetch_page, url, "/", None, fast)).cookies
+        kept = await Learner.open(url, source=fast, cookies=cookies)
+        for _ in range(5):  # open and close: never more than 2 tabs, but 6 new pages
+            page = await Learner.open(url, source=fast, cookies=cookies)
+            await page.close()
+        refused = await asyncio.to_thread(fetch_page, url, "/", None, fast)
+        with pytest.raises(websockets.InvalidStatus):
+            await Learner.open(url, source=fast, cookies=cookies)
+        other = await Learner.open(url, source="127.0.0.6")  # another device is served
+        await other.close()
+        await kept.close()  # its page reconnects (a network blip): not a new page
+        await asyncio.sleep(1)
+        again = await Learner.connect(url, cookies, source=fast, kernel_id=kept.kernel_id)
+        region = kept.options_region()
+        await again.update(kept.find_by_description("FLT3 mutation"), value=True)
+        await again.wait_for(is_update_of({region}), 30, mentioning=region)
+        await again.close()
+        await asyncio.sleep(11)  # one new page's worth of budget is back
+        later = await Learner.open(url, source=fast, cookies=cookies)
+        await later.close()
+        return refused
+
+    try:
+        refused = run(attempt())
+    finally:
+        stop(server.process)
+    assert refused.status == 429, refused.status
+    assert TOO_FAST in refused.body.replace("&#x27;", "'")
