@@ -178,6 +178,20 @@ def voila_side(learners: int, ramp: float, changes: int, timeout: float, stay: f
     }
 
 
+def memory_rows(idle_mb: float, peak_mb: float, learners: int) -> list[tuple[str, str, str]]:
+    """The server's memory with one learner (after a warm-up page), at the peak, and per
+    additional learner."""
+    return [
+        ("server memory, one learner", f"{idle_mb:.0f} MB", "baseline"),
+        ("server memory, peak", f"{peak_mb:.0f} MB", "target < 1024 MB"),
+        (
+            "memory per additional learner",
+            f"{(peak_mb - idle_mb) / max(learners - 1, 1):.2f} MB",
+            "",
+        ),
+    ]
+
+
 async def live_learner(
     base: str, learner: LiveLearner, room: Room, args: argparse.Namespace
 ) -> None:
@@ -219,16 +233,10 @@ def live(args: argparse.Namespace) -> int:
         memory.stop()
         stop(server.process)
     rows = run.rows(args, "each a websocket and a virtual kernel in the one server process")
-    rows += [
-        ("server memory, one learner", f"{idle_mb:.0f} MB", "baseline"),
-        ("server memory, peak", f"{peak_mb:.0f} MB", "target < 1024 MB"),
-        (
-            "memory per additional learner",
-            f"{(peak_mb - idle_mb) / max(args.learners - 1, 1):.2f} MB",
-            "",
-        ),
-        ("machine load average (1 min) at the end", f"{load:.1f}", f"{os.cpu_count()} cores"),
-    ]
+    rows += memory_rows(idle_mb, peak_mb, args.learners)
+    rows.append(
+        ("machine load average (1 min) at the end", f"{load:.1f}", f"{os.cpu_count()} cores")
+    )
     table(rows)
     run.print_errors()
     good = run.good(args.window) and peak_mb < 1024
@@ -309,13 +317,7 @@ def main() -> int:
     rows = [
         ("learners", f"{args.learners} over {args.ramp:g} s", f"{args.changes} changes each"),
         ("errors", str(len(errors)), "target 0"),
-        ("server memory, one learner", f"{idle_mb:.0f} MB", "baseline"),
-        ("server memory, peak", f"{peak_mb:.0f} MB", "target < 1024 MB"),
-        (
-            "memory per additional learner",
-            f"{(peak_mb - idle_mb) / max(args.learners - 1, 1):.2f} MB",
-            "",
-        ),
+        *memory_rows(idle_mb, peak_mb, args.learners),
         ("server CPU for the whole class", f"{cpu_used:.0f} s", f"over {args.ramp:g} s+"),
         ("this harness's CPU (the learners)", f"{client_cpu:.0f} s", "same 2 cores"),
         (
