@@ -71,7 +71,7 @@ class Room:
 
 # One learner's whole visit on either engine: (base, learner, room, args); it records any
 # failure with ``room.failed`` instead of raising.
-Visit = Callable[[str, LiveLearner, Room, argparse.Namespace], Awaitable[None]]
+Attend = Callable[[str, LiveLearner, Room, argparse.Namespace], Awaitable[None]]
 
 
 @dataclass
@@ -210,7 +210,7 @@ async def _voila_learner(
 
 
 async def _room(
-    base: str, instructor: Instructor, args: argparse.Namespace, visit: Visit
+    base: str, instructor: Instructor, args: argparse.Namespace, attend: Attend
 ) -> tuple[list[LiveLearner], int]:
     count = args.learners
     learners = [LiveLearner(i + 1) for i in range(count)]
@@ -218,7 +218,7 @@ async def _room(
 
     async def later(learner: LiveLearner, delay: float) -> None:
         await asyncio.sleep(delay)
-        await visit(base, learner, room, args)
+        await attend(base, learner, room, args)
 
     tasks = [
         asyncio.create_task(later(one, args.ramp * i / count)) for i, one in enumerate(learners)
@@ -296,14 +296,14 @@ class LiveRun:
             print(f"learner {learner.number}: {learner.error}")
 
 
-def run_room(base: str, log: Path, args: argparse.Namespace, visit: Visit) -> LiveRun:
+def run_room(base: str, log: Path, args: argparse.Namespace, attend: Attend) -> LiveRun:
     """The instructor (from the server's log) and ``args.learners`` learners, on a server
-    that is running; ``visit`` opens a page on its engine. Uses ``learners``, ``ramp``,
+    that is running; ``attend`` opens a page on its engine. Uses ``learners``, ``ramp``,
     ``window`` and ``timeout`` of ``args``."""
     instructor = Instructor.from_log(log, base)
     instructor.start()
     try:
-        learners, choices = asyncio.run(_room(base, instructor, args, visit))
+        learners, choices = asyncio.run(_room(base, instructor, args, attend))
         time.sleep(SHOW_WITHIN_S + 1)
     finally:
         instructor.stop()
