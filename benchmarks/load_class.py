@@ -24,7 +24,6 @@ import http.cookiejar
 import random
 import statistics
 import sys
-import threading
 import time
 import urllib.error
 import urllib.parse
@@ -36,6 +35,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from benchmarks.harness import Periodic, pct, table  # noqa: E402
 from benchmarks.procinfo import tree  # noqa: E402
 from tests.browser.conftest import free_port, stop  # noqa: E402
 from tests.server.conftest import Server, start  # noqa: E402
@@ -56,7 +56,7 @@ class Learner:
 
 
 @dataclass
-class Sampler:
+class Sampler(Periodic):
     """Samples the server's and the kernels' memory, and the kernel count, every 0.5 s."""
 
     root: int
@@ -65,7 +65,6 @@ class Sampler:
     peak_kernel_mb: float = 0.0
     peak_kernels: int = 0
     kernels_now: int = 0
-    _stop: threading.Event = field(default_factory=threading.Event)
 
     def sample(self) -> None:
         procs = tree(self.root)
@@ -76,17 +75,6 @@ class Sampler:
         self.peak_kernels_mb = max(self.peak_kernels_mb, sum(p.rss_mb for p in kernels))
         self.peak_kernel_mb = max([self.peak_kernel_mb, *(p.rss_mb for p in kernels)])
         self.peak_kernels = max(self.peak_kernels, len(kernels))
-
-    def run(self) -> None:
-        while not self._stop.is_set():
-            self.sample()
-            self._stop.wait(0.5)
-
-    def start(self) -> None:
-        threading.Thread(target=self.run, daemon=True).start()
-
-    def stop(self) -> None:
-        self._stop.set()
 
 
 def _open_page(url: str, timeout: float) -> tuple[str, str, float, str]:
@@ -187,11 +175,6 @@ async def classroom(
 def start_server(port: int, pool: int, cull: int) -> Server:
     """The README's serve command, as the server tests start it."""
     return start("load", "--pool", str(pool), "--cull-idle", str(cull), port=port)
-
-
-def pct(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
 def _flood(base: str, seconds: float, counts: dict, ready, go) -> None:
@@ -310,10 +293,7 @@ def hostile(args: argparse.Namespace) -> int:
             "each closed by the server after 50 refused messages, then 10 s refused",
         ),
     ]
-    width = max(len(r[0]) for r in rows)
-    print(f"\n| {'measure':<{width}} | value | note |\n|{'-' * (width + 2)}|---|---|")
-    for name, value, note in rows:
-        print(f"| {name:<{width}} | {value} | {note} |")
+    table(rows)
     return 0 if ratio <= 3 else 1
 
 
@@ -425,10 +405,7 @@ def main() -> int:
             f"pool {args.pool}; back after {back_after:.0f} s; leaked {leaked}",
         ),
     ]
-    width = max(len(r[0]) for r in rows)
-    print(f"\n| {'measure':<{width}} | value | note |\n|{'-' * (width + 2)}|---|---|")
-    for name, value, note in rows:
-        print(f"| {name:<{width}} | {value} | {note} |")
+    table(rows)
     for learner in errors[:10]:
         print(f"learner {learner.number}: {learner.error}")
     return 1 if errors or leaked else 0

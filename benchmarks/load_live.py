@@ -1,11 +1,14 @@
-"""The live class scenario of the load harness (``load_class.py --scenario live``, issue 11).
+"""The live class scenario of the load harness, for both engines (issues 11 and 12).
 
-The instructor (a cookie from the link file, as the instructor view) pushes Case 3 and asks
-a question; every simulated learner (a real page: a kernel, its websocket, the widgets)
-waits for the question, then answers within ``--window`` seconds, some changing their mind
-once. Checked: the tally equals the learners' final answers exactly, 0 errors, and the
-instructor's long-poll (what the instructor view runs) shows the final count within 2 s of
-the last answer sent.
+``load_class.py --scenario live`` (the Voila mode: every learner a real page, a kernel and
+its websocket) and ``load_solara.py --scenario live`` (the Solara engine: every learner a
+websocket and a virtual kernel in the one server process) run the same room: the
+instructor (a cookie from the link file, as the instructor view) pushes Case 3 and asks a
+question; every simulated learner waits for the question, then answers within ``--window``
+seconds, some changing their mind once. Checked: the tally equals the learners' final
+answers exactly, 0 errors, and the instructor's long-poll (what the instructor view runs)
+shows the final count within 2 s of the last answer sent. Each engine's module opens its
+learners' pages; this module runs the room, takes part as every learner and checks.
 """
 
 from __future__ import annotations
@@ -20,10 +23,13 @@ import statistics
 import threading
 import time
 import urllib.request
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
-from benchmarks.load_class import HOST, MAX_LEARNERS, _close_tab, _open_page, pct, start_server
+from benchmarks.harness import pct, table
+from benchmarks.load_class import HOST, MAX_LEARNERS, _close_tab, _open_page, start_server
 from tests.browser.conftest import ARTIFACTS, free_port, stop
 from tests.voila_client import KernelSession
 
@@ -38,6 +44,34 @@ class LiveLearner:
     push_s: float | None = None
     error: str | None = None
     counted: bool = False
+
+
+@dataclass
+class Room:
+    """What one run's learners share: the instructor's moments, and who is on the page."""
+
+    count: int
+    ready: asyncio.Event = field(default_factory=asyncio.Event)
+    pushed: asyncio.Event = field(default_factory=asyncio.Event)
+    asked: asyncio.Event = field(default_factory=asyncio.Event)
+    pushed_at: float = 0.0
+    choices: int = 4
+    arrived: set[int] = field(default_factory=set)
+
+    def arrive(self, learner: LiveLearner) -> None:
+        """On the page (or failed before): once all are, the instructor acts."""
+        self.arrived.add(learner.number)
+        if len(self.arrived) == self.count:
+            self.ready.set()
+
+    def failed(self, learner: LiveLearner, error: Exception) -> None:
+        learner.error = f"{type(error).__name__}: {error}"
+        self.arrive(learner)
+
+
+# One learner's whole visit on either engine: (base, learner, room, args); it records any
+# failure with ``room.failed`` instead of raising.
+Attend = Callable[[str, LiveLearner, Room, argparse.Namespace], Awaitable[None]]
 
 
 @dataclass
@@ -104,133 +138,180 @@ class Instructor:
         self._stop.set()
 
 
-def _model(session: KernelSession, name: str, css: str) -> str:
+def _updates(model: str, words: str):
+    """A predicate: an update of ``model`` whose data mentions ``words``."""
+
+    def predicate(msg: dict) -> bool:
+        return (
+            msg.get("msg_type") == "comm_msg"
+            and msg["content"].get("comm_id") == model
+            and words in json.dumps(msg["content"].get("data", {}))
+        )
+
+    return predicate
+
+
+def _model(session: Any, name: str, css: str) -> str:
     return session.find(name, _dom_classes=[css]) if css else session.find(name)
 
 
-async def _learner(
-    base: str,
-    learner: LiveLearner,
-    delay: float,
-    ready: asyncio.Event,
-    asked: asyncio.Event,
-    pushed: asyncio.Event,
-    timing: dict,
-    window: float,
-    timeout: float,
-    arrived: list,
+async def take_part(
+    session: Any, learner: LiveLearner, room: Room, timeout: float, window: float, skim=False
 ) -> None:
+    """What every learner does once their page is up, with either engine's client.
+
+    ``session`` has the clients' common calls (``find``, ``update``, ``wait_for``); with
+    ``skim`` (the Solara client), messages that do not name the awaited widget are skipped
+    unparsed, so that 300 learners' client does not outweigh the server it measures.
+    """
+
+    def wait(model: str, words: str) -> Awaitable[dict]:
+        skipping = {"mentioning": model} if skim else {}
+        return session.wait_for(_updates(model, words), timeout, **skipping)
+
+    radio = session.find("RadioButtonsModel", description="Your answer")
+    notice = _model(session, "HTMLModel", "aml-live-notice")
+    status = _model(session, "HTMLModel", "aml-live-status")
+    room.arrive(learner)
+    await room.pushed.wait()
+    await wait(notice, "Case 3")
+    learner.push_s = time.perf_counter() - room.pushed_at
+    await asyncio.wait_for(room.asked.wait(), timeout)
+    await wait(radio, "_options_labels")
+    final = learner.number % room.choices
+    await asyncio.sleep(random.uniform(0, window * 0.8))
+    if learner.number % 5 == 0:  # one in five changes their mind once
+        await session.update(radio, index=(final + 1) % room.choices)
+        await asyncio.sleep(0.3)
+    learner.sent_at = time.perf_counter()
+    await session.update(radio, index=final)
+    learner.final = final
+    await wait(status, f"<strong>{'ABCDEFGH'[final]}</strong>")
+    learner.counted = True
+    await asyncio.sleep(1)
+
+
+async def _voila_learner(
+    base: str, learner: LiveLearner, room: Room, args: argparse.Namespace
+) -> None:
+    """A Voila page: the page request hands it a kernel; its websocket; the widgets."""
     session = None
     try:
-        await asyncio.sleep(delay)
-        _, kernel_id, _, xsrf = await asyncio.to_thread(_open_page, base, timeout)
-        session = await KernelSession.connect(base, kernel_id, timeout=timeout)
-        await session.request_states(timeout)
-        radio = session.find("RadioButtonsModel", description="Your answer")
-        notice = _model(session, "HTMLModel", "aml-live-notice")
-        status = _model(session, "HTMLModel", "aml-live-status")
-        arrived.append(learner.number)
-        if len(arrived) == timing["count"]:
-            ready.set()
-
-        def updates(model: str, words: str):
-            def predicate(msg: dict) -> bool:
-                return (
-                    msg.get("msg_type") == "comm_msg"
-                    and msg["content"].get("comm_id") == model
-                    and words in json.dumps(msg["content"].get("data", {}))
-                )
-
-            return predicate
-
-        await pushed.wait()
-        await session.wait_for(updates(notice, "Case 3"), timeout)
-        learner.push_s = time.perf_counter() - timing["pushed_at"]
-        await asyncio.wait_for(asked.wait(), timeout)
-        await session.wait_for(updates(radio, "_options_labels"), timeout)
-        choices = timing["choices"]
-        final = learner.number % choices
-        await asyncio.sleep(random.uniform(0, window * 0.8))
-        if learner.number % 5 == 0:  # one in five changes their mind once
-            await session.update(radio, index=(final + 1) % choices)
-            await asyncio.sleep(0.3)
-        learner.sent_at = time.perf_counter()
-        await session.update(radio, index=final)
-        learner.final = final
-        letter = "ABCDEFGH"[final]
-        await session.wait_for(updates(status, f"<strong>{letter}</strong>"), timeout)
-        learner.counted = True
-        await asyncio.sleep(1)
+        _, kernel_id, _, xsrf = await asyncio.to_thread(_open_page, base, args.timeout)
+        session = await KernelSession.connect(base, kernel_id, timeout=args.timeout)
+        await session.request_states(args.timeout)
+        await take_part(session, learner, room, args.timeout, args.window)
         await asyncio.to_thread(_close_tab, base, kernel_id, xsrf)
     except Exception as error:  # noqa: BLE001 - every failure is counted and reported
-        learner.error = f"{type(error).__name__}: {error}"
-        arrived.append(-learner.number)
-        if len(arrived) == timing["count"]:
-            ready.set()
+        room.failed(learner, error)
     finally:
         if session is not None:
             await session.close()
 
 
-async def _room(base: str, instructor: Instructor, args: argparse.Namespace) -> tuple:
+async def _room(
+    base: str, instructor: Instructor, args: argparse.Namespace, attend: Attend
+) -> tuple[list[LiveLearner], int]:
     count = args.learners
     learners = [LiveLearner(i + 1) for i in range(count)]
-    ready, asked, pushed = asyncio.Event(), asyncio.Event(), asyncio.Event()
-    timing: dict = {"count": count, "choices": 4}
-    arrived: list = []
+    room = Room(count)
+
+    async def later(learner: LiveLearner, delay: float) -> None:
+        await asyncio.sleep(delay)
+        await attend(base, learner, room, args)
+
     tasks = [
-        asyncio.create_task(
-            _learner(
-                base,
-                one,
-                args.ramp * i / count,
-                ready,
-                asked,
-                pushed,
-                timing,
-                args.window,
-                args.timeout,
-                arrived,
-            )
-        )
-        for i, one in enumerate(learners)
+        asyncio.create_task(later(one, args.ramp * i / count)) for i, one in enumerate(learners)
     ]
-    await asyncio.wait_for(ready.wait(), args.ramp + args.timeout * 2)
-    print(f"{len(arrived)} learners on their pages; pushing Case 3 and asking q-1 ...")
-    timing["pushed_at"] = time.perf_counter()
+    await asyncio.wait_for(room.ready.wait(), args.ramp + args.timeout * 2)
+    print(f"{len(room.arrived)} learners on their pages; pushing Case 3 and asking q-1 ...")
+    room.pushed_at = time.perf_counter()
     await asyncio.to_thread(instructor.act, action="push_case", case="case-3")
-    pushed.set()
+    room.pushed.set()
     question = "q-1"
     await asyncio.to_thread(instructor.act, action="ask", question=question)
-    timing["choices"] = len((await asyncio.to_thread(instructor.state))["question"]["choices"])
-    asked.set()
+    room.choices = len((await asyncio.to_thread(instructor.state))["question"]["choices"])
+    room.asked.set()
     await asyncio.gather(*tasks)
-    return learners, timing
+    return learners, room.choices
 
 
-def live(args: argparse.Namespace) -> int:
-    if not 1 <= args.learners <= MAX_LEARNERS:
-        raise SystemExit(f"--learners must be from 1 to {MAX_LEARNERS}")
-    port = free_port()
-    base = f"http://{HOST}:{port}/"
-    (ARTIFACTS / "server-load.log").unlink(missing_ok=True)
-    print(f"Starting the server on {base} (pool {args.pool}) ...")
-    server = start_server(port, args.pool, args.cull)
+@dataclass
+class LiveRun:
+    """What one live room measured, and the checks."""
+
+    learners: list[LiveLearner]
+    expected: list[int]  # the learners' final answers, counted per choice
+    tally: list[int]  # the server's, as the instructor sees it at the end
+    counted: int  # pages that answered, as the instructor sees it at the end
+    shown_after: float | None  # from the last answer sent to the instructor seeing it all
+    sent_within: float  # from the first answer sent to the last
+    pushes: list[float]  # per page: from the push to the case on the page
+
+    @property
+    def errors(self) -> list[LiveLearner]:
+        return [one for one in self.learners if one.error]
+
+    @property
+    def exact(self) -> bool:
+        return self.tally == self.expected and self.counted == sum(self.expected)
+
+    def good(self, window: float) -> bool:
+        shown = self.shown_after is not None and self.shown_after <= SHOW_WITHIN_S
+        return not self.errors and self.exact and shown and self.sent_within <= window
+
+    def rows(self, args: argparse.Namespace, each: str) -> list[tuple[str, str, str]]:
+        pushes = self.pushes
+        return [
+            ("learners", f"{args.learners} over {args.ramp:g} s", each),
+            ("errors", str(len(self.errors)), "must be 0"),
+            (
+                "push Case 3: on every page (median / p95 / max)",
+                f"{statistics.median(pushes):.2f} / {pct(pushes, 0.95):.2f} / {max(pushes):.2f} s"
+                if pushes
+                else "-",
+                "notice and factors, per page",
+            ),
+            (
+                "answers sent within",
+                f"{self.sent_within:.1f} s",
+                f"window {args.window:g} s; one in five changed their answer once",
+            ),
+            (
+                "tally",
+                f"{self.tally} of {self.counted} pages",
+                f"expected {self.expected}: {'exact' if self.exact else 'WRONG'}",
+            ),
+            (
+                "instructor view shows the final count",
+                "never"
+                if self.shown_after is None
+                else f"{self.shown_after:.2f} s after the last answer",
+                f"must be <= {SHOW_WITHIN_S:g} s",
+            ),
+        ]
+
+    def print_errors(self) -> None:
+        for learner in self.errors[:10]:
+            print(f"learner {learner.number}: {learner.error}")
+
+
+def run_room(base: str, log: Path, args: argparse.Namespace, attend: Attend) -> LiveRun:
+    """The instructor (from the server's log) and ``args.learners`` learners, on a server
+    that is running; ``attend`` opens a page on its engine. Uses ``learners``, ``ramp``,
+    ``window`` and ``timeout`` of ``args``."""
+    instructor = Instructor.from_log(log, base)
+    instructor.start()
     try:
-        instructor = Instructor.from_log(server.log, base)
-        instructor.start()
-        learners, timing = asyncio.run(_room(base, instructor, args))
+        learners, choices = asyncio.run(_room(base, instructor, args, attend))
         time.sleep(SHOW_WITHIN_S + 1)
-        instructor.stop()
-        final_state = instructor.state()
     finally:
-        stop(server.process)
-    errors = [one for one in learners if one.error]
+        instructor.stop()
+    final_state = instructor.state()
     answered = [one for one in learners if one.final is not None]
-    expected = [0] * timing["choices"]
+    expected = [0] * choices
     for one in answered:
         expected[one.final] += 1
-    tally = final_state["question"]["tally"]
     last_sent = max((one.sent_at for one in answered), default=0.0)
     first_sent = min((one.sent_at for one in answered), default=0.0)
     shown_at = next(
@@ -243,41 +324,30 @@ def live(args: argparse.Namespace) -> int:
         ),
         None,
     )
-    shown_after = None if shown_at is None else max(shown_at - last_sent, 0.0)
-    pushes = [one.push_s for one in learners if one.push_s is not None]
-    exact = tally == expected and final_state["question"]["answered"] == len(answered)
-    rows = [
-        ("learners", f"{args.learners} over {args.ramp:g} s", "each a real page and kernel"),
-        ("errors", str(len(errors)), "must be 0"),
-        (
-            "push Case 3: on every page (median / p95 / max)",
-            f"{statistics.median(pushes):.2f} / {pct(pushes, 0.95):.2f} / {max(pushes):.2f} s"
-            if pushes
-            else "-",
-            "notice and factors, per page",
-        ),
-        (
-            "answers sent within",
-            f"{last_sent - first_sent:.1f} s",
-            f"window {args.window:g} s; one in five changed their answer once",
-        ),
-        (
-            "tally",
-            f"{tally} of {final_state['question']['answered']} pages",
-            f"expected {expected}: {'exact' if exact else 'WRONG'}",
-        ),
-        (
-            "instructor view shows the final count",
-            "never" if shown_after is None else f"{shown_after:.2f} s after the last answer",
-            f"must be <= {SHOW_WITHIN_S:g} s",
-        ),
-    ]
-    width = max(len(r[0]) for r in rows)
-    print(f"\n| {'measure':<{width}} | value | note |\n|{'-' * (width + 2)}|---|---|")
-    for name, value, note in rows:
-        print(f"| {name:<{width}} | {value} | {note} |")
-    for learner in errors[:10]:
-        print(f"learner {learner.number}: {learner.error}")
-    good = not errors and exact and shown_after is not None and shown_after <= SHOW_WITHIN_S
-    window_ok = last_sent - first_sent <= args.window
-    return 0 if good and window_ok else 1
+    return LiveRun(
+        learners=learners,
+        expected=expected,
+        tally=final_state["question"]["tally"],
+        counted=final_state["question"]["answered"],
+        shown_after=None if shown_at is None else max(shown_at - last_sent, 0.0),
+        sent_within=last_sent - first_sent,
+        pushes=[one.push_s for one in learners if one.push_s is not None],
+    )
+
+
+def live(args: argparse.Namespace) -> int:
+    """The Voila mode's live room (``load_class.py --scenario live``)."""
+    if not 1 <= args.learners <= MAX_LEARNERS:
+        raise SystemExit(f"--learners must be from 1 to {MAX_LEARNERS}")
+    port = free_port()
+    base = f"http://{HOST}:{port}/"
+    (ARTIFACTS / "server-load.log").unlink(missing_ok=True)
+    print(f"Starting the server on {base} (pool {args.pool}) ...")
+    server = start_server(port, args.pool, args.cull)
+    try:
+        run = run_room(base, server.log, args, _voila_learner)
+    finally:
+        stop(server.process)
+    table(run.rows(args, "each a real page and kernel"))
+    run.print_errors()
+    return 0 if run.good(args.window) else 1

@@ -8,10 +8,16 @@ per-client cap applies as in class.
 
     .venv/bin/python benchmarks/load_solara.py                       # 300 learners over 120 s
     .venv/bin/python benchmarks/load_solara.py --learners 60 --ramp 60 --compare-voila
+    .venv/bin/python benchmarks/load_solara.py --scenario live       # 60 answer a question
 
 With ``--compare-voila`` the same learners then visit the Voila mode (benchmarks/load_class.py's
 learners), in the same run, for the side-by-side table of the instructor guide. The worst
 dashboard callback's CPU time is measured in this process first (``App()`` alone).
+
+``--scenario live`` runs live class mode's room instead (benchmarks/load_live.py, as
+``load_class.py --scenario live`` does for the Voila mode): the instructor pushes Case 3
+and asks a question, every learner answers within ``--window`` seconds; the tally must be
+exact, with 0 errors, and the instructor must see the final count within 2 s.
 
 It starts its own servers (the README's serve command) on free ports, sends traffic only to
 127.0.0.1/8, is bounded in learners and time, stops what it started, and exits 1 on any error
@@ -25,9 +31,7 @@ import asyncio
 import os
 import random
 import statistics
-import subprocess
 import sys
-import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -35,9 +39,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from benchmarks.harness import Memory, pct, table  # noqa: E402
+from benchmarks.load_live import LiveLearner, Room, run_room, take_part  # noqa: E402
 from benchmarks.procinfo import tree  # noqa: E402
-from tests.browser.conftest import ARTIFACTS, free_port, stop, wait_for_port  # noqa: E402
+from tests.browser.conftest import free_port, stop  # noqa: E402
 from tests.solara.client import Learner, is_update_of  # noqa: E402
+from tests.solara.servers import SolaraServer, start_solara  # noqa: E402
 
 MAX_LEARNERS = 400
 MAX_SECONDS = 1800
@@ -50,27 +57,6 @@ class Visit:
     usable_s: float | None = None
     updates_s: list[float] = field(default_factory=list)
     error: str | None = None
-
-
-@dataclass
-class Memory:
-    """Peak memory of a process tree (server and any kernels), sampled every 0.5 s."""
-
-    root: int
-    peak_mb: float = 0.0
-    _stop: threading.Event = field(default_factory=threading.Event)
-
-    def run(self) -> None:
-        while not self._stop.is_set():
-            self.peak_mb = max(self.peak_mb, sum(p.rss_mb for p in tree(self.root)))
-            self._stop.wait(0.5)
-
-    def start(self) -> Memory:
-        threading.Thread(target=self.run, daemon=True).start()
-        return self
-
-    def stop(self) -> None:
-        self._stop.set()
 
 
 async def visit(base: str, one: Visit, changes: int, timeout: float, stay: float) -> None:
@@ -129,26 +115,6 @@ async def hall(
     done.set()
     await watcher
     return visits
-
-
-def start_solara(port: int) -> subprocess.Popen:
-    ARTIFACTS.mkdir(exist_ok=True)
-    log = ARTIFACTS / "load-solara.log"
-    command = [
-        sys.executable, "-m", "aml_teach", "serve", "--engine", "solara",
-        "--port", str(port), "--no-browser",
-    ]  # fmt: skip
-    with log.open("w") as output:
-        process = subprocess.Popen(
-            command, cwd=ROOT, stdout=output, stderr=subprocess.STDOUT, start_new_session=True
-        )
-    wait_for_port(port, process, log, 90)
-    return process
-
-
-def pct(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
 def callback_cpu() -> tuple[float, float, float, str]:
@@ -212,27 +178,112 @@ def voila_side(learners: int, ramp: float, changes: int, timeout: float, stay: f
     }
 
 
+def memory_rows(idle_mb: float, peak_mb: float, learners: int) -> list[tuple[str, str, str]]:
+    """The server's memory with one learner (after a warm-up page), at the peak, and per
+    additional learner."""
+    return [
+        ("server memory, one learner", f"{idle_mb:.0f} MB", "baseline"),
+        ("server memory, peak", f"{peak_mb:.0f} MB", "target < 1024 MB"),
+        (
+            "memory per additional learner",
+            f"{(peak_mb - idle_mb) / max(learners - 1, 1):.2f} MB",
+            "",
+        ),
+    ]
+
+
+async def live_learner(
+    base: str, learner: LiveLearner, room: Room, args: argparse.Namespace
+) -> None:
+    """A Solara page in live class mode: the page, its websocket and virtual kernel, the app."""
+    page = None
+    source = f"127.0.0.{2 + learner.number // PER_ADDRESS}"
+    try:
+        page = await Learner.open(base, source=source, timeout=args.timeout)
+        await take_part(page, learner, room, args.timeout, args.window, skim=True)
+    except Exception as error:  # noqa: BLE001 - every failure is counted and reported
+        room.failed(learner, error)
+    finally:
+        if page is not None:
+            await page.close()
+
+
+def live_room(server: SolaraServer, args: argparse.Namespace):
+    """The live room against a running Solara engine (see benchmarks/load_live.py)."""
+    return run_room(server.url, server.log, args, live_learner)
+
+
+def live(args: argparse.Namespace) -> int:
+    """``--scenario live``: the room answers a question; also the server's memory."""
+    print("Starting the Solara engine ...")
+    server = start_solara("load-live")
+    print(f"The Solara engine is on {server.url}")
+    memory = Memory(server.process.pid).start()
+    try:
+        time.sleep(2)
+        warm = Visit(-9)
+        asyncio.run(visit(server.url, warm, 1, args.timeout, 0))  # imports, caches
+        if warm.error:
+            raise RuntimeError(f"a single learner failed: {warm.error}")
+        idle_mb = memory.peak_mb
+        run = live_room(server, args)
+        peak_mb = memory.peak_mb
+        load = os.getloadavg()[0]
+    finally:
+        memory.stop()
+        stop(server.process)
+    rows = run.rows(args, "each a websocket and a virtual kernel in the one server process")
+    rows += memory_rows(idle_mb, peak_mb, args.learners)
+    rows.append(
+        ("machine load average (1 min) at the end", f"{load:.1f}", f"{os.cpu_count()} cores")
+    )
+    table(rows)
+    run.print_errors()
+    good = run.good(args.window) and peak_mb < 1024
+    print("\nAll checks passed." if good else "\nA check failed (see above).")
+    return 0 if good else 1
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--learners", type=int, default=300)
-    parser.add_argument("--ramp", type=float, default=120, help="seconds over which they arrive")
+    parser.add_argument("--learners", type=int, help="default 300; live: 60")
+    parser.add_argument(
+        "--ramp", type=float, help="seconds over which they arrive (default 120; live: 60)"
+    )
     parser.add_argument("--changes", type=int, default=3, help="factor changes per learner")
     parser.add_argument("--stay", type=float, default=20, help="seconds on the page afterwards")
     parser.add_argument("--timeout", type=float, default=120, help="per-step timeout, seconds")
     parser.add_argument("--compare-voila", action="store_true", help="then the Voila mode too")
+    parser.add_argument(
+        "--scenario",
+        choices=("class", "live"),
+        default="class",
+        help="class: learners change factors; live: the instructor pushes a case and asks, "
+        "every learner answers (benchmarks/load_live.py)",
+    )
+    parser.add_argument(
+        "--window", type=float, default=10, help="live: seconds in which every learner answers"
+    )
     args = parser.parse_args()
+    live_scenario = args.scenario == "live"
+    if args.learners is None:
+        args.learners = 60 if live_scenario else 300
+    if args.ramp is None:
+        args.ramp = 60 if live_scenario else 120
     if not 1 <= args.learners <= MAX_LEARNERS:
         parser.error(f"--learners must be from 1 to {MAX_LEARNERS}")
+    if live_scenario:
+        return live(args)
     started = time.monotonic()
     build_ms, median_ms, worst_ms, worst_what = callback_cpu()
     print(
         f"CPU in this process: App() {build_ms:.0f} ms; a callback {median_ms:.1f} ms (median), "
         f"{worst_ms:.1f} ms at worst ({worst_what})"
     )
-    port = free_port()
-    base = f"http://127.0.0.1:{port}/"
-    print(f"Starting the Solara engine on {base} ...")
-    process = start_solara(port)
+    print("Starting the Solara engine ...")
+    server = start_solara("load")
+    base, process = server.url, server.process
+    print(f"The Solara engine is on {base}")
     memory = Memory(process.pid).start()
     try:
         time.sleep(2)
@@ -266,13 +317,7 @@ def main() -> int:
     rows = [
         ("learners", f"{args.learners} over {args.ramp:g} s", f"{args.changes} changes each"),
         ("errors", str(len(errors)), "target 0"),
-        ("server memory, one learner", f"{idle_mb:.0f} MB", "baseline"),
-        ("server memory, peak", f"{peak_mb:.0f} MB", "target < 1024 MB"),
-        (
-            "memory per additional learner",
-            f"{(peak_mb - idle_mb) / max(args.learners - 1, 1):.2f} MB",
-            "",
-        ),
+        *memory_rows(idle_mb, peak_mb, args.learners),
         ("server CPU for the whole class", f"{cpu_used:.0f} s", f"over {args.ramp:g} s+"),
         ("this harness's CPU (the learners)", f"{client_cpu:.0f} s", "same 2 cores"),
         (
@@ -341,13 +386,6 @@ def _cpu_seconds(pid: int) -> float:
     except OSError:
         return 0.0
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
-def table(rows, header=("measure", "value", "note")) -> None:
-    width = max(len(r[0]) for r in rows)
-    print(f"\n| {header[0]:<{width}} | {header[1]} | {header[2]} |\n|{'-' * (width + 2)}|---|---|")
-    for name, value, note in rows:
-        print(f"| {name:<{width}} | {value} | {note} |")
 
 
 if __name__ == "__main__":
