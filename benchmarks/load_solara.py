@@ -9,6 +9,7 @@ per-client cap applies as in class.
     .venv/bin/python benchmarks/load_solara.py                       # 300 learners over 120 s
     .venv/bin/python benchmarks/load_solara.py --learners 60 --ramp 60 --compare-voila
     .venv/bin/python benchmarks/load_solara.py --scenario live       # 60 answer a question
+    .venv/bin/python benchmarks/load_solara.py --scenario hostile    # one device floods
 
 With ``--compare-voila`` the same learners then visit the Voila mode (benchmarks/load_class.py's
 learners), in the same run, for the side-by-side table of the instructor guide. The worst
@@ -244,6 +245,126 @@ def live(args: argparse.Namespace) -> int:
     return 0 if good else 1
 
 
+ATTACKER = "127.0.0.250"  # the hostile device: one address, as one laptop in the room
+VICTIM = "127.0.0.251"
+
+
+def _flood(base: str, seconds: float, pages: int, counts: dict, ready, go) -> None:
+    """The hostile device (in its own process): ``pages`` tabs, each sending widget updates
+    as fast as its socket takes them, and opening a new page whenever one is closed."""
+
+    async def tab() -> None:
+        end = time.monotonic() + seconds
+        while time.monotonic() < end:
+            try:
+                page = await Learner.open(base, source=ATTACKER, timeout=30)
+                counts["pages"] += 1
+                fit = page.find_by_description("Fit for intensive chemotherapy")
+                while time.monotonic() < end:
+                    await page.update(fit, value=bool(counts["sent"] % 2))
+                    counts["sent"] += 1
+            except Exception:  # noqa: BLE001 - closed or refused: the server defends itself
+                counts["refused"] += 1
+                await asyncio.sleep(0.05)
+
+    async def device() -> None:
+        ready.set()
+        await asyncio.to_thread(go.wait)
+        await asyncio.gather(*(tab() for _ in range(pages)))
+
+    asyncio.run(device())
+    counts["cpu"] = time.process_time()  # the attacker's own CPU: the same 2 cores here
+
+
+async def _timed_updates(learner: Learner, changes: int, timeout: float) -> list[float]:
+    """Change a factor ``changes`` times, 0.3 s apart; the update latencies."""
+    region = learner.options_region()
+    fit = learner.find_by_description("Fit for intensive chemotherapy")
+    latencies = []
+    for _ in range(changes):
+        await asyncio.sleep(0.3)
+        value = not learner.states[fit]["state"]["value"]
+        learner.states[fit]["state"]["value"] = value
+        sent = time.perf_counter()
+        await learner.update(fit, value=value)
+        await learner.wait_for(is_update_of({region}), timeout, mentioning=region)
+        latencies.append(time.perf_counter() - sent)
+    return latencies
+
+
+def hostile(args: argparse.Namespace) -> int:
+    """``--scenario hostile``: one device floods from all the tabs it may open; another
+    learner's update p95 must stay within 3 times its value alone (as in the Voila mode)."""
+    import multiprocessing
+
+    print("Starting the Solara engine ...")
+    server = start_solara("load-hostile")
+    changes = max(args.changes, 30)
+    seconds = 10 + changes * 0.6
+    manager = multiprocessing.Manager()
+    counts = manager.dict(sent=0, pages=0, refused=0, cpu=0.0)
+    ready, go = manager.Event(), manager.Event()
+    pages = 12  # the server's default tab limit per device
+    attacker = multiprocessing.Process(
+        target=_flood, args=(server.url, seconds, pages, counts, ready, go)
+    )
+
+    async def victim() -> tuple[list[float], list[float]]:
+        learner = await Learner.open(server.url, source=VICTIM, timeout=args.timeout)
+        await _timed_updates(learner, 3, args.timeout)  # warm-up, not counted
+        alone = await _timed_updates(learner, changes, args.timeout)
+        go.set()
+        await asyncio.sleep(3)  # the flood is under way
+        flooded = await _timed_updates(learner, changes, args.timeout)
+        await learner.close()
+        return alone, flooded
+
+    cpu_before = _cpu_seconds(server.process.pid)
+    try:
+        attacker.start()
+        ready.wait(60)
+        alone, flooded = asyncio.run(victim())
+        attacker.join(seconds + 60)
+        if attacker.is_alive():
+            attacker.terminate()
+        sent, opened, refused = counts["sent"], counts["pages"], counts["refused"]
+        attacker_cpu = counts["cpu"]
+        cpu_used = _cpu_seconds(server.process.pid) - cpu_before
+        load = os.getloadavg()[0]
+    finally:
+        stop(server.process)
+        manager.shutdown()
+    closed = server.log_text().count("closed a learner's connection that sent too many")
+    alone_p95, flooded_p95 = pct(alone, 0.95), pct(flooded, 0.95)
+    ratio = flooded_p95 / alone_p95
+    table(
+        [
+            ("updates per measurement", str(changes), "0.3 s apart, same learner, same page"),
+            (
+                "update latency alone (median / p95)",
+                f"{statistics.median(alone) * 1000:.0f} / {alone_p95 * 1000:.0f} ms",
+                "baseline",
+            ),
+            (
+                "update latency, one hostile device (median / p95)",
+                f"{statistics.median(flooded) * 1000:.0f} / {flooded_p95 * 1000:.0f} ms",
+                f"p95 {ratio:.1f}x alone (must be <= 3)",
+            ),
+            (
+                "hostile device",
+                f"{pages} tabs: {sent} messages written, {opened} pages opened, {refused} refusals",
+                f"{closed} connections closed for flooding",
+            ),
+            ("server CPU during the run", f"{cpu_used:.1f} s", f"over about {seconds + 15:.0f} s"),
+            ("the hostile device's own CPU", f"{attacker_cpu:.1f} s", "on the same 2 cores"),
+            ("machine load average (1 min)", f"{load:.1f}", f"{os.cpu_count()} cores"),
+        ]
+    )
+    good = ratio <= 3 and closed > 0
+    print("\nAll checks passed." if good else "\nA check failed (see above).")
+    return 0 if good else 1
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--learners", type=int, help="default 300; live: 60")
@@ -256,10 +377,11 @@ def main() -> int:
     parser.add_argument("--compare-voila", action="store_true", help="then the Voila mode too")
     parser.add_argument(
         "--scenario",
-        choices=("class", "live"),
+        choices=("class", "live", "hostile"),
         default="class",
         help="class: learners change factors; live: the instructor pushes a case and asks, "
-        "every learner answers (benchmarks/load_live.py)",
+        "every learner answers (benchmarks/load_live.py); hostile: one device floods, "
+        "another learner is timed",
     )
     parser.add_argument(
         "--window", type=float, default=10, help="live: seconds in which every learner answers"
@@ -274,6 +396,8 @@ def main() -> int:
         parser.error(f"--learners must be from 1 to {MAX_LEARNERS}")
     if live_scenario:
         return live(args)
+    if args.scenario == "hostile":
+        return hostile(args)
     started = time.monotonic()
     build_ms, median_ms, worst_ms, worst_what = callback_cpu()
     print(
