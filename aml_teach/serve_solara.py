@@ -67,6 +67,7 @@ DEFAULT_PER_CLIENT = 12  # tabs from one address: a student's few tabs, never a 
 DEFAULT_CULL_IDLE = 1800  # as the Voila mode (classroom/voila.json)
 DISCONNECTED_SECONDS = 300  # a phone's locked screen comes back within this and keeps its page
 RECLAIM_SECONDS = 300  # how often what closed pages left behind is collected (a short pause)
+CLOSE_WAIT_S = 2.0  # for a close reply: a browser sends it at once, a flooding script never
 FRAME_LIMIT = 1 << 20  # larger frames close the socket (uvicorn); past 64 KB they are refused
 DEAD_CDN = "http://127.0.0.1:9/"  # discard port: a missing asset fails at once, offline
 # headers a reverse proxy would set: none stands in front of a classroom server, and Solara
@@ -640,6 +641,28 @@ def build_app(
     )
 
 
+def quick_close_protocol() -> type:
+    """uvicorn's websocket protocol, reading nothing more once the server has closed.
+
+    uvicorn reads, parses and throws away what the other side still sends after the server's
+    close, for up to 10 s, waiting for the close reply. A browser replies at once; a script
+    flooding the server does not, and every frame parsed costs the one process that serves
+    the class. Here the rest is not read, and the connection ends ``CLOSE_WAIT_S`` later.
+    """
+    from uvicorn.protocols.websockets.websockets_sansio_impl import WebSocketsSansIOProtocol
+
+    class QuickClose(WebSocketsSansIOProtocol):
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            super().__init__(*args, **kwargs)
+            self.close_timeout = CLOSE_WAIT_S
+
+        def data_received(self, data: bytes) -> None:
+            if not self.close_sent:
+                super().data_received(data)
+
+    return QuickClose
+
+
 def run(args: argparse.Namespace) -> int:
     """Check the data, then serve ``App()`` with Solara until Ctrl+C."""
     from .serve import choose_port, make_token
@@ -695,6 +718,7 @@ def run(args: argparse.Namespace) -> int:
         port=port,
         log_config=logging_config(),
         access_log=False,
+        ws=quick_close_protocol(),
         ws_max_size=FRAME_LIMIT,
         server_header=False,
         proxy_headers=False,  # no proxy in front: X-Forwarded-For must not fake an address

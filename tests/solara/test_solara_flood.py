@@ -10,12 +10,13 @@ exceeding it is disconnected and may not reconnect for ``COOL_DOWN_S`` seconds.
 from __future__ import annotations
 
 import asyncio
+import time
 
 import pytest
 import websockets
 
 from aml_teach.limits import COOL_DOWN_S, MAX_MESSAGE_BYTES
-from aml_teach.serve_solara import TOO_FAST
+from aml_teach.serve_solara import CLOSE_WAIT_S, TOO_FAST
 
 from .client import Learner, fetch_page, is_update_of, run
 from .servers import start_solara, stop
@@ -142,3 +143,26 @@ def test_a_device_starting_pages_too_fast_must_wait_and_others_are_served():
         stop(server.process)
     assert refused.status == 429, refused.status
     assert TOO_FAST in refused.body.replace("&#x27;", "'")
+
+
+def test_a_script_that_ignores_the_close_is_cut_off_soon(solara_server):
+    """A flooding script that never answers the server's close is not read for 10 s more
+    (uvicorn's wait, parsing every frame it sends): its connection ends ``CLOSE_WAIT_S`` on."""
+
+    async def attempt() -> float:
+        learner = await Learner.open(solara_server.url)
+        fit = learner.find_by_description(FIT)
+        started = time.monotonic()
+        sent = 0
+        try:
+            while time.monotonic() - started < 30:
+                await learner.update(fit, value=bool(sent % 2))  # never reads: ignores the close
+                sent += 1
+                if sent % 500 == 0:
+                    await asyncio.sleep(0)
+        except websockets.ConnectionClosed:
+            pass
+        return time.monotonic() - started
+
+    lasted = run(attempt())
+    assert lasted < CLOSE_WAIT_S + 4, f"the flooding connection lasted {lasted:.1f} s"
