@@ -12,12 +12,13 @@ visible to every test folder.
 from __future__ import annotations
 
 import re
+import urllib.parse
 from collections.abc import Iterator
 from dataclasses import dataclass
 
 import pytest
 
-from tests.page_client import WidgetSession, request, set_cookies
+from tests.page_client import WidgetSession, cookie_header, request, set_cookies
 from tests.server.conftest import Server, start
 from tests.solara.client import Learner
 from tests.solara.servers import SolaraServer, start_solara, stop
@@ -116,10 +117,15 @@ class Engine:
         return Visit(status, body, set_cookies(found), kernel.group(1) if kernel else None)
 
     async def connect(
-        self, visit: Visit, cookies: dict[str, str], origin: str | None = None
+        self,
+        visit: Visit,
+        cookies: dict[str, str],
+        origin: str | None = None,
+        source: str = "127.0.0.1",
     ) -> WidgetSession:
-        """Open the websocket of the page ``visit`` with these cookies and wait for every
-        widget; a refused handshake raises :class:`Refused` with its HTTP status."""
+        """Open the websocket of the page ``visit`` with these cookies (from ``source``: Voila
+        counts a device's pages by their page requests) and wait for every widget; a
+        refused handshake raises :class:`Refused` with its HTTP status."""
         import websockets
         from tornado.httpclient import HTTPClientError
 
@@ -131,7 +137,7 @@ class Engine:
                 )
                 await session.request_states(60)
                 return session
-            return await Learner.open(self.url, cookies=cookies, origin=origin)
+            return await Learner.open(self.url, cookies=cookies, origin=origin, source=source)
         except HTTPClientError as error:
             raise Refused(error.code) from error
         except websockets.InvalidStatus as error:
@@ -141,7 +147,25 @@ class Engine:
         """A learner's page, open and ready: the page, its websocket, every widget."""
         visit = self.visit(token=self.token, source=source)
         assert visit.status == 200, (visit.status, visit.body[-300:])
-        return await self.connect(visit, visit.cookies)
+        learner = await self.connect(visit, visit.cookies, source=source)
+        learner.visit = visit
+        return learner
+
+    async def close_tab(self, learner: WidgetSession) -> None:
+        """What closing the browser tab does: Voila's page sends its beacon (the kernel goes
+        at once), Solara's page just closes its websocket."""
+        if self.name == "voila":
+            cookies = learner.visit.cookies
+            xsrf = cookies.get("_xsrf", "")
+            status, _, _ = request(
+                self.port,
+                "POST",
+                f"/voila/api/shutdown/{learner.kernel_id}",
+                {"Cookie": cookie_header(cookies), "X-XSRFToken": xsrf},
+                urllib.parse.urlencode({"_xsrf": xsrf}).encode(),
+            )
+            assert status == 204, status
+        await learner.close()
 
     def ids(self, learner: WidgetSession) -> list[str]:
         """The ids of a learner's page that the terminal must never show."""

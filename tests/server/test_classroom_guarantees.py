@@ -18,13 +18,18 @@ import html
 import re
 import time
 import uuid
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from aml_teach import classroom as voila_caps
+from aml_teach import serve_solara as solara_caps
 from aml_teach.serve_solara import NEEDS_TOKEN, NOT_HERE, WRONG_HOST
 from tests.engines import ENGINES, Engine, Refused
 from tests.page_client import get, is_update_of, request, run
+from tests.server.conftest import start
+from tests.solara.servers import start_solara, stop
 
 ROOT = Path(__file__).resolve().parents[2]
 KERNEL_ID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
@@ -337,6 +342,72 @@ def test_cookies_stay_on_this_site_and_no_server_version_is_sent(any_engine_serv
         if cookie.startswith(login + "="):
             assert "HttpOnly" in cookie, cookie
     assert "server" not in headers
+
+
+# -- Caps: a plain page, and a closed tab frees its place ---------------------------------------
+
+# (status, words) of the refusal for a device with too many pages, and for a full class.
+TOO_MANY_TABS = {
+    "voila": (429, voila_caps.TOO_MANY_TABS[0]),
+    "solara": (503, _shown(solara_caps.TOO_MANY_TABS.format(cap=2))),
+}
+FULL_CLASS = {
+    "voila": (503, voila_caps.FULL_PAGE[0]),
+    "solara": (503, _shown(solara_caps.FULL_CLASS.format(count=3, cap=3))),
+}
+
+
+@pytest.fixture(params=ENGINES)
+def capped_engine(request: pytest.FixtureRequest) -> Iterator[Engine]:
+    """Each engine with a class of 3 and 2 pages per device (its own server: the test fills it)."""
+    if request.param == "voila":
+        caps = ("--max-kernels", "3", "--max-kernels-per-client", "2")
+        server = start("capped-both", "--class", "--pool", "1", *caps)
+    else:
+        server = start_solara("capped-both", "--max-learners", "3", "--max-per-client", "2")
+    try:
+        yield Engine(request.param, server)
+    finally:
+        stop(server.process)
+
+
+def test_caps_give_a_plain_page_and_a_closed_tab_frees_its_place(capped_engine):
+    server = capped_engine
+
+    def refused(source: str, status_and_words: tuple[int, str]) -> None:
+        page = server.visit(source=source)
+        assert (page.status, status_and_words[1] in page.body) == (status_and_words[0], True), (
+            page.status,
+            page.body[-300:],
+        )
+        assert "<script" not in page.body and not server.is_dashboard(page.body)
+
+    async def attempt():
+        device = [await server.open_learner("127.0.0.2") for _ in range(2)]
+        refused("127.0.0.2", TOO_MANY_TABS[server.name])
+        other = await server.open_learner("127.0.0.3")
+        refused("127.0.0.4", FULL_CLASS[server.name])
+        await server.close_tab(device[0])
+        deadline = time.monotonic() + 20
+        while server.visit(source="127.0.0.5").status != 200:  # a page that does not connect
+            assert time.monotonic() < deadline, "a closed tab did not free its place"
+            await asyncio.sleep(0.2)
+        for learner in (device[1], other):
+            await server.close_tab(learner)
+        # the places are free again for a whole new page
+        again = await server.open_learner("127.0.0.4")
+        update = await options_changed(again)
+        await again.close()
+        return update
+
+    assert "gilteritinib" in run(attempt())["content"]["data"]["state"]["value"].lower()
+
+
+async def options_changed(learner) -> dict:
+    """Tick FLT3 and wait for the options to follow: the page works."""
+    region = learner.options_region()
+    await learner.update(learner.find_by_description("FLT3 mutation"), value=True)
+    return await learner.wait_for(is_update_of({region}), 60)
 
 
 # -- Nothing a learner enters, no id, no token: in the terminal or on the disk ---------------------
