@@ -13,6 +13,7 @@ from tests.engines import (  # noqa: F401
     classroom,
     engine_server,
     engine_with_token,
+    solara_class,
     solara_server,
     solara_with_token,
     with_token,

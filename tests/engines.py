@@ -67,6 +67,16 @@ def solara_with_token() -> Iterator[SolaraServer]:
         stop(server.process)
 
 
+@pytest.fixture(scope="session")
+def solara_class() -> Iterator[SolaraServer]:
+    """The Solara engine in class mode (``--class``: it answers the room's network)."""
+    server = start_solara("class", "--class")
+    try:
+        yield server
+    finally:
+        stop(server.process)
+
+
 @dataclass
 class Visit:
     """What a browser got for a page: status, body, the cookies set, and the page's kernel

@@ -25,7 +25,8 @@ import pytest
 
 from aml_teach import classroom as voila_caps
 from aml_teach import serve_solara as solara_caps
-from aml_teach.serve_solara import NEEDS_TOKEN, NOT_HERE, WRONG_HOST
+from aml_teach.serve import lan_addresses
+from aml_teach.serve_solara import NEEDS_TOKEN, NOT_HERE, WRONG_HOST, WRONG_NAME
 from tests.engines import ENGINES, Engine, Refused
 from tests.page_client import get, is_update_of, request, run
 from tests.server.conftest import start
@@ -38,20 +39,26 @@ FIT = "Fit for intensive chemotherapy"
 PRIOR = "Treatments already given (Ctrl or Shift to pick several)"
 
 
-@pytest.fixture(
-    params=[(e, t) for e in ENGINES for t in (False, True)],
-    ids=lambda p: f"{p[0]}{'-token' if p[1] else ''}",
-)
+# Every server the shared tests use, by id: the Voila mode runs in class mode (with the pool),
+# the Solara mode on this computer only and, for the host names, in class mode too.
+SERVERS = {
+    "voila": ("voila", "classroom"),
+    "voila-token": ("voila", "with_token"),
+    "solara": ("solara", "solara_server"),
+    "solara-token": ("solara", "solara_with_token"),
+    "solara-class": ("solara", "solara_class"),
+}
+
+
+def _server(request: pytest.FixtureRequest) -> Engine:
+    name, fixture = SERVERS[request.param]
+    return Engine(name, request.getfixturevalue(fixture))
+
+
+@pytest.fixture(params=["voila", "voila-token", "solara", "solara-token"])
 def any_engine_server(request: pytest.FixtureRequest) -> Engine:
     """Each engine's server, without and with a token."""
-    name, token = request.param
-    fixture = {
-        ("voila", False): "classroom",
-        ("voila", True): "with_token",
-        ("solara", False): "solara_server",
-        ("solara", True): "solara_with_token",
-    }[(name, token)]
-    return Engine(name, request.getfixturevalue(fixture))
+    return _server(request)
 
 
 def _shown(text: str) -> str:
@@ -63,21 +70,38 @@ def _shown(text: str) -> str:
 
 # Voila answers an unknown host as tornado does for a host no handler serves; Solara's gate
 # with its plain page.
-REFUSED_HOST = {"voila": (404, "404: Not Found"), "solara": (403, _shown(WRONG_HOST))}
+REFUSED_HOST = {
+    "voila": (404, "404: Not Found"),
+    "voila-token": (404, "404: Not Found"),
+    "solara": (403, _shown(WRONG_HOST)),
+    "solara-token": (403, _shown(WRONG_HOST)),
+    "solara-class": (403, _shown(WRONG_NAME)),
+}
+
+
+@pytest.fixture(params=list(SERVERS))
+def every_server(request: pytest.FixtureRequest) -> tuple[str, Engine]:
+    """Each server of the table above, with its id."""
+    return request.param, _server(request)
 
 
 @pytest.mark.parametrize("host", ["evil.example", "evil.example:80", "attacker.test:8866"])
-def test_an_unknown_host_name_is_refused(any_engine_server, host):
-    """A page elsewhere cannot reach the server under its own name (DNS rebinding)."""
-    server = any_engine_server
+def test_an_unknown_host_name_is_refused(every_server, host):
+    """A page elsewhere cannot reach the server under its own name (DNS rebinding); the
+    names it prints (and in class mode this computer's network addresses) are answered."""
+    server_id, server = every_server
     refused = server.visit(token=server.token, Host=host)
-    assert (refused.status, REFUSED_HOST[server.name][1] in refused.body) == (
-        REFUSED_HOST[server.name][0],
+    assert (refused.status, REFUSED_HOST[server_id][1] in refused.body) == (
+        REFUSED_HOST[server_id][0],
         True,
     ), refused.body[-300:]
     assert not server.is_dashboard(refused.body)
-    page = server.visit(token=server.token, Host=f"localhost:{server.port}")
-    assert page.status == 200 and server.is_dashboard(page.body)
+    names = ["localhost", "127.0.0.1"]
+    if server_id in ("voila", "voila-token", "solara-class"):  # class mode: the room's address
+        names += lan_addresses()[:1]
+    for name in names:
+        page = server.visit(token=server.token, Host=f"{name}:{server.port}")
+        assert page.status == 200 and server.is_dashboard(page.body), name
 
 
 # -- Only the dashboard is served ---------------------------------------------------------------
