@@ -28,53 +28,41 @@ ENGINES = ["voila", "solara"]
 TOKEN = "lecture-hall-42"
 
 
-@pytest.fixture(scope="session")
-def classroom() -> Iterator[Server]:
-    """One Voila classroom server (class mode, pool on) shared by the security tests."""
-    server = start("classroom", "--class", "--pool", "1")
+def serving(server: Server | SolaraServer) -> Iterator[Server | SolaraServer]:
+    """Yield a started server; stop it (and its kernels) when its tests are done."""
     try:
         yield server
     finally:
         stop(server.process)
+
+
+@pytest.fixture(scope="session")
+def classroom() -> Iterator[Server]:
+    """One Voila classroom server (class mode, pool on) shared by the security tests."""
+    yield from serving(start("classroom", "--class", "--pool", "1"))
 
 
 @pytest.fixture(scope="session")
 def with_token() -> Iterator[Server]:
     """The same in token mode (pool on, so /voila/query exists here too)."""
-    server = start("token", "--class", "--pool", "1", token=TOKEN)
-    try:
-        yield server
-    finally:
-        stop(server.process)
+    yield from serving(start("token", "--class", "--pool", "1", token=TOKEN))
 
 
 @pytest.fixture(scope="session")
 def solara_server() -> Iterator[SolaraServer]:
-    """The Solara engine with its default settings."""
-    server = start_solara("classroom")
-    try:
-        yield server
-    finally:
-        stop(server.process)
+    """The Solara engine with its default settings (this computer only)."""
+    yield from serving(start_solara("classroom"))
 
 
 @pytest.fixture(scope="session")
 def solara_with_token() -> Iterator[SolaraServer]:
-    server = start_solara("token", token=TOKEN)
-    try:
-        yield server
-    finally:
-        stop(server.process)
+    yield from serving(start_solara("token", token=TOKEN))
 
 
 @pytest.fixture(scope="session")
 def solara_class() -> Iterator[SolaraServer]:
     """The Solara engine in class mode (``--class``: it answers the room's network)."""
-    server = start_solara("class", "--class")
-    try:
-        yield server
-    finally:
-        stop(server.process)
+    yield from serving(start_solara("class", "--class"))
 
 
 @dataclass

@@ -27,10 +27,10 @@ from aml_teach import classroom as voila_caps
 from aml_teach import serve_solara as solara_caps
 from aml_teach.serve import lan_addresses
 from aml_teach.serve_solara import NEEDS_TOKEN, NOT_HERE, WRONG_HOST, WRONG_NAME
-from tests.engines import ENGINES, Engine, Refused
+from tests.engines import ENGINES, Engine, Refused, serving
 from tests.page_client import get, is_update_of, request, run
 from tests.server.conftest import start
-from tests.solara.servers import start_solara, stop
+from tests.solara.servers import start_solara
 
 ROOT = Path(__file__).resolve().parents[2]
 KERNEL_ID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
@@ -389,10 +389,8 @@ def capped_engine(request: pytest.FixtureRequest) -> Iterator[Engine]:
         server = start("capped-both", "--class", "--pool", "1", *caps)
     else:
         server = start_solara("capped-both", "--max-learners", "3", "--max-per-client", "2")
-    try:
-        yield Engine(request.param, server)
-    finally:
-        stop(server.process)
+    for running in serving(server):
+        yield Engine(request.param, running)
 
 
 def test_caps_give_a_plain_page_and_a_closed_tab_frees_its_place(capped_engine):
