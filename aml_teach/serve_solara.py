@@ -44,7 +44,7 @@ import time
 import traceback
 import urllib.parse
 import warnings
-from collections.abc import Awaitable, Callable, MutableMapping
+from collections.abc import Awaitable, Callable, Collection, MutableMapping
 from pathlib import Path
 from typing import Any
 
@@ -104,6 +104,7 @@ TOO_FAST = (
 )
 NOT_HERE = "There is nothing at this address: the dashboard is at the server's top address (/)."
 WRONG_HOST = "This server only answers to addresses of this computer (localhost)."
+WRONG_NAME = "This server only answers to the addresses it shows for the class."
 
 log = logging.getLogger("aml_teach.solara")
 
@@ -188,6 +189,7 @@ class ClassroomGate:
         live_kernels: Callable[[], set[str]],
         close_kernel: Callable[[str], None],
         live_room: Any = None,
+        hosts: Collection[str] = (),
     ) -> None:
         self.app = app
         self.live_room = live_room  # aml_teach.live_solara.LiveRoom: the instructor's door
@@ -198,6 +200,9 @@ class ClassroomGate:
             hmac.new(key, token.encode(), hashlib.sha256).hexdigest() if token else ""
         )
         self.local_only = local_only
+        # in class mode, the names it binds and prints (as the Voila mode): any other Host
+        # is a page elsewhere reaching the server by its address (DNS rebinding)
+        self.hosts = {host.lower() for host in hosts}
         self.max_learners = max_learners
         self.max_per_client = max_per_client
         self.cull_idle = cull_idle
@@ -219,11 +224,13 @@ class ClassroomGate:
         return {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
 
     def _host_ok(self, headers: dict[str, str]) -> bool:
-        if not self.local_only:
+        if not self.local_only and not self.hosts:
             return True
         host = headers.get("host", "")
-        name = host.rsplit(":", 1)[0] if not host.endswith("]") else host
-        return name.lower() in LOCAL_HOSTS
+        name = (host.rsplit(":", 1)[0] if not host.endswith("]") else host).lower()
+        if self.local_only:
+            return name in LOCAL_HOSTS
+        return name in LOCAL_HOSTS or name.strip("[]") in self.hosts
 
     def _origin_ok(self, headers: dict[str, str]) -> bool:
         origin = headers.get("origin")
@@ -330,7 +337,7 @@ class ClassroomGate:
             return
         headers = self._headers(scope)
         if not self._host_ok(headers):
-            await self._refuse(scope, send, 403, WRONG_HOST)
+            await self._refuse(scope, send, 403, WRONG_HOST if self.local_only else WRONG_NAME)
             return
         allowed, set_cookie = self._authorised(scope, headers)
         if not allowed:
@@ -599,6 +606,7 @@ def build_app(
     max_per_client: int,
     cull_idle: int,
     live_keys: Any = None,
+    hosts: Collection[str] = (),
 ) -> ASGIApp:
     """Solara's Starlette app behind the :class:`ClassroomGate` (import after the settings).
 
@@ -638,6 +646,7 @@ def build_app(
         live_kernels=live_kernels,
         close_kernel=close_kernel,
         live_room=room,
+        hosts=hosts,
     )
 
 
@@ -665,7 +674,7 @@ def quick_close_protocol() -> type:
 
 def run(args: argparse.Namespace) -> int:
     """Check the data, then serve ``App()`` with Solara until Ctrl+C."""
-    from .serve import choose_port, make_token
+    from .serve import allowed_hosts, choose_port, make_token
 
     if args.data:
         os.environ["AML_TEACH_DATA"] = str(Path(args.data).resolve())
@@ -711,6 +720,7 @@ def run(args: argparse.Namespace) -> int:
         max_per_client=per_client,
         cull_idle=cull_idle,
         live_keys=live_keys,
+        hosts=allowed_hosts(ip),
     )
     config = uvicorn.Config(
         app,

@@ -8,6 +8,17 @@ from pathlib import Path
 
 import pytest
 
+# The classroom servers of both engines (session fixtures, started only when a test asks).
+from tests.engines import (  # noqa: F401
+    classroom,
+    engine_server,
+    engine_with_token,
+    solara_class,
+    solara_server,
+    solara_with_token,
+    with_token,
+)
+
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "data"
 

@@ -2,19 +2,20 @@
 
 The servers are started with the README's serve command, exactly as an instructor would,
 on free ports of 127.0.0.1; each test talks to them over HTTP and the kernel websocket.
+The shared servers (fixtures ``classroom``, ``with_token``) are in tests/engines.py, with
+the Solara engine's, so that one test can check a guarantee on both engines.
 """
 
 from __future__ import annotations
 
 import subprocess
 import sys
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-import pytest
-
 from tests.browser.conftest import ARTIFACTS, ROOT, free_port, stop, wait_for_port
+
+__all__ = ["Server", "start", "stop"]  # also used by tests/browser and benchmarks/
 
 
 @dataclass
@@ -56,23 +57,3 @@ def start(name: str, *extra: str, port: int | None = None, token: str | None = N
         )
     wait_for_port(port, process, log, 90)
     return Server(f"http://127.0.0.1:{port}/", port, process, log, token, start_at)
-
-
-@pytest.fixture(scope="session")
-def classroom() -> Iterator[Server]:
-    """One classroom server (class mode, pool on) shared by the security tests."""
-    server = start("classroom", "--class", "--pool", "1")
-    try:
-        yield server
-    finally:
-        stop(server.process)
-
-
-@pytest.fixture(scope="session")
-def with_token() -> Iterator[Server]:
-    """The same in token mode (pool on, so /voila/query exists here too)."""
-    server = start("token", "--class", "--pool", "1", token="lecture-hall-42")
-    try:
-        yield server
-    finally:
-        stop(server.process)

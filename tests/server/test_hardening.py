@@ -304,25 +304,15 @@ def test_shutdown_request_from_the_page_is_refused(classroom):
     assert learner.send("GET", f"/api/kernels/{learner.kernel_id}") == 200
 
 
-def test_the_terminal_shows_no_kernel_ids_tokens_or_chatter(classroom, with_token):
-    open_page(with_token)
-    request(with_token.port, "GET", f"/voila/files/x?token={with_token.token}")
-    request(with_token.port, "GET", f"/no/such/page?token={with_token.token}")
+def test_the_terminal_shows_the_class_status(classroom, with_token):
+    """No kernel ids, tokens or library chatter: on both engines (test_classroom_guarantees.py);
+    what Voila's class mode prints instead is the status line."""
     for server in (classroom, with_token):
         deadline = time.monotonic() + 60  # the status line follows the banner
         while "kernels ready: 1" not in server.log_text() and time.monotonic() < deadline:
             time.sleep(0.5)
         log = server.log_text()
-        assert not KERNEL_ID.findall(log), KERNEL_ID.findall(log)[:3]
-        for chatter in ("not trusted", "connection files", "Kernel started", "pre-heated"):
-            assert chatter not in log
         assert "[class] learners on:" in log and "kernels ready:" in log
-    # the banner prints the addresses to share (with the token); nothing else repeats it
-    with_the_token = [
-        line for line in with_token.log_text().splitlines() if with_token.token in line
-    ]
-    assert with_the_token, "the banner lost the address to share"
-    assert all(line.startswith("    http://") for line in with_the_token), with_the_token
 
 
 # 3. Message flood ---------------------------------------------------------------------------
@@ -497,7 +487,9 @@ def test_no_traceback_or_path_reaches_the_page_from_any_widget_or_comm(classroom
 # 8. Token mode: origins ------------------------------------------------------------------------
 
 
-def test_token_mode_allows_only_its_own_origin(with_token):
+def test_token_mode_s_kernel_api_allows_only_its_own_origin(with_token):
+    """The websocket's origin check is tested on both engines (test_classroom_guarantees.py);
+    Voila's kernel API also answers another site's page with nothing it could read."""
     learner = open_page(with_token)
     evil = "http://evil.example"
     own = f"http://127.0.0.1:{with_token.port}"
@@ -511,45 +503,16 @@ def test_token_mode_allows_only_its_own_origin(with_token):
         with_token.port, "GET", path, {"Origin": own, "Cookie": learner.cookie}
     )
     assert status == 200 and headers.get("access-control-allow-origin") == [own]
-    ws_path = channels(learner.kernel_id) + f"&token={with_token.token}"
-    assert ws_status(with_token, ws_path, learner.cookie, Origin=evil) == 403
-    assert ws_status(with_token, ws_path, learner.cookie, Origin=own) == 101
 
 
-# 9. Host check ---------------------------------------------------------------------------------
+# 9. Host check: both engines, test_classroom_guarantees.py ------------------------------------
 
-
-@pytest.mark.parametrize("host", ["evil.example", "evil.example:80", "attacker.test:8866"])
-def test_an_unknown_host_name_is_refused(classroom, with_token, host):
-    for server in (classroom, with_token):
-        query = f"/?token={server.token}" if server.token else "/"
-        status, _, body = request(server.port, "GET", query, {"Host": host})
-        assert status == 404 and "kernelId" not in body
-    status, _, _ = request(classroom.port, "GET", "/", {"Host": f"localhost:{classroom.port}"})
-    assert status == 200
-
-
-# 10. The token in the terminal: see test_the_terminal_shows_no_kernel_ids_tokens_or_chatter.
+# 10. The token in the terminal: both engines, test_classroom_guarantees.py.
 
 # 11. No 500s -----------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(
-    "path",
-    [
-        "/voila/templates/anything",
-        "/voila/templates/aml",
-        "/voila/templates/aml/static",
-        "/voila/templates/no-such/static/x.js",
-        "/voila/templates/aml/nostatic/x.js",
-        "/voila/templates/aml/static/../../../etc/passwd",
-        "/api/kernels/00000000-0000-0000-0000-000000000000",
-    ],
-)
-def test_unknown_paths_are_404_not_500(classroom, path):
-    status, _, body = request(classroom.port, "GET", path)
-    assert status == 404, (path, status)
-    assert "Traceback" not in body and "site-packages" not in body
+# (unknown paths, on both engines: test_classroom_guarantees.py)
 
 
 def test_logout_is_a_plain_page(classroom, with_token):
@@ -577,17 +540,16 @@ def test_malformed_websocket_frames_are_refused_quietly(classroom):
 # 12. Cookies and versions ----------------------------------------------------------------------
 
 
-def test_cookies_are_samesite_and_no_versions_are_disclosed(classroom, with_token):
+def test_the_browser_cookie_is_private_and_no_versions_are_disclosed(classroom, with_token):
+    """SameSite cookies and no Server header: on both engines (test_classroom_guarantees.py).
+    Voila's page and kernel would also tell their versions: they do not."""
     for server in (classroom, with_token):
         query = f"/?token={server.token}" if server.token else "/"
         status, headers, body = request(server.port, "GET", query)
         assert status == 200
         cookies = headers.get("set-cookie", [])
         assert len(cookies) >= 2
-        for cookie in cookies:
-            assert "SameSite=Lax" in cookie, cookie
         assert any(c.startswith("aml_browser=") and "HttpOnly" in c for c in cookies)
-        assert "server" not in headers
         assert '"appVersion": ""' in body and "voila/0." not in body
     learner = open_page(classroom)
 

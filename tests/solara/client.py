@@ -15,37 +15,25 @@ benchmarks/load_solara.py to simulate a lecture hall without 300 browsers.
 from __future__ import annotations
 
 import asyncio
-import http.client
-import json
 import time
 import urllib.parse
 import uuid
-from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from dataclasses import dataclass
 from typing import Any
 
 import websockets
 
+from tests.page_client import (
+    WidgetSession,
+    cookie_header,
+    is_update_of,
+    message,
+    request,
+    run,
+    set_cookies,
+)
 
-def message(msg_type: str, content: dict, session: str) -> str:
-    """A Jupyter message in the websocket's JSON form, as Solara's page writes it."""
-    return json.dumps(
-        {
-            "buffers": [],
-            "channel": "shell",
-            "content": content,
-            "header": {
-                "date": datetime.now(timezone.utc).isoformat(),
-                "msg_id": uuid.uuid4().hex,
-                "msg_type": msg_type,
-                "session": session,
-                "username": "",
-                "version": "5.2",
-            },
-            "metadata": {},
-            "parent_header": {},
-        }
-    )
+__all__ = ["Learner", "Page", "fetch_page", "is_update_of", "message", "run"]
 
 
 @dataclass
@@ -65,40 +53,26 @@ def fetch_page(
     timeout: float = 60,
 ) -> Page:
     """GET a page (from the ``source`` address if given); the cookies it sets are kept."""
-    parts = urllib.parse.urlsplit(base_url)
+    port = urllib.parse.urlsplit(base_url).port
     if token:
         path += ("&" if "?" in path else "?") + f"token={token}"
-    connection = http.client.HTTPConnection(
-        parts.hostname,
-        parts.port,
-        timeout=timeout,
-        source_address=(source, 0) if source else None,
-    )
     start = time.perf_counter()
-    try:
-        connection.request("GET", path, headers=headers or {})
-        response = connection.getresponse()
-        body = response.read().decode("utf-8", errors="replace")
-    finally:
-        connection.close()
-    cookies = {}
-    for name, value in response.getheaders():
-        if name.lower() == "set-cookie":
-            key, _, rest = value.partition("=")
-            cookies[key.strip()] = rest.split(";", 1)[0]
-    return Page(response.status, body, cookies, time.perf_counter() - start)
+    status, found, body = request(
+        port, "GET", path, headers, source=source or "127.0.0.1", timeout=timeout
+    )
+    return Page(status, body, set_cookies(found), time.perf_counter() - start)
 
 
-@dataclass
-class Learner:
+class Learner(WidgetSession):
     """One learner's page: their websocket, virtual kernel and widget models."""
 
-    ws: Any
-    page_id: str
-    kernel_id: str
-    states: dict[str, dict[str, Any]] = field(default_factory=dict)
-    received: list[dict] = field(default_factory=list)
-    control: str = ""
+    def __init__(self, ws: Any, page_id: str, kernel_id: str) -> None:
+        super().__init__()
+        self.ws = ws
+        self.page_id = page_id
+        self.kernel_id = kernel_id
+        self.session_id = page_id  # Solara's page names its session by its page id
+        self.control = ""
 
     @classmethod
     async def open(
@@ -137,10 +111,9 @@ class Learner:
         page_id = str(uuid.uuid4())
         ws_base = base_url.replace("http", "ws", 1).rstrip("/")
         url = f"{ws_base}/jupyter/api/kernels/{kernel_id}/channels?session_id={page_id}"
-        headers = {"Cookie": "; ".join(f"{k}={v}" for k, v in cookies.items())}
         ws = await websockets.connect(
             url,
-            additional_headers=headers,
+            additional_headers={"Cookie": cookie_header(cookies)},
             origin=origin,
             max_size=2**26,
             open_timeout=timeout,
@@ -149,49 +122,14 @@ class Learner:
         )
         return cls(ws, page_id, kernel_id)
 
-    async def send(self, msg_type: str, content: dict) -> None:
-        await self.ws.send(message(msg_type, content, self.page_id))
+    async def _write(self, text: str) -> None:
+        await self.ws.send(text)
 
-    async def next_message(self, timeout: float, mentioning: str | None = None) -> dict | None:
-        """The next message, or None when the socket closes; TimeoutError if none comes.
-
-        With ``mentioning``, messages whose text does not contain it are skipped unread (a
-        load test's client would otherwise spend more CPU than the server it measures).
-        """
-        while True:
-            try:
-                raw = await asyncio.wait_for(self.ws.recv(), timeout)
-            except websockets.ConnectionClosed:
-                return None
-            if mentioning is None or isinstance(raw, bytes) or mentioning in raw:
-                break
-        if isinstance(raw, bytes):  # binary frames carry buffers: not used by the dashboard
-            return {"msg_type": "binary", "content": {}}
-        msg = json.loads(raw)
-        self.received.append(msg)
-        content = msg.get("content", {})
-        if msg.get("msg_type") == "comm_open" and "state" in content.get("data", {}):
-            self.states[content["comm_id"]] = {
-                "model_name": content["data"]["state"].get("_model_name"),
-                "state": dict(content["data"]["state"]),
-            }
-        elif msg.get("msg_type") == "comm_msg" and content.get("comm_id") in self.states:
-            data = content.get("data", {})
-            if data.get("method") == "update":
-                self.states[content["comm_id"]]["state"].update(data.get("state", {}))
-        return msg
-
-    async def wait_for(self, predicate, timeout: float, mentioning: str | None = None) -> dict:
-        deadline = time.perf_counter() + timeout
-        while True:
-            left = deadline - time.perf_counter()
-            if left <= 0:
-                raise TimeoutError("the expected message did not arrive")
-            msg = await self.next_message(left, mentioning)
-            if msg is None:
-                raise ConnectionError("the kernel websocket closed")
-            if predicate(msg):
-                return msg
+    async def _read(self, timeout: float) -> str | bytes | None:
+        try:
+            return await asyncio.wait_for(self.ws.recv(), timeout)
+        except websockets.ConnectionClosed:
+            return None
 
     async def run_app(self, timeout: float = 60) -> None:
         """What the page does first: kernel info, the control comm, ``run``; wait for it all."""
@@ -219,76 +157,5 @@ class Learner:
             timeout,
         )
 
-    def find(self, model_name: str, **state: Any) -> str:
-        """The id of the first model of that kind whose state matches."""
-        for model_id, model in self.states.items():
-            if model["model_name"] != model_name:
-                continue
-            if all(model["state"].get(k) == v for k, v in state.items()):
-                return model_id
-        raise KeyError(f"no {model_name} with {state}")
-
-    def find_by_description(self, description: str) -> str:
-        for model_id, model in self.states.items():
-            if model["state"].get("description") == description:
-                return model_id
-        raise KeyError(f"no widget labelled {description!r}")
-
-    def options_region(self) -> str:
-        return self.find("HTMLModel", _dom_classes=["aml-options"])
-
-    async def update(self, model_id: str, **state: Any) -> None:
-        """Set widget state from the 'browser' side, exactly as the page would."""
-        await self.send(
-            "comm_msg",
-            {
-                "comm_id": model_id,
-                "data": {"method": "update", "state": state, "buffer_paths": []},
-            },
-        )
-
     async def close(self) -> None:
         await self.ws.close()
-
-
-def is_update_of(model_ids: set[str]):
-    """A predicate: a server-side update of one of these models."""
-
-    def predicate(msg: dict) -> bool:
-        return (
-            msg.get("msg_type") == "comm_msg"
-            and msg["content"].get("comm_id") in model_ids
-            and msg["content"].get("data", {}).get("method") == "update"
-        )
-
-    return predicate
-
-
-def run(coroutine):
-    """Run a coroutine to the end in its own thread and event loop.
-
-    Playwright's synchronous API keeps an event loop running in the main thread for the
-    whole test session, where ``asyncio.run`` is not allowed.
-    """
-    from concurrent.futures import ThreadPoolExecutor
-
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        return pool.submit(asyncio.run, coroutine).result()
-
-
-def raw_get(
-    port: int, path: str, headers: dict[str, str] | None = None, method: str = "GET"
-) -> tuple[int, str]:
-    """A request with the path sent exactly as written (so an encoded '..' reaches the server)."""
-    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
-    try:
-        given = {name.lower() for name in headers or {}}
-        connection.putrequest(method, path, skip_host="host" in given, skip_accept_encoding=True)
-        for name, value in (headers or {}).items():
-            connection.putheader(name, value)
-        connection.putheader("Content-Length", "0")
-        connection.endheaders()
-        response = connection.getresponse()
-        return response.status, response.read().decode("utf-8", errors="replace")
-    finally:
-        connection.close()

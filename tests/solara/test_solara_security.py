@@ -1,25 +1,23 @@
-"""The Solara engine keeps the class-mode guarantees of the Voila mode (each test against a
-real ``serve --engine solara`` server): localhost only unless asked, the token, only the
-page served, no code execution, the plain-message guard, caps, the idle cull, and nothing a
-learner enters (nor any kernel or page id) in the terminal."""
+"""The Solara engine's own class-mode guarantees (each test against a real ``serve --engine
+solara`` server): localhost only unless asked, its assets served, learners isolated in one
+process, the caps, the idle cull. The guarantees both engines share (host names, the token,
+only the page served, no code execution, the plain-message guard, other sites' websockets,
+nothing a learner enters in the terminal) are tested on both in
+tests/server/test_classroom_guarantees.py."""
 
 from __future__ import annotations
 
 import asyncio
 import time
-import uuid
-from pathlib import Path
 
 import psutil
 import pytest
 import websockets
 
-from aml_teach.serve_solara import FULL_CLASS, NEEDS_TOKEN, NOT_HERE, TOO_MANY_TABS, WRONG_HOST
+from tests.page_client import request
 
-from .client import Learner, fetch_page, is_update_of, raw_get, run
+from .client import Learner, is_update_of, run
 from .servers import ROOT, start_solara, stop
-
-FRIENDLY = 'class="aml-message"'
 
 
 def test_it_listens_on_this_computer_only(solara_server):
@@ -31,205 +29,13 @@ def test_it_listens_on_this_computer_only(solara_server):
     assert listening and all(ip in ("127.0.0.1", "::1") for ip in listening), listening
 
 
-def test_a_page_asked_for_under_another_host_name_is_refused(solara_server):
-    """DNS rebinding: a web page elsewhere cannot reach the localhost server by its name."""
-    port = solara_server.port
-    status, body = raw_get(port, "/", {"Host": f"attacker.example:{port}"})
-    assert status == 403 and WRONG_HOST in body.replace("&#x27;", "'")
-    status, body = raw_get(port, "/", {"Host": f"localhost:{port}"})
-    assert status == 200 and "solara" in body.lower()
-
-
-@pytest.mark.parametrize(
-    ("method", "path"),
-    [
-        ("GET", "/resourcez"),
-        ("GET", "/readyz"),
-        ("POST", "/_solara/api/evict/abc"),
-        ("GET", "/_solara/auth/login"),
-        ("GET", "/pyproject.toml"),
-        ("GET", "/notebooks/dashboard.ipynb"),
-        ("GET", "/data/options.csv"),
-        ("GET", "/api/contents"),
-        ("GET", "/jupyter/api/contents"),
-        ("GET", "/static/../pyproject.toml"),
-        ("GET", "/static/%2e%2e/%2e%2e/%2e%2e/%2e%2e/etc/passwd"),
-        ("GET", "/static/public/..%2f..%2f..%2fpyproject.toml"),
-        ("GET", "/_solara/cdn/..%2f..%2f..%2f..%2fetc%2fpasswd"),
-        ("GET", "/jupyter/nbextensions/..%2f..%2f..%2fetc%2fpasswd"),
-        ("GET", "/static/assets/..%2f..%2f..%2f..%2fetc%2fpasswd"),
-        ("PUT", "/"),
-        ("DELETE", "/jupyter/api/kernels/abc"),
-    ],
-)
-def test_only_the_dashboard_is_served(solara_server, method, path):
-    status, body = raw_get(solara_server.port, path, method=method)
-    assert status in (404, 400), (status, body[:300])
-    assert "root:" not in body and "[project]" not in body and '"cells"' not in body
-    assert "kernel" not in body.lower() or NOT_HERE in body
-
-
 def test_the_page_and_its_assets_are_served(solara_server):
-    status, body = raw_get(solara_server.port, "/")
+    status, _, body = request(solara_server.port, "GET", "/")
     assert status == 200
-    status, script = raw_get(
-        solara_server.port, "/_solara/cdn/@widgetti/solara-vuetify-app@10.1.1/dist/main8.css"
+    status, _, script = request(
+        solara_server.port, "GET", "/_solara/cdn/@widgetti/solara-vuetify-app@10.1.1/dist/main8.css"
     )
     assert status == 200 and len(script) > 1000
-
-
-def test_execute_request_is_refused(solara_server, tmp_path):
-    marker = tmp_path / f"executed-{uuid.uuid4().hex}"
-
-    async def attempt():
-        learner = await Learner.open(solara_server.url)
-        await learner.send(
-            "execute_request",
-            {
-                "code": f"open({str(marker)!r}, 'w').write('x')",
-                "silent": False,
-                "store_history": False,
-                "user_expressions": {},
-                "allow_stdin": False,
-            },
-        )
-        with pytest.raises(TimeoutError):
-            await learner.wait_for(
-                lambda m: m.get("msg_type") in ("execute_reply", "execute_input", "stream"), 5
-            )
-        region = learner.options_region()
-        await learner.update(learner.find_by_description("FLT3 mutation"), value=True)
-        update = await learner.wait_for(is_update_of({region}), 60)
-        await learner.close()
-        return update
-
-    update = run(attempt())
-    assert "gilteritinib" in update["content"]["data"]["state"]["value"].lower()
-    assert not marker.exists(), "code sent by a client was executed"
-
-
-PRIOR = "Treatments already given (Ctrl or Shift to pick several)"
-# (widget label, what a hostile browser sends, words the message must hold, a good value after)
-HOSTILE = [
-    ("Age (years)", {"value": -1}, "Age", {"value": 64}),
-    ("Age (years)", {"value": "seventy"}, "whole number", {"value": 64}),
-    ("Remission lasted (months)", {"value": "forever"}, "a number", {"value": 20.0}),
-    ("Fit for intensive chemotherapy", {"value": "yes"}, "ticked", {"value": False}),
-    ("Disease", {"index": 7}, "listed choices", {"index": 1}),
-    ("Teaching case", {"index": 999}, "listed choices", {"index": 1}),
-    (PRIOR, {"index": "all"}, "choices from the list", {"index": [1]}),
-]
-
-
-@pytest.mark.parametrize(
-    ("label", "state", "words", "good"), HOSTILE, ids=[f"{h[0][:12]}={h[1]}" for h in HOSTILE]
-)
-def test_hostile_value_gets_the_plain_message_and_the_page_keeps_working(
-    solara_server, label, state, words, good
-):
-    async def attempt():
-        learner = await Learner.open(solara_server.url)
-        region = learner.options_region()
-        await learner.update(learner.find_by_description(label), **state)
-        message = await learner.wait_for(
-            lambda m: (
-                is_update_of({region})(m)
-                and FRIENDLY in str(m["content"]["data"]["state"].get("value", ""))
-            ),
-            20,
-        )
-        await learner.update(learner.find_by_description(label), **good)
-        await learner.wait_for(
-            lambda m: (
-                is_update_of({region})(m)
-                and "apply</strong>" in m["content"]["data"]["state"].get("value", "")
-            ),
-            60,
-        )
-        await asyncio.sleep(0.3)
-        await learner.close()
-        return message, learner.received
-
-    message, received = run(attempt())
-    text = message["content"]["data"]["state"]["value"]
-    assert words.lower() in text.lower()
-    for msg in received:
-        content = str(msg.get("content", ""))
-        assert "Traceback" not in content and 'File "' not in content, content[:400]
-
-
-def test_the_token_is_required_when_set(solara_with_token):
-    server = solara_with_token
-    for path in ("/", "/?token=wrong-token", "/_solara/cdn/requirejs@2.3.6/require.js"):
-        page = fetch_page(server.url, path)
-        assert page.status == 403, path
-        assert NEEDS_TOKEN.replace("'", "&#x27;") in page.body and "solara" not in page.body
-    page = fetch_page(server.url, "/", token=server.token)
-    assert page.status == 200 and "solara" in page.body.lower()
-    cookie = f"aml-teach-token-{server.port}"
-    assert cookie in page.cookies
-    again = fetch_page(server.url, "/", headers={"Cookie": f"{cookie}={page.cookies[cookie]}"})
-    assert again.status == 200  # the cookie alone lets the page load its assets and websocket
-
-    async def websocket(cookies):
-        learner = await Learner.open(server.url, cookies=cookies)
-        await learner.close()
-        return learner
-
-    without = {k: v for k, v in page.cookies.items() if k != cookie}
-    with pytest.raises(websockets.InvalidStatus) as refused:
-        run(websocket(without))
-    assert refused.value.response.status_code == 403
-    assert run(websocket(page.cookies)).states  # with the cookie: the whole page arrives
-
-
-def test_a_websocket_from_another_site_is_refused(solara_server):
-    page = fetch_page(solara_server.url)
-
-    async def attempt(origin):
-        learner = await Learner.open(solara_server.url, cookies=page.cookies, origin=origin)
-        await learner.close()
-
-    with pytest.raises(websockets.InvalidStatus):
-        run(attempt("http://attacker.example"))
-    run(attempt(f"http://127.0.0.1:{solara_server.port}"))
-
-
-def _files_under(folder: Path) -> dict[str, float]:
-    skip = {".git", "test-artifacts", "__pycache__", ".pytest_cache", ".hypothesis", ".venv"}
-    return {
-        str(p): p.stat().st_mtime
-        for p in folder.rglob("*")
-        if p.is_file() and not skip.intersection(p.parts)
-    }
-
-
-def test_nothing_a_learner_enters_nor_any_id_reaches_the_terminal(solara_server):
-    secret = 73_193
-    before = _files_under(ROOT)
-
-    async def learner():
-        one = await Learner.open(solara_server.url)
-        region = one.options_region()
-        age = one.find_by_description("Age (years)")
-        for widget, value in (
-            (age, secret),
-            (age, f"{secret} years"),  # refused by the guard: a plain message
-            (age, 61),
-            (one.find_by_description("Remission lasted (months)"), float(secret)),
-        ):
-            await one.update(widget, value=value)
-            await one.wait_for(is_update_of({region}), 60)
-        await one.close()
-        return one
-
-    one = run(learner())
-    time.sleep(1)
-    log = solara_server.log_text()
-    assert str(secret) not in log
-    assert one.kernel_id not in log and one.page_id not in log
-    assert "session" not in log.lower() and "kernel" not in log.lower(), log[-2000:]
-    assert _files_under(ROOT) == before, "the server wrote files in the project"
 
 
 def test_two_learners_are_isolated(solara_server):
@@ -262,28 +68,28 @@ def test_two_learners_are_isolated(solara_server):
     assert "gilteritinib" not in other["content"]["data"]["state"]["value"].lower()
 
 
-def test_caps_per_client_and_for_the_class():
-    """Two pages per address and three in all; a closed page frees its place."""
+def test_a_websocket_beyond_the_caps_is_refused_until_a_page_closes():
+    """The caps' plain pages are tested on both engines (test_classroom_guarantees.py); here,
+    a page that skips the page request and opens the websocket is held to the caps too."""
     server = start_solara("caps", "--max-learners", "3", "--max-per-client", "2")
 
     async def attempt():
         first = [await Learner.open(server.url, source="127.0.0.2") for _ in range(2)]
-        page = await asyncio.to_thread(fetch_page, server.url, "/", None, "127.0.0.2")
-        assert page.status == 503, page.status
-        assert TOO_MANY_TABS.format(cap=2) in page.body
-        with pytest.raises(websockets.InvalidStatus):
+        with pytest.raises(websockets.InvalidStatus) as refused:
             await Learner.connect(server.url, {}, source="127.0.0.2")
+        assert refused.value.response.status_code == 403
         third = await Learner.open(server.url, source="127.0.0.3")
-        page = await asyncio.to_thread(fetch_page, server.url, "/", None, "127.0.0.4")
-        assert page.status == 503 and FULL_CLASS.format(count=3, cap=3) in page.body
+        with pytest.raises(websockets.InvalidStatus):
+            await Learner.connect(server.url, {}, source="127.0.0.4")  # the class is full
         await first[0].close()
         deadline = time.monotonic() + 20
-        while (
-            await asyncio.to_thread(fetch_page, server.url, "/", None, "127.0.0.4")
-        ).status != 200:
-            assert time.monotonic() < deadline, "a closed page did not free its place"
-            await asyncio.sleep(0.2)
-        fourth = await Learner.open(server.url, source="127.0.0.4")
+        while True:
+            try:
+                fourth = await Learner.open(server.url, cookies={}, source="127.0.0.4")
+                break
+            except websockets.InvalidStatus:
+                assert time.monotonic() < deadline, "a closed page did not free its place"
+                await asyncio.sleep(0.2)
         for learner in (first[1], third, fourth):
             await learner.close()
 
