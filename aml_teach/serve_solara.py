@@ -265,8 +265,9 @@ class ClassroomGate:
         path, method = scope["path"], scope.get("method", "GET")
         if scope["type"] == "websocket":
             return path.startswith(KERNEL_PREFIX) and path.endswith("/channels")
-        if method == "POST":
-            return path.startswith(CLOSE_PREFIX)
+        if method == "POST":  # the page's beacon names its page (else Solara answers 500)
+            query = urllib.parse.parse_qs(scope.get("query_string", b"").decode("latin-1"))
+            return path.startswith(CLOSE_PREFIX) and bool(query.get("session_id"))
         if method not in ("GET", "HEAD"):
             return False
         return path == "/" or path.startswith(ALLOWED_PREFIXES) or path.startswith(KERNEL_PREFIX)
@@ -536,6 +537,17 @@ IDS = re.compile(
 )
 
 
+def _withheld(args: Any) -> Any:
+    """A log record's values with all but numbers replaced."""
+
+    def keep(value: Any) -> Any:
+        return value if isinstance(value, (int, float)) else "<withheld>"
+
+    if isinstance(args, dict):
+        return {key: keep(value) for key, value in args.items()}
+    return tuple(keep(value) for value in args)
+
+
 class WithheldFormatter(logging.Formatter):
     """Log lines with the type and place of an error but never its message, nor any id.
 
@@ -543,7 +555,14 @@ class WithheldFormatter(logging.Formatter):
     """
 
     def format(self, record: logging.LogRecord) -> str:
-        return IDS.sub("<id>", super().format(record))
+        if record.args and not record.name.startswith("aml_teach"):
+            # Solara's lines quote what a page sent (a control method, a message kind):
+            # numbers stay, every other value is withheld
+            record = logging.makeLogRecord({**record.__dict__, "args": _withheld(record.args)})
+        try:
+            return IDS.sub("<id>", super().format(record))
+        except (TypeError, ValueError):  # logging's own error report would quote the values
+            return IDS.sub("<id>", f"[aml-teach {record.levelname}] {record.msg}")
 
     def formatException(self, ei: Any) -> str:  # noqa: N802 - logging's name
         kind = ei[0].__name__ if ei and ei[0] else "error"

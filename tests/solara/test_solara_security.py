@@ -146,3 +146,29 @@ def test_bad_data_stops_the_solara_server_with_the_problem(tmp_path):
     )  # fmt: skip
     assert result.returncode == 1
     assert "Not starting: the teaching data" in result.stderr
+
+
+def test_a_learner_cannot_write_to_the_terminal(solara_server):
+    """Solara logs some values a page sends (an unknown control method, an unknown message
+    kind): the projected terminal shows that something was refused, never the text itself."""
+    secret = "TYPED-BY-A-STUDENT 73193"
+
+    async def attempt():
+        learner = await Learner.open(solara_server.url, source="127.0.0.7")
+        await learner.send(
+            "comm_msg", {"comm_id": learner.control, "data": {"method": secret, "args": {}}}
+        )
+        await learner.send(
+            "comm_msg", {"comm_id": learner.control, "data": {"method": "app-status"}}
+        )
+        reply = await learner.wait_for(
+            lambda m: m.get("content", {}).get("data", {}).get("method") == "app-status", 30
+        )
+        await learner.close()
+        return reply
+
+    assert run(attempt())["content"]["data"]["started"] is True
+    time.sleep(1)
+    log = solara_server.log_text()
+    assert "Unknown comm method" in log  # the line is there ...
+    assert secret not in log and "TYPED-BY" not in log  # ... without what the page sent
