@@ -215,6 +215,9 @@ class ClassroomGate:
         # new pages a device may start: its tab limit at once, then that many a minute
         # (building a page is the costliest thing a learner asks of the one process)
         self.opens: dict[str, Bucket] = {}
+        # kernel id -> its page's message budget: kept across reconnects (a fresh one for
+        # each connection would let a script reconnect for a full burst again and again)
+        self.budgets: dict[str, Bucket] = {}
         self._cull_task: asyncio.Task | None = None
         self._gc_task: asyncio.Task | None = None
         self.closed_since_reclaim = 0
@@ -397,7 +400,7 @@ class ClassroomGate:
         self.connected[kernel_id] = client
         self.last_seen[kernel_id] = time.monotonic()
 
-        bucket = Bucket(MESSAGE_RATE, MESSAGE_BURST)
+        bucket = self.budgets.setdefault(kernel_id, Bucket(MESSAGE_RATE, MESSAGE_BURST))
         strikes = 0
         closed = False
 
@@ -482,6 +485,8 @@ class ClassroomGate:
             live = self.live_kernels()
             self.closed_since_reclaim += len(known - live)
             known = live
+            for kernel_id in [k for k in self.budgets if k not in live and k not in self.connected]:
+                del self.budgets[kernel_id]  # its page is gone
             if self.closed_since_reclaim and time.monotonic() - last_reclaim > RECLAIM_SECONDS:
                 gc.unfreeze()
                 gc.collect()
