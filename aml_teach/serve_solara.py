@@ -503,6 +503,7 @@ class ClassroomGate:
             await asyncio.sleep(interval)
             now = time.monotonic()
             live = self.live_kernels()
+            before = len(self.culled)
             for kernel_id in [k for k in self.last_seen if k not in live]:
                 self.last_seen.pop(kernel_id, None)  # closed by Solara (tab closed, cull)
             for kernel_id, seen in list(self.last_seen.items()):
@@ -511,7 +512,7 @@ class ClassroomGate:
                     self.last_seen.pop(kernel_id, None)
                     # Solara's close talks to the websocket through a portal: not from this loop
                     await asyncio.to_thread(self.close_kernel, kernel_id)
-            if self.culled:
+            if len(self.culled) > before:  # once, when it happens
                 log.warning("closed %d idle learner page(s) in all", len(self.culled))
 
 
