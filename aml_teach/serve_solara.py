@@ -69,6 +69,9 @@ DISCONNECTED_SECONDS = 300  # a phone's locked screen comes back within this and
 RECLAIM_SECONDS = 300  # how often what closed pages left behind is collected (a short pause)
 CLOSE_WAIT_S = 2.0  # for a close reply: a browser sends it at once, a flooding script never
 FRAME_LIMIT = 1 << 20  # larger frames close the socket (uvicorn); past 64 KB they are refused
+# lines a minute the terminal shows: a page sending what Solara cannot use makes a line
+# (or a traceback) of each, and must not scroll the projected terminal away
+LOG_LINES_PER_MINUTE = 10
 DEAD_CDN = "http://127.0.0.1:9/"  # discard port: a missing asset fails at once, offline
 # headers a reverse proxy would set: none stands in front of a classroom server, and Solara
 # would let the first request's values steer every later page's addresses
@@ -576,6 +579,25 @@ class WithheldFormatter(logging.Formatter):
         return f"{frames.rstrip()}\n{kind} (message withheld: it may quote a learner's values)"
 
 
+class FewLines(logging.Filter):
+    """At most ``LOG_LINES_PER_MINUTE`` records a minute reach the terminal, then one note."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.minute_from = -60.0
+        self.count = 0
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        now = time.monotonic()
+        if now - self.minute_from >= 60:
+            self.minute_from, self.count = now, 0
+        self.count += 1
+        if self.count == LOG_LINES_PER_MINUTE + 1:
+            record.name, record.args, record.exc_info, record.exc_text = "aml_teach", (), None, None
+            record.msg = "more lines withheld for this minute (a page may be sending messages the dashboard does not use)"
+        return self.count <= LOG_LINES_PER_MINUTE + 1
+
+
 def logging_config() -> dict[str, Any]:
     """Warnings and errors only, no access log (URLs carry kernel ids and the token)."""
     return {
@@ -587,10 +609,12 @@ def logging_config() -> dict[str, Any]:
                 "format": "[aml-teach %(levelname)s %(asctime)s] %(message)s",
             }
         },
+        "filters": {"few": {"()": FewLines}},
         "handlers": {
             "terminal": {
                 "class": "logging.StreamHandler",
                 "formatter": "withheld",
+                "filters": ["few"],
                 "stream": "ext://sys.stderr",
             }
         },

@@ -15,6 +15,7 @@ import psutil
 import pytest
 import websockets
 
+from aml_teach.serve_solara import LOG_LINES_PER_MINUTE
 from tests.page_client import request
 
 from .client import Learner, is_update_of, run
@@ -177,3 +178,32 @@ def test_a_learner_cannot_write_to_the_terminal(solara_server):
     log = solara_server.log_text()
     assert "Unknown comm method" in log  # the line is there ...
     assert secret not in log and "TYPED-BY" not in log  # ... without what the page sent
+
+
+def test_a_page_cannot_fill_the_terminal():
+    """Each message Solara cannot use is a line in the terminal (a traceback for some): one
+    page sending them would scroll the projected terminal away. At most
+    ``LOG_LINES_PER_MINUTE`` lines a minute are shown, then a note that more were withheld."""
+    server = start_solara("noisy")
+
+    async def attempt():
+        learner = await Learner.open(server.url, source="127.0.0.10")
+        for i in range(30):  # Solara: "No such comm target registered"
+            await learner.send("comm_open", {"comm_id": f"c{i}", "target_name": "x", "data": {}})
+        for _ in range(5):  # an unknown app: a traceback from Solara's control comm
+            await learner.send(
+                "comm_msg",
+                {"comm_id": learner.control, "data": {"method": "run", "args": {"appName": "x"}}},
+            )
+        await learner.send("kernel_info_request", {})  # after all the rest: all were read
+        await learner.wait_for(lambda m: m.get("msg_type") == "kernel_info_reply", 30)
+        await learner.close()
+
+    try:
+        run(attempt())
+        time.sleep(1)
+    finally:
+        stop(server.process)
+    lines = [line for line in server.log_text().splitlines() if line.startswith("[aml-teach")]
+    assert len(lines) == LOG_LINES_PER_MINUTE + 1, lines
+    assert "more lines withheld" in lines[-1], lines[-1]
