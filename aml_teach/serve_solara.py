@@ -594,7 +594,10 @@ class FewLines(logging.Filter):
         self.count += 1
         if self.count == LOG_LINES_PER_MINUTE + 1:
             record.name, record.args, record.exc_info, record.exc_text = "aml_teach", (), None, None
-            record.msg = "more lines withheld for this minute (a page may be sending messages the dashboard does not use)"
+            record.msg = (
+                "more lines withheld for this minute "
+                "(a page may be sending messages the dashboard does not use)"
+            )
         return self.count <= LOG_LINES_PER_MINUTE + 1
 
 
