@@ -69,6 +69,9 @@ DISCONNECTED_SECONDS = 300  # a phone's locked screen comes back within this and
 RECLAIM_SECONDS = 300  # how often what closed pages left behind is collected (a short pause)
 CLOSE_WAIT_S = 2.0  # for a close reply: a browser sends it at once, a flooding script never
 FRAME_LIMIT = 1 << 20  # larger frames close the socket (uvicorn); past 64 KB they are refused
+# lines a minute the terminal shows: a page sending what Solara cannot use makes a line
+# (or a traceback) of each, and must not scroll the projected terminal away
+LOG_LINES_PER_MINUTE = 10
 DEAD_CDN = "http://127.0.0.1:9/"  # discard port: a missing asset fails at once, offline
 # headers a reverse proxy would set: none stands in front of a classroom server, and Solara
 # would let the first request's values steer every later page's addresses
@@ -215,6 +218,9 @@ class ClassroomGate:
         # new pages a device may start: its tab limit at once, then that many a minute
         # (building a page is the costliest thing a learner asks of the one process)
         self.opens: dict[str, Bucket] = {}
+        # kernel id -> its page's message budget: kept across reconnects (a fresh one for
+        # each connection would let a script reconnect for a full burst again and again)
+        self.budgets: dict[str, Bucket] = {}
         self._cull_task: asyncio.Task | None = None
         self._gc_task: asyncio.Task | None = None
         self.closed_since_reclaim = 0
@@ -265,8 +271,9 @@ class ClassroomGate:
         path, method = scope["path"], scope.get("method", "GET")
         if scope["type"] == "websocket":
             return path.startswith(KERNEL_PREFIX) and path.endswith("/channels")
-        if method == "POST":
-            return path.startswith(CLOSE_PREFIX)
+        if method == "POST":  # the page's beacon names its page (else Solara answers 500)
+            query = urllib.parse.parse_qs(scope.get("query_string", b"").decode("latin-1"))
+            return path.startswith(CLOSE_PREFIX) and bool(query.get("session_id"))
         if method not in ("GET", "HEAD"):
             return False
         return path == "/" or path.startswith(ALLOWED_PREFIXES) or path.startswith(KERNEL_PREFIX)
@@ -396,7 +403,7 @@ class ClassroomGate:
         self.connected[kernel_id] = client
         self.last_seen[kernel_id] = time.monotonic()
 
-        bucket = Bucket(MESSAGE_RATE, MESSAGE_BURST)
+        bucket = self.budgets.setdefault(kernel_id, Bucket(MESSAGE_RATE, MESSAGE_BURST))
         strikes = 0
         closed = False
 
@@ -481,6 +488,8 @@ class ClassroomGate:
             live = self.live_kernels()
             self.closed_since_reclaim += len(known - live)
             known = live
+            for kernel_id in [k for k in self.budgets if k not in live and k not in self.connected]:
+                del self.budgets[kernel_id]  # its page is gone
             if self.closed_since_reclaim and time.monotonic() - last_reclaim > RECLAIM_SECONDS:
                 gc.unfreeze()
                 gc.collect()
@@ -497,6 +506,7 @@ class ClassroomGate:
             await asyncio.sleep(interval)
             now = time.monotonic()
             live = self.live_kernels()
+            before = len(self.culled)
             for kernel_id in [k for k in self.last_seen if k not in live]:
                 self.last_seen.pop(kernel_id, None)  # closed by Solara (tab closed, cull)
             for kernel_id, seen in list(self.last_seen.items()):
@@ -505,7 +515,7 @@ class ClassroomGate:
                     self.last_seen.pop(kernel_id, None)
                     # Solara's close talks to the websocket through a portal: not from this loop
                     await asyncio.to_thread(self.close_kernel, kernel_id)
-            if self.culled:
+            if len(self.culled) > before:  # once, when it happens
                 log.warning("closed %d idle learner page(s) in all", len(self.culled))
 
 
@@ -536,6 +546,17 @@ IDS = re.compile(
 )
 
 
+def _withheld(args: Any) -> Any:
+    """A log record's values with all but numbers replaced."""
+
+    def keep(value: Any) -> Any:
+        return value if isinstance(value, (int, float)) else "<withheld>"
+
+    if isinstance(args, dict):
+        return {key: keep(value) for key, value in args.items()}
+    return tuple(keep(value) for value in args)
+
+
 class WithheldFormatter(logging.Formatter):
     """Log lines with the type and place of an error but never its message, nor any id.
 
@@ -543,12 +564,41 @@ class WithheldFormatter(logging.Formatter):
     """
 
     def format(self, record: logging.LogRecord) -> str:
-        return IDS.sub("<id>", super().format(record))
+        if record.args and not record.name.startswith("aml_teach"):
+            # Solara's lines quote what a page sent (a control method, a message kind):
+            # numbers stay, every other value is withheld
+            record = logging.makeLogRecord({**record.__dict__, "args": _withheld(record.args)})
+        try:
+            return IDS.sub("<id>", super().format(record))
+        except (TypeError, ValueError):  # logging's own error report would quote the values
+            return IDS.sub("<id>", f"[aml-teach {record.levelname}] {record.msg}")
 
     def formatException(self, ei: Any) -> str:  # noqa: N802 - logging's name
         kind = ei[0].__name__ if ei and ei[0] else "error"
         frames = "".join(traceback.format_tb(ei[2])) if ei and ei[2] else ""
         return f"{frames.rstrip()}\n{kind} (message withheld: it may quote a learner's values)"
+
+
+class FewLines(logging.Filter):
+    """At most ``LOG_LINES_PER_MINUTE`` records a minute reach the terminal, then one note."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.minute_from = -60.0
+        self.count = 0
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        now = time.monotonic()
+        if now - self.minute_from >= 60:
+            self.minute_from, self.count = now, 0
+        self.count += 1
+        if self.count == LOG_LINES_PER_MINUTE + 1:
+            record.name, record.args, record.exc_info, record.exc_text = "aml_teach", (), None, None
+            record.msg = (
+                "more lines withheld for this minute "
+                "(a page may be sending messages the dashboard does not use)"
+            )
+        return self.count <= LOG_LINES_PER_MINUTE + 1
 
 
 def logging_config() -> dict[str, Any]:
@@ -562,10 +612,12 @@ def logging_config() -> dict[str, Any]:
                 "format": "[aml-teach %(levelname)s %(asctime)s] %(message)s",
             }
         },
+        "filters": {"few": {"()": FewLines}},
         "handlers": {
             "terminal": {
                 "class": "logging.StreamHandler",
                 "formatter": "withheld",
+                "filters": ["few"],
                 "stream": "ext://sys.stderr",
             }
         },

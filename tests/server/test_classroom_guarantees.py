@@ -155,6 +155,7 @@ PATHS = [
     ("GET", "/jupyter/nbextensions/..%2f..%2f..%2fetc%2fpasswd", 403, 404),
     ("GET", "/static/assets/..%2f..%2f..%2f..%2fetc%2fpasswd", 403, 404),
     ("POST", "/_solara/api/evict/abc", 403, 404),
+    ("POST", "/_solara/api/close/abc", 403, 404),  # not the page's beacon: no session_id
     ("PUT", "/", 403, 404),
     ("DELETE", "/jupyter/api/kernels/abc", 403, 404),
     ("DELETE", "/api/kernels/00000000-0000-0000-0000-000000000000", 403, 404),

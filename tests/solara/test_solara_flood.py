@@ -10,12 +10,13 @@ exceeding it is disconnected and may not reconnect for ``COOL_DOWN_S`` seconds.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import time
 
 import pytest
 import websockets
 
-from aml_teach.limits import COOL_DOWN_S, MAX_MESSAGE_BYTES
+from aml_teach.limits import COOL_DOWN_S, MAX_MESSAGE_BYTES, MESSAGE_BURST, MESSAGE_RATE
 from aml_teach.serve_solara import CLOSE_WAIT_S, TOO_FAST
 
 from .client import Learner, fetch_page, is_update_of, run
@@ -166,3 +167,43 @@ def test_a_script_that_ignores_the_close_is_cut_off_soon(solara_server):
 
     lasted = run(attempt())
     assert lasted < CLOSE_WAIT_S + 4, f"the flooding connection lasted {lasted:.1f} s"
+
+
+def test_reconnecting_does_not_refill_a_page_s_budget(solara_server):
+    """The budget belongs to the page, not to one connection: a script that spends it and
+    reconnects to the same page gets no more served than if it had stayed (its burst and
+    ``MESSAGE_RATE`` a second since it opened)."""
+    url, device = solara_server.url, "127.0.0.8"
+
+    def is_reply(m: dict) -> bool:
+        return m.get("msg_type") == "kernel_info_reply"
+
+    async def attempt() -> tuple[int, float]:
+        cookies = (await asyncio.to_thread(fetch_page, url, "/", None, device)).cookies
+        started = time.monotonic()
+        first = await Learner.open(url, cookies=cookies, source=device)  # 3 messages
+        for _ in range(30):  # the cheapest message a page may send
+            await first.send("kernel_info_request", {})
+        for _ in range(30):
+            await first.wait_for(is_reply, 30)
+        await first.close()
+        while True:  # until the server has seen the first connection go
+            try:
+                again = await Learner.connect(
+                    url, cookies, source=device, kernel_id=first.kernel_id
+                )
+                break
+            except websockets.InvalidStatus:
+                assert time.monotonic() - started < 30, "the page could not reconnect"
+                await asyncio.sleep(0.05)
+        for _ in range(80):
+            await again.send("kernel_info_request", {})
+        served, last = 3 + 30, time.monotonic()
+        with contextlib.suppress(TimeoutError, ConnectionError):
+            while await again.wait_for(is_reply, 3):
+                served, last = served + 1, time.monotonic()
+        await again.close()
+        return served, last - started
+
+    served, seconds = run(attempt())
+    assert served <= MESSAGE_BURST + MESSAGE_RATE * seconds + 1, (served, seconds)

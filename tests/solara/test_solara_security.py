@@ -8,12 +8,14 @@ tests/server/test_classroom_guarantees.py."""
 from __future__ import annotations
 
 import asyncio
+import re
 import time
 
 import psutil
 import pytest
 import websockets
 
+from aml_teach.serve_solara import LOG_LINES_PER_MINUTE
 from tests.page_client import request
 
 from .client import Learner, is_update_of, run
@@ -125,6 +127,7 @@ def test_an_idle_learner_is_culled_and_cannot_resume_that_page():
         with pytest.raises(websockets.InvalidStatus):
             await Learner.connect(server.url, {}, kernel_id=idle.kernel_id)
         await busy.close()
+        await asyncio.sleep(4)  # several rounds of the cull (one a second here)
         return closed, culled_after
 
     try:
@@ -133,6 +136,9 @@ def test_an_idle_learner_is_culled_and_cannot_resume_that_page():
         stop(server.process)
     assert closed, "the idle learner's page was not culled within 20 s"
     assert culled_after >= 1.5, culled_after
+    # one line for the instructor when it happened, not one every round after it
+    totals = [int(n) for n in re.findall(r"closed (\d+) idle learner page", server.log_text())]
+    assert totals == sorted(set(totals)), totals
 
 
 def test_bad_data_stops_the_solara_server_with_the_problem(tmp_path):
@@ -146,3 +152,58 @@ def test_bad_data_stops_the_solara_server_with_the_problem(tmp_path):
     )  # fmt: skip
     assert result.returncode == 1
     assert "Not starting: the teaching data" in result.stderr
+
+
+def test_a_learner_cannot_write_to_the_terminal(solara_server):
+    """Solara logs some values a page sends (an unknown control method, an unknown message
+    kind): the projected terminal shows that something was refused, never the text itself."""
+    secret = "TYPED-BY-A-STUDENT 73193"
+
+    async def attempt():
+        learner = await Learner.open(solara_server.url, source="127.0.0.7")
+        await learner.send(
+            "comm_msg", {"comm_id": learner.control, "data": {"method": secret, "args": {}}}
+        )
+        await learner.send(
+            "comm_msg", {"comm_id": learner.control, "data": {"method": "app-status"}}
+        )
+        reply = await learner.wait_for(
+            lambda m: m.get("content", {}).get("data", {}).get("method") == "app-status", 30
+        )
+        await learner.close()
+        return reply
+
+    assert run(attempt())["content"]["data"]["started"] is True
+    time.sleep(1)
+    log = solara_server.log_text()
+    assert "Unknown comm method" in log  # the line is there ...
+    assert secret not in log and "TYPED-BY" not in log  # ... without what the page sent
+
+
+def test_a_page_cannot_fill_the_terminal():
+    """Each message Solara cannot use is a line in the terminal (a traceback for some): one
+    page sending them would scroll the projected terminal away. At most
+    ``LOG_LINES_PER_MINUTE`` lines a minute are shown, then a note that more were withheld."""
+    server = start_solara("noisy")
+
+    async def attempt():
+        learner = await Learner.open(server.url, source="127.0.0.10")
+        for i in range(30):  # Solara: "No such comm target registered"
+            await learner.send("comm_open", {"comm_id": f"c{i}", "target_name": "x", "data": {}})
+        for _ in range(5):  # an unknown app: a traceback from Solara's control comm
+            await learner.send(
+                "comm_msg",
+                {"comm_id": learner.control, "data": {"method": "run", "args": {"appName": "x"}}},
+            )
+        await learner.send("kernel_info_request", {})  # after all the rest: all were read
+        await learner.wait_for(lambda m: m.get("msg_type") == "kernel_info_reply", 30)
+        await learner.close()
+
+    try:
+        run(attempt())
+        time.sleep(1)
+    finally:
+        stop(server.process)
+    lines = [line for line in server.log_text().splitlines() if line.startswith("[aml-teach")]
+    assert len(lines) == LOG_LINES_PER_MINUTE + 1, lines
+    assert "more lines withheld" in lines[-1], lines[-1]
