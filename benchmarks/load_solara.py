@@ -353,7 +353,7 @@ def hostile(args: argparse.Namespace) -> int:
             (
                 "hostile device",
                 f"{pages} tabs: {sent} messages written, {opened} pages opened, {refused} refusals",
-                f"{closed} connections closed for flooding",
+                f"{closed} closings for flooding logged (the terminal shows 10 lines a minute)",
             ),
             ("server CPU during the run", f"{cpu_used:.1f} s", f"over about {seconds + 15:.0f} s"),
             ("the hostile device's own CPU", f"{attacker_cpu:.1f} s", "on the same 2 cores"),
