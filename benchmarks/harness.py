@@ -6,10 +6,16 @@ Used by load_class.py (the Voila mode), load_solara.py (the Solara engine) and l
 
 from __future__ import annotations
 
+import asyncio
+import random
 import threading
+import time
 from dataclasses import dataclass, field
 
 from benchmarks.procinfo import tree
+from tests.page_client import WidgetSession, is_update_of
+
+FIT = "Fit for intensive chemotherapy"
 
 
 def pct(values: list[float], q: float) -> float:
@@ -55,3 +61,39 @@ class Memory(Periodic):
 
     def sample(self) -> None:
         self.peak_mb = max(self.peak_mb, sum(p.rss_mb for p in tree(self.root)))
+
+
+async def change_factors(
+    page: WidgetSession, number: int, changes: int, timeout: float, into: list[float]
+) -> None:
+    """A learner's factor changes, 0.5-2 s apart, on either engine's page: fitness and FLT3
+    in turn (learner ``number`` starting with one of them), so that every change alters the
+    options shown; each update's latency is appended to ``into`` as it is measured."""
+    region = page.options_region()
+    fit, flt3 = page.find_by_description(FIT), page.find_by_description("FLT3 mutation")
+    values = {fit: True, flt3: False}
+    for change in range(changes):
+        await asyncio.sleep(random.uniform(0.5, 2.0))
+        widget = (fit, flt3)[(number + change) % 2]
+        values[widget] = not values[widget]
+        sent = time.perf_counter()
+        await page.update(widget, value=values[widget])
+        await page.wait_for(is_update_of({region}), timeout, mentioning=region)
+        into.append(time.perf_counter() - sent)
+
+
+async def timed_updates(page: WidgetSession, changes: int, timeout: float) -> list[float]:
+    """Change fitness ``changes`` times, 0.3 s apart; the update latencies (the hostile
+    scenarios' other learner, on either engine)."""
+    region = page.options_region()
+    fit = page.find_by_description(FIT)
+    latencies = []
+    for _ in range(changes):
+        await asyncio.sleep(0.3)
+        value = not page.states[fit]["state"]["value"]
+        page.states[fit]["state"]["value"] = value
+        sent = time.perf_counter()
+        await page.update(fit, value=value)
+        await page.wait_for(is_update_of({region}), timeout, mentioning=region)
+        latencies.append(time.perf_counter() - sent)
+    return latencies

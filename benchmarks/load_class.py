@@ -21,7 +21,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import http.cookiejar
-import random
 import statistics
 import sys
 import time
@@ -35,11 +34,17 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from benchmarks.harness import Periodic, pct, table  # noqa: E402
+from benchmarks.harness import (  # noqa: E402
+    Periodic,
+    change_factors,
+    pct,
+    table,
+    timed_updates,
+)
 from benchmarks.procinfo import tree  # noqa: E402
 from tests.browser.conftest import free_port, stop  # noqa: E402
 from tests.server.conftest import Server, start  # noqa: E402
-from tests.voila_client import COOKIES, KernelSession, is_update_of  # noqa: E402
+from tests.voila_client import COOKIES, KernelSession  # noqa: E402
 
 HOST = "127.0.0.1"
 MAX_LEARNERS = 150
@@ -123,19 +128,8 @@ async def learn(
         _, kernel_id, learner.page_s, xsrf = await asyncio.to_thread(_open_page, base, timeout)
         session = await KernelSession.connect(base, kernel_id, timeout=timeout)
         await session.request_states(timeout)
-        region = session.find("HTMLModel", _dom_classes=["aml-options"])
-        fit = session.find_by_description("Fit for intensive chemotherapy")
-        flt3 = session.find_by_description("FLT3 mutation")
         learner.usable_s = time.perf_counter() - start
-        values = {fit: True, flt3: False}
-        for change in range(changes):
-            await asyncio.sleep(random.uniform(0.5, 2.0))
-            widget = (fit, flt3)[(learner.number + change) % 2]
-            values[widget] = not values[widget]  # every change alters the options shown
-            sent = time.perf_counter()
-            await session.update(widget, value=values[widget])
-            await session.wait_for(is_update_of({region}), timeout)
-            learner.updates_s.append(time.perf_counter() - sent)
+        await change_factors(session, learner.number, changes, timeout, learner.updates_s)
         await asyncio.sleep(stay)  # reading the page before leaving
         if close_tab:
             await asyncio.to_thread(_close_tab, base, kernel_id, xsrf)
@@ -202,22 +196,6 @@ def _flood(base: str, seconds: float, counts: dict, ready, go) -> None:
     asyncio.run(flood())
 
 
-async def _updates(session: KernelSession, changes: int, timeout: float) -> list[float]:
-    """Change a factor ``changes`` times, 0.3 s apart; the update latencies."""
-    region = session.find("HTMLModel", _dom_classes=["aml-options"])
-    fit = session.find_by_description("Fit for intensive chemotherapy")
-    latencies = []
-    for _ in range(changes):
-        await asyncio.sleep(0.3)
-        value = not session.states[fit]["state"]["value"]
-        session.states[fit]["state"]["value"] = value
-        sent = time.perf_counter()
-        await session.update(fit, value=value)
-        await session.wait_for(is_update_of({region}), timeout)
-        latencies.append(time.perf_counter() - sent)
-    return latencies
-
-
 def _settled(root: int, seconds: float = 120) -> None:
     """Wait until the server's kernel count has not changed for 5 s (the pool is full)."""
     end, last, since = time.monotonic() + seconds, -1, time.monotonic()
@@ -251,12 +229,12 @@ def hostile(args: argparse.Namespace) -> int:
         _, kernel_id, _, xsrf = await asyncio.to_thread(_open_page, base, args.timeout)
         session = await KernelSession.connect(base, kernel_id, timeout=args.timeout)
         await session.request_states(args.timeout)
-        await _updates(session, 3, args.timeout)  # warm-up, not counted
+        await timed_updates(session, 3, args.timeout)  # warm-up, not counted
         await asyncio.to_thread(_settled, server.process.pid)
-        alone = await _updates(session, changes, args.timeout)
+        alone = await timed_updates(session, changes, args.timeout)
         go.set()
         await asyncio.sleep(3)  # the flood is under way
-        flooded = await _updates(session, changes, args.timeout)
+        flooded = await timed_updates(session, changes, args.timeout)
         await session.close()
         await asyncio.to_thread(_close_tab, base, kernel_id, xsrf)
         return alone, flooded

@@ -30,7 +30,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
-import random
 import statistics
 import sys
 import time
@@ -40,11 +39,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from benchmarks.harness import Memory, pct, table  # noqa: E402
+from benchmarks.harness import Memory, change_factors, pct, table, timed_updates  # noqa: E402
 from benchmarks.load_live import LiveLearner, Room, run_room, take_part  # noqa: E402
 from benchmarks.procinfo import tree  # noqa: E402
 from tests.browser.conftest import free_port, stop  # noqa: E402
-from tests.solara.client import Learner, is_update_of  # noqa: E402
+from tests.solara.client import Learner  # noqa: E402
 from tests.solara.servers import SolaraServer, start_solara  # noqa: E402
 
 MAX_LEARNERS = 400
@@ -67,19 +66,8 @@ async def visit(base: str, one: Visit, changes: int, timeout: float, stay: float
     try:
         start = time.perf_counter()
         learner = await Learner.open(base, source=source, timeout=timeout)
-        region = learner.options_region()
-        fit = learner.find_by_description("Fit for intensive chemotherapy")
-        flt3 = learner.find_by_description("FLT3 mutation")
         one.usable_s = time.perf_counter() - start
-        values = {fit: True, flt3: False}
-        for change in range(changes):
-            await asyncio.sleep(random.uniform(0.5, 2.0))
-            widget = (fit, flt3)[(one.number + change) % 2]
-            values[widget] = not values[widget]  # every change alters the options shown
-            sent = time.perf_counter()
-            await learner.update(widget, value=values[widget])
-            await learner.wait_for(is_update_of({region}), timeout, mentioning=region)
-            one.updates_s.append(time.perf_counter() - sent)
+        await change_factors(learner, one.number, changes, timeout, one.updates_s)
         await asyncio.sleep(stay)
     except Exception as error:  # noqa: BLE001 - every failure is counted and reported
         one.error = f"{type(error).__name__}: {error}"
@@ -276,22 +264,6 @@ def _flood(base: str, seconds: float, pages: int, counts: dict, ready, go) -> No
     counts["cpu"] = time.process_time()  # the attacker's own CPU: the same 2 cores here
 
 
-async def _timed_updates(learner: Learner, changes: int, timeout: float) -> list[float]:
-    """Change a factor ``changes`` times, 0.3 s apart; the update latencies."""
-    region = learner.options_region()
-    fit = learner.find_by_description("Fit for intensive chemotherapy")
-    latencies = []
-    for _ in range(changes):
-        await asyncio.sleep(0.3)
-        value = not learner.states[fit]["state"]["value"]
-        learner.states[fit]["state"]["value"] = value
-        sent = time.perf_counter()
-        await learner.update(fit, value=value)
-        await learner.wait_for(is_update_of({region}), timeout, mentioning=region)
-        latencies.append(time.perf_counter() - sent)
-    return latencies
-
-
 def hostile(args: argparse.Namespace) -> int:
     """``--scenario hostile``: one device floods from all the tabs it may open; another
     learner's update p95 must stay within 3 times its value alone (as in the Voila mode)."""
@@ -311,11 +283,11 @@ def hostile(args: argparse.Namespace) -> int:
 
     async def victim() -> tuple[list[float], list[float]]:
         learner = await Learner.open(server.url, source=VICTIM, timeout=args.timeout)
-        await _timed_updates(learner, 3, args.timeout)  # warm-up, not counted
-        alone = await _timed_updates(learner, changes, args.timeout)
+        await timed_updates(learner, 3, args.timeout)  # warm-up, not counted
+        alone = await timed_updates(learner, changes, args.timeout)
         go.set()
         await asyncio.sleep(3)  # the flood is under way
-        flooded = await _timed_updates(learner, changes, args.timeout)
+        flooded = await timed_updates(learner, changes, args.timeout)
         await learner.close()
         return alone, flooded
 
