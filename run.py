@@ -59,8 +59,9 @@ def serve(args: list[str]) -> int:
 def lab_argv(args: list[str]) -> list[str]:
     """JupyterLab on the first lesson; as root it needs --allow-root, and a taken port is
     skipped (the next free one of 50 is used and printed)."""
-    # aml_teach.lab opens notebooks/01-start-here.ipynb and saves widgets as a run-again note
-    argv = [str(PYTHON), "-m", "aml_teach.lab"]
+    # aml_teach.classroom.lab opens notebooks/01-start-here.ipynb and saves widgets as a
+    # run-again note
+    argv = [str(PYTHON), "-m", "aml_teach.classroom.lab"]
     if hasattr(os, "geteuid") and os.geteuid() == 0:
         argv.append("--allow-root")
     return [*argv, "--ServerApp.port_retries=50", *args]

@@ -3,18 +3,13 @@
 Educational only: not a prescribing tool and not a substitute for a clinician's advice.
 """
 
-from .epi import PrognosticIndex, european_prognostic_index
-from .knowledge import DataError, DataProblem, KnowledgeBase, check_data, load_knowledge_base
-from .options import treatment_options
-from .patient import Patient, PatientError
-from .response import Verdict, classify_history
-from .schedules import UnknownRegimenError, regimen_schedule
-
-DISCLAIMER = (
-    "aml-teach is for education only. It is not a prescribing tool and does not replace the "
-    "advice of a qualified healthcare professional; treatment decisions belong to a patient "
-    "and their care team."
-)
+from .core.epi import PrognosticIndex, european_prognostic_index
+from .core.knowledge import DataError, DataProblem, KnowledgeBase, check_data, load_knowledge_base
+from .core.options import evaluate_options, treatment_options
+from .core.patient import Patient, PatientError
+from .core.response import Verdict, classify_history
+from .core.review import DISCLAIMER
+from .core.schedules import UnknownRegimenError, regimen_schedule
 
 __all__ = [
     "DISCLAIMER",
@@ -29,6 +24,7 @@ __all__ = [
     "check_data",
     "classify_history",
     "european_prognostic_index",
+    "evaluate_options",
     "load_knowledge_base",
     "regimen_schedule",
     "treatment_options",

@@ -6,9 +6,9 @@ import argparse
 import sys
 from pathlib import Path
 
-from .knowledge import check_data, data_dir
-from .serve import add_arguments as add_serve_arguments
-from .serve_solara import add_arguments as add_engine_arguments
+from .classroom.solara_engine import add_arguments as add_engine_arguments
+from .classroom.voila_engine import add_arguments as add_serve_arguments
+from .core.knowledge import check_data, data_dir
 
 
 def _check_data(args: argparse.Namespace) -> int:
@@ -44,10 +44,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _serve(args: argparse.Namespace) -> int:
     if args.engine == "solara":
-        from .serve_solara import run as run_solara
+        from .classroom.solara_engine import run as run_solara
 
         return run_solara(args)
-    from .serve import run
+    from .classroom.voila_engine import run
 
     return run(args)
 

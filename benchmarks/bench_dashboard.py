@@ -379,7 +379,7 @@ and loads each page in turn over HTTP and the kernel websocket (medians of 5, sa
 | CPU per page, kernel + server | 0.93 s | 0.49 s |
 | 120 pages in a minute ask of 2 cores | 112 CPU s (93%) | 59 CPU s (49%) |
 
-Importing `aml_teach.dashboard` (`python -X importtime`, median of 7 fresh interpreters)
+Importing `aml_teach.app.dashboard` (`python -X importtime`, median of 7 fresh interpreters)
 went from 546 ms (pandas 377 ms of it) to 126 ms (ipywidgets 88 ms of it); the rest of a
 kernel's start is ipykernel itself, which the bare notebook pays too.
 

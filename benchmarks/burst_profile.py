@@ -27,8 +27,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from benchmarks.load_class import HOST, classroom, pct, start_server  # noqa: E402
+from benchmarks.harness import pct  # noqa: E402
+from benchmarks.load_class import classroom  # noqa: E402
 from benchmarks.procinfo import tree  # noqa: E402
+from benchmarks.voila_pages import HOST, start_server  # noqa: E402
 from tests.browser.conftest import free_port, stop  # noqa: E402
 
 TICK = os.sysconf("SC_CLK_TCK")

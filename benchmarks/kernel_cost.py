@@ -35,10 +35,10 @@ import psutil
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from benchmarks.load_class import _open_page  # noqa: E402
 from benchmarks.procinfo import kernel_pid_for  # noqa: E402
+from benchmarks.voila_pages import _open_page  # noqa: E402
 from tests.browser.conftest import free_port, stop  # noqa: E402
-from tests.server.conftest import start  # noqa: E402
+from tests.classroom.voila.conftest import start  # noqa: E402
 from tests.voila_client import KernelSession  # noqa: E402
 
 NOTEBOOKS = {

@@ -20,13 +20,9 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import http.cookiejar
 import statistics
 import sys
 import time
-import urllib.error
-import urllib.parse
-import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -42,12 +38,16 @@ from benchmarks.harness import (  # noqa: E402
     timed_updates,
 )
 from benchmarks.procinfo import tree  # noqa: E402
+from benchmarks.voila_pages import (  # noqa: E402
+    HOST,
+    MAX_LEARNERS,
+    _close_tab,
+    _open_page,
+    start_server,
+)
 from tests.browser.conftest import free_port, stop  # noqa: E402
-from tests.server.conftest import Server, start  # noqa: E402
-from tests.voila_client import COOKIES, KernelSession  # noqa: E402
+from tests.voila_client import KernelSession  # noqa: E402
 
-HOST = "127.0.0.1"
-MAX_LEARNERS = 150
 MAX_SECONDS = 1500  # the whole run, learners and culling included
 
 
@@ -80,42 +80,6 @@ class Sampler(Periodic):
         self.peak_kernels_mb = max(self.peak_kernels_mb, sum(p.rss_mb for p in kernels))
         self.peak_kernel_mb = max([self.peak_kernel_mb, *(p.rss_mb for p in kernels)])
         self.peak_kernels = max(self.peak_kernels, len(kernels))
-
-
-def _open_page(url: str, timeout: float) -> tuple[str, str, float, str]:
-    """GET the page with a cookie jar, as a browser: the server binds the kernel to this
-    browser's cookie, and the shutdown beacon quotes the _xsrf cookie."""
-    jar = http.cookiejar.CookieJar()
-    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
-    start = time.perf_counter()
-    with opener.open(url, timeout=timeout) as response:
-        html = response.read().decode("utf-8")
-    elapsed = time.perf_counter() - start
-    marker = '"kernelId": "'
-    at = html.find(marker)
-    if at < 0:
-        raise RuntimeError("the page holds no kernel id")
-    kernel_id = html[at + len(marker) : html.find('"', at + len(marker))]
-    COOKIES[kernel_id] = "; ".join(f"{c.name}={c.value}" for c in jar)
-    xsrf = next((c.value for c in jar if c.name == "_xsrf"), "")
-    return html, kernel_id, elapsed, xsrf
-
-
-def _close_tab(base: str, kernel_id: str, xsrf: str) -> None:
-    """What the page's beforeunload beacon does: ask the server to shut the kernel down."""
-    body = urllib.parse.urlencode({"_xsrf": xsrf}).encode()
-    request = urllib.request.Request(
-        f"{base}voila/api/shutdown/{kernel_id}",
-        data=body,
-        method="POST",
-        headers={"Cookie": COOKIES.get(kernel_id, f"_xsrf={xsrf}")},
-    )
-    try:
-        with urllib.request.urlopen(request, timeout=30):
-            pass
-    except urllib.error.HTTPError as error:
-        if error.code != 404:  # 404: the culler closed this idle kernel first, as it should
-            raise
 
 
 async def learn(
@@ -164,11 +128,6 @@ async def classroom(
 
     await asyncio.gather(*(later(one, ramp * i / count) for i, one in enumerate(learners)))
     return learners
-
-
-def start_server(port: int, pool: int, cull: int) -> Server:
-    """The README's serve command, as the server tests start it."""
-    return start("load", "--pool", str(pool), "--cull-idle", str(cull), port=port)
 
 
 def _flood(base: str, seconds: float, counts: dict, ready, go) -> None:

@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from benchmarks.harness import pct, table
-from benchmarks.load_class import HOST, MAX_LEARNERS, _close_tab, _open_page, start_server
+from benchmarks.voila_pages import HOST, MAX_LEARNERS, _close_tab, _open_page, start_server
 from tests.browser.conftest import ARTIFACTS, free_port, stop
 from tests.voila_client import KernelSession
 

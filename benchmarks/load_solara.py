@@ -1,6 +1,6 @@
 """A lecture hall on one laptop: simulated learners against ``serve --engine solara``.
 
-Each learner does what Solara's page does (tests/solara/client.py): GET the page, open the
+Each learner does what Solara's page does (tests/classroom/solara/client.py): GET the page, open the
 kernel websocket, run the app and receive the whole page, then change patient factors a few
 times and wait for the options region to update. Learners come from different loopback
 addresses (127.0.0.2, .3, ...), a few per address, as a room's devices do, so the server's
@@ -43,8 +43,8 @@ from benchmarks.harness import Memory, change_factors, pct, table, timed_updates
 from benchmarks.load_live import LiveLearner, Room, run_room, take_part  # noqa: E402
 from benchmarks.procinfo import tree  # noqa: E402
 from tests.browser.conftest import free_port, stop  # noqa: E402
-from tests.solara.client import Learner  # noqa: E402
-from tests.solara.servers import SolaraServer, start_solara  # noqa: E402
+from tests.classroom.solara.client import Learner  # noqa: E402
+from tests.classroom.solara.servers import SolaraServer, start_solara  # noqa: E402
 
 MAX_LEARNERS = 400
 MAX_SECONDS = 1800
@@ -108,7 +108,7 @@ async def hall(
 
 def callback_cpu() -> tuple[float, float, float, str]:
     """CPU ms of ``App()`` and of its callbacks (median, worst), in this process."""
-    from aml_teach.dashboard import App
+    from aml_teach.app.dashboard import App
 
     started = time.process_time()
     app = App()

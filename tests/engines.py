@@ -1,8 +1,8 @@
 """The classroom servers of both engines, and one view of them for the shared tests.
 
 ``classroom``/``with_token`` are the Voila mode as an instructor runs it for a room (class
-mode, pool on; tests/server/conftest.py starts it), ``solara_server``/``solara_with_token``
-the Solara mode (``serve --engine solara``, offline; tests/solara/servers.py). Each starts
+mode, pool on; tests/classroom/voila/conftest.py starts it), ``solara_server``/``solara_with_token``
+the Solara mode (``serve --engine solara``, offline; tests/classroom/solara/servers.py). Each starts
 once per test session. ``engine_server`` and ``engine_with_token`` give a test the same
 guarantee to check on both: an :class:`Engine` with the address, the token, the terminal
 and a learner's page, whichever engine serves it. tests/conftest.py makes these fixtures
@@ -18,10 +18,10 @@ from dataclasses import dataclass
 
 import pytest
 
+from tests.classroom.solara.client import Learner
+from tests.classroom.solara.servers import SolaraServer, start_solara, stop
+from tests.classroom.voila.conftest import Server, start
 from tests.page_client import WidgetSession, cookie_header, request, set_cookies
-from tests.server.conftest import Server, start
-from tests.solara.client import Learner
-from tests.solara.servers import SolaraServer, start_solara, stop
 from tests.voila_client import KernelSession
 
 ENGINES = ["voila", "solara"]

@@ -2,7 +2,7 @@
 
 Both engines speak the Jupyter message protocol to the page and ipywidgets' comm messages
 on top of it: the Voila client (tests/voila_client.py) and the Solara client
-(tests/solara/client.py) differ only in how they reach the kernel and learn the widget
+(tests/classroom/solara/client.py) differ only in how they reach the kernel and learn the widget
 states. What they share is here: raw HTTP requests (paths sent exactly as written, from any
 127.x address), the message builder, reading until a deadline, finding a widget, sending an
 update, and the predicates the tests and the load harness wait on.

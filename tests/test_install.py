@@ -23,7 +23,7 @@ from .conftest import DATA, ROOT
 
 PROBE = """
 import json, aml_teach
-from aml_teach.knowledge import data_dir
+from aml_teach.core.knowledge import data_dir
 kb = aml_teach.load_knowledge_base()
 print(json.dumps({"package": aml_teach.__file__, "data": str(data_dir()),
                   "drugs": len(kb.drugs), "options": len(kb.options)}))

@@ -9,33 +9,29 @@ widgets share their layout and style models, which keeps the first render quick.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from html import escape
 from typing import Any
 
 import ipywidgets as widgets
 
-from . import DISCLAIMER
-from .comm_guard import protect_if_classroom
-from .figures import numbered_references_html
+from ..core.knowledge import DataError, KnowledgeBase, load_knowledge_base
+from ..core.review import DISCLAIMER, reviewed_line
+from ..teaching.figures import numbered_references_html
+from ..teaching.keys import KeyGuard
+from ..teaching.options_html import CSS
+from .epi_panel import EpiPanel
+from .factor_panel import FactorPanel
 from .guard import guard
-from .keys import KeyGuard
-from .knowledge import DataError, KnowledgeBase, load_knowledge_base
-from .review import reviewed_line
-from .widgets import (
-    CSS,
-    WIDGET_CSS,
-    EpiPanel,
-    FactorPanel,
-    Look,
-    OptionsView,
-    ScheduleViewer,
-    ShortRepr,
-    instructor_log,
-    message_html,
-    something_went_wrong,
-)
+from .look import WIDGET_CSS, Look, ShortRepr, instructor_log, message_html, something_went_wrong
+from .options_view import OptionsView
+from .schedule_viewer import ScheduleViewer
 
-__all__ = ["App"]
+__all__ = ["App", "LiveBox"]
+
+# Makes the live class box for a page's factor panel, or None outside a live class (the
+# classroom passes one in: aml_teach.classroom.page; the app itself knows no server).
+LiveBox = Callable[[FactorPanel, Look], "widgets.Widget | None"]
 
 HEADER = (
     f'{CSS}{WIDGET_CSS}<div class="aml-disclaimer" role="note"><strong>Educational only.</strong> '
@@ -59,8 +55,8 @@ DATA_PROBLEM = (
 class App(ShortRepr, widgets.VBox):
     """The whole dashboard: factors, options, schedules, the EPI and the references."""
 
-    def __init__(self, kb: KnowledgeBase | None = None) -> None:
-        protect_if_classroom()  # served to a class: comm checks, no tracebacks to the page
+    def __init__(self, kb: KnowledgeBase | None = None, live_box: LiveBox | None = None) -> None:
+        self.live_box = live_box
         self.look = Look()
         super().__init__([self.look.html_widget(HEADER)], layout=self.look.plain)
         self.add_class("aml-app")
@@ -92,10 +88,8 @@ class App(ShortRepr, widgets.VBox):
         self.show_excluded.observe(lambda _: self.refresh(), names="value")
         self.schedules = ScheduleViewer(kb, heading="Regimen schedules", look=look)
         self.epi = EpiPanel(self.factors, kb, heading=EPI_HEADING, look=look)
-        # live class mode: only in a kernel the class server started (aml_teach.live_page)
-        from .live_page import live_panel
-
-        self.live = live_panel(self.factors, look)
+        # live class mode: only in a page a class server made (aml_teach.classroom.page)
+        self.live = self.live_box(self.factors, look) if self.live_box else None
 
         results = look.vbox(
             [look.html_widget("<h2>Treatment options</h2>"), self.show_excluded, self.options]

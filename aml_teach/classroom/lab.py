@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOKS = ROOT / "notebooks"
 FIRST = "01-start-here.ipynb"
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
@@ -72,7 +72,7 @@ def lab_argv(extra: list[str] | None = None, notebook: str | None = FIRST) -> li
     """JupyterLab's command line: the run-again save hook, and Voila's previews drawn with
     the classroom template (the default one fetches Font Awesome from the internet)."""
     argv = [
-        "--ContentsManager.pre_save_hook=aml_teach.lab.pre_save",
+        "--ContentsManager.pre_save_hook=aml_teach.classroom.lab.pre_save",
         "--VoilaConfiguration.template=aml",
         # Voila's page loads MathJax from the internet unless both settings read "null"
         # (as its own server leaves them); no lesson has any mathematics to typeset.
@@ -89,7 +89,7 @@ def main(argv: list[str] | None = None) -> int:
 
     from jupyterlab.labapp import LabApp
 
-    from .serve import TEMPLATES
+    from .voila_engine import TEMPLATES
 
     os.environ["JUPYTER_PATH"] = os.pathsep.join(
         p for p in (str(TEMPLATES), os.environ.get("JUPYTER_PATH", "")) if p

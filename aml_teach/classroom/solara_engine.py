@@ -10,7 +10,7 @@ Voila mode, added here around Solara's Starlette app (:class:`ClassroomGate`):
   the page's own origin;
 * only the page, its scripts and the kernel websocket are served (an allowlist of paths):
   no other file, and no code execution (Solara's virtual kernel only handles widget messages);
-* the plain-message guard of ``aml_teach.guard`` on every input, as in the Voila mode (it
+* the plain-message guard of ``aml_teach.app.guard`` on every input, as in the Voila mode (it
   is part of ``App``);
 * caps: pages per client address and learners in all, the latter sized by CPU (one
   process serves everyone, so it is CPU, not memory, that runs out first);
@@ -49,7 +49,7 @@ from pathlib import Path
 from typing import Any
 
 from .limits import COOL_DOWN_S, MAX_MESSAGE_BYTES, MESSAGE_BURST, MESSAGE_RATE, STRIKES, Bucket
-from .serve import data_is_broken
+from .policy import THIS_COMPUTER, data_is_broken  # the instructor's tabs: no per-device caps
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
@@ -84,7 +84,6 @@ PROXY_HEADERS = {
     "forwarded",
 }
 LOCAL_HOSTS = {"localhost", "127.0.0.1", "::1", "[::1]"}
-THIS_COMPUTER = {"127.0.0.1", "::1"}  # the instructor's own tabs: no per-device limits
 KERNEL_PREFIX = "/jupyter/api/kernels/"
 ALLOWED_PREFIXES = ("/_solara/cdn/", "/static/", "/jupyter/nbextensions/")
 CLOSE_PREFIX = "/_solara/api/close/"
@@ -152,7 +151,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def solara_environment(title: str = PAGE_TITLE) -> dict[str, str]:
     """Solara's settings for the class, as the environment it reads when first imported."""
     return {
-        "SOLARA_APP": "aml_teach.solara_page",
+        "SOLARA_APP": "aml_teach.classroom.solara_page",
         "SOLARA_MODE": "production",
         "SOLARA_ROOT_PATH": "",  # else the first request's script-name headers would set it
         "SOLARA_TELEMETRY_MIXPANEL_ENABLE": "false",  # no calls home
@@ -195,7 +194,7 @@ class ClassroomGate:
         hosts: Collection[str] = (),
     ) -> None:
         self.app = app
-        self.live_room = live_room  # aml_teach.live_solara.LiveRoom: the instructor's door
+        self.live_room = live_room  # aml_teach.live.solara_channel.LiveRoom: the instructor's door
         self.token = token
         self.cookie_name = f"aml-teach-token-{port}"  # cookies ignore ports: one per server
         key = secrets.token_bytes(32)
@@ -634,7 +633,7 @@ def logging_config() -> dict[str, Any]:
 
 
 def _banner(ip: str, port: int, token: str | None, max_learners: int) -> str:
-    from .serve import share_urls
+    from .policy import share_urls
 
     lines = ["", "=" * 64]
     if ip == "0.0.0.0":
@@ -662,8 +661,8 @@ def build_app(
 ) -> ASGIApp:
     """Solara's Starlette app behind the :class:`ClassroomGate` (import after the settings).
 
-    With ``live_keys`` (:class:`aml_teach.live.Secrets`), live class mode is on: one
-    :class:`~aml_teach.live.LiveClass` in this process, which every page's live box follows.
+    With ``live_keys`` (:class:`aml_teach.live.room.Secrets`), live class mode is on: one
+    :class:`~aml_teach.live.room.LiveClass` in this process, which every page's live box follows.
     """
     os.environ.update(solara_environment())
     # Solara warns about reverse-proxy and iframe set-ups that a classroom does not use
@@ -681,12 +680,12 @@ def build_app(
 
     room = None
     if live_keys is not None:
-        from . import live_solara
-        from .knowledge import load_knowledge_base
-        from .live import LiveClass
+        from ..core.knowledge import load_knowledge_base
+        from ..live import solara_channel
+        from ..live.room import LiveClass
 
-        room = live_solara.LiveRoom(LiveClass(load_knowledge_base()), live_keys)
-        live_solara.ROOM = room
+        room = solara_channel.LiveRoom(LiveClass(load_knowledge_base()), live_keys)
+        solara_channel.ROOM = room
     return ClassroomGate(
         solara_starlette.app,
         token=token,
@@ -726,7 +725,7 @@ def quick_close_protocol() -> type:
 
 def run(args: argparse.Namespace) -> int:
     """Check the data, then serve ``App()`` with Solara until Ctrl+C."""
-    from .serve import allowed_hosts, choose_port, make_token
+    from .policy import allowed_hosts, choose_port, make_token
 
     if args.data:
         os.environ["AML_TEACH_DATA"] = str(Path(args.data).resolve())
@@ -761,7 +760,7 @@ def run(args: argparse.Namespace) -> int:
     # hand the interpreter over every millisecond (not 5), so that a learner's small update
     # is not held up behind another learner's page being built.
     sys.setswitchinterval(0.001)
-    from .live import make_secrets
+    from ..live.room import make_secrets
 
     live_keys = make_secrets()
     app = build_app(
@@ -795,7 +794,7 @@ def run(args: argparse.Namespace) -> int:
         await original_startup(sockets=sockets)
         if server.started:
             print(_banner(ip, port, token, max_learners), flush=True)
-            from .serve import instructor_line
+            from .policy import instructor_line
 
             print(instructor_line(live_keys, port, not args.no_browser), flush=True)
             if not args.no_browser:

@@ -16,9 +16,9 @@ from pathlib import Path
 
 import solara
 
-from .dashboard import App
+from .page import App
 
-NOTEBOOK = Path(__file__).resolve().parent.parent / "notebooks" / "dashboard.ipynb"
+NOTEBOOK = Path(__file__).resolve().parents[2] / "notebooks" / "dashboard.ipynb"
 TITLE = "Relapsed and refractory AML: the class dashboard"
 
 # Solara's page is styled by Vuetify, whose reset differs from JupyterLab's: it drops the bold

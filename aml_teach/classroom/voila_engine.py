@@ -10,29 +10,32 @@ and a check of the teaching data before anything starts.
 from __future__ import annotations
 
 import argparse
-import ipaddress
 import logging
 import os
-import secrets
-import socket
 import sys
 from pathlib import Path
 from typing import Any
 
 from jupyter_client.kernelspec import KernelSpecManager, NoSuchKernel
 
+from ..live.room import Secrets, kernel_environment, make_secrets
 from .comm_guard import CLASSROOM_ENV
-from .knowledge import check_data, data_dir
-from .live import Secrets, kernel_environment, make_secrets
+from .policy import (
+    DEFAULT_PORT,
+    KERNEL_MB,
+    allowed_hosts,
+    choose_port,
+    data_is_broken,
+    instructor_line,
+    make_token,
+    share_urls,
+)
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOK = ROOT / "notebooks" / "dashboard.ipynb"
 CLASSROOM = ROOT / "classroom"
 TEMPLATES = CLASSROOM / "share" / "jupyter"
-DEFAULT_PORT = 8866
-TOKEN_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"  # no 0/o, 1/l/i: easy to read aloud
 NATIVE_KERNEL = "python3"
-KERNEL_MB = 60  # one learner's kernel without pandas (about 57 MiB RSS, docs/benchmarks.md)
 FDS_PER_LEARNER = 30  # open files per learner: measured about 22 (page, websockets, kernel)
 DEFAULT_PER_CLIENT = 3  # pages one device may hold (--max-kernels-per-client)
 
@@ -59,71 +62,6 @@ class ClassroomKernelSpecManager(KernelSpecManager):
     def get_all_specs(self) -> dict[str, Any]:
         spec = self.get_kernel_spec(NATIVE_KERNEL)
         return {NATIVE_KERNEL: {"resource_dir": spec.resource_dir, "spec": spec.to_dict()}}
-
-
-def make_token(spec: str | None) -> str | None:
-    """``None`` -> no token; ``auto`` -> a fresh 10-character token; anything else as given."""
-    if spec is None or spec == "":
-        return None
-    if spec == "auto":
-        return "".join(secrets.choice(TOKEN_ALPHABET) for _ in range(10))
-    return spec
-
-
-def lan_addresses() -> list[str]:
-    """IPv4 addresses of this machine that classmates on the same network can reach."""
-    found: list[str] = []
-    try:
-        import psutil
-
-        for addresses in psutil.net_if_addrs().values():
-            for address in addresses:
-                if address.family == socket.AF_INET:
-                    found.append(address.address)
-    except Exception:  # noqa: BLE001 - psutil is optional here; fall back to the socket trick
-        pass
-    try:
-        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
-            probe.connect(("10.255.255.255", 1))  # no packet is sent for a UDP connect
-            found.append(probe.getsockname()[0])
-    except OSError:
-        pass
-    usable = []
-    for text in dict.fromkeys(found):
-        address = ipaddress.ip_address(text)
-        if not (address.is_loopback or address.is_link_local or address.is_unspecified):
-            usable.append(text)
-    return usable
-
-
-def port_is_free(host: str, port: int) -> bool:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        try:
-            sock.bind((host, port))
-        except OSError:
-            return False
-    return True
-
-
-def choose_port(host: str, wanted: int | None) -> int | None:
-    """The wanted port if free (None if not); without a wish, the first free one from 8866."""
-    bind_host = "127.0.0.1" if host == "localhost" else host
-    if wanted is not None:
-        return wanted if port_is_free(bind_host, wanted) else None
-    for port in range(DEFAULT_PORT, DEFAULT_PORT + 50):
-        if port_is_free(bind_host, port):
-            return port
-    return None
-
-
-def share_urls(ip: str, port: int, token: str | None) -> list[str]:
-    """The addresses to give the class (with the token, so one click logs in)."""
-    query = f"?token={token}" if token else ""
-    hosts = lan_addresses() if ip == "0.0.0.0" else [ip]
-    if ip == "0.0.0.0" and not hosts:
-        hosts = [socket.gethostname()]
-    return [f"http://{host}:{port}/{query}" for host in hosts]
 
 
 def voila_argv(ip: str, port: int, token: str | None, open_browser: bool,
@@ -224,16 +162,6 @@ def class_limits(
     return max_kernels, min(per_client, max_kernels)
 
 
-def allowed_hosts(ip: str) -> list[str]:
-    """The names the server answers to: the addresses it binds and prints, and this machine."""
-    hosts = ["localhost", "127.0.0.1", "::1"]
-    if ip == "0.0.0.0":
-        hosts += lan_addresses() or [socket.gethostname()]
-    elif ip not in hosts:
-        hosts.append(ip)
-    return hosts
-
-
 def classroom_voila(
     ip: str,
     port: int,
@@ -256,7 +184,7 @@ def classroom_voila(
     from traitlets import default
     from voila.app import Voila
 
-    from .classroom import (
+    from .voila_handlers import (
         ALLOWED_MESSAGES,
         SETTING,
         Classroom,
@@ -281,16 +209,17 @@ def classroom_voila(
     classroom = Classroom(max_kernels, per_client, say)
 
     def live_routes() -> list:
-        """Live class mode's routes (aml_teach.live), before Voila's catch-all page route."""
+        """Live class mode's routes (aml_teach.live.room), before Voila's catch-all page route."""
         if live_keys is None:
             return []
-        from .knowledge import load_knowledge_base
-        from .live import LiveClass, live_handlers
+        from ..core.knowledge import load_knowledge_base
+        from ..live.room import LiveClass
+        from ..live.voila_channel import live_handlers
 
         return live_handlers(LiveClass(load_knowledge_base()), live_keys)
 
     class ClassroomVoila(Voila):
-        """Voila for a class: see aml_teach.classroom for what each piece is for."""
+        """Voila for a class: see aml_teach.classroom.voila_handlers for what each piece is for."""
 
         @default("identity_provider_class")
         def _classroom_identity(self) -> type:
@@ -352,42 +281,6 @@ def classroom_voila(
     return ClassroomVoila
 
 
-def instructor_line(keys: Secrets, port: int, open_browser: bool) -> str:
-    """Where the instructor view's link is (a file only the instructor can read; the
-    link itself is never printed, so a projected terminal does not show it)."""
-    from .live import write_link_file
-
-    path = write_link_file(keys, port)
-    if open_browser:
-        import webbrowser
-
-        webbrowser.open(path.as_uri())
-    return (
-        f"Instructor view (live class; this computer only): open {path.as_uri()}\n"
-        "(It is a file only you can read. Do not share it.)\n"
-    )
-
-
-def data_is_broken() -> bool:
-    """Say on stderr what is wrong with the teaching data, if anything: no engine starts on it."""
-    directory = data_dir()
-    problems = check_data(directory)
-    if not problems:
-        return False
-    print(
-        f"Not starting: the teaching data in {directory} has {len(problems)} problem(s):",
-        file=sys.stderr,
-    )
-    for problem in problems:
-        print(f"  - {problem}", file=sys.stderr)
-    print(
-        "Fix them (see docs/data-tables.md), check with `python -m aml_teach check-data`, "
-        "then serve again.",
-        file=sys.stderr,
-    )
-    return True
-
-
 def run(args: argparse.Namespace) -> int:
     """Check the data and the notebook, then run Voila until Ctrl+C."""
     if args.data:
@@ -423,7 +316,7 @@ def run(args: argparse.Namespace) -> int:
         return 1
     max_kernels, per_client = limits
     open_files = raise_open_files_limit()
-    os.environ[CLASSROOM_ENV] = "1"  # kernels check their comms (aml_teach.comm_guard)
+    os.environ[CLASSROOM_ENV] = "1"  # kernels check their comms (aml_teach.classroom.comm_guard)
     live_keys = make_secrets()  # live class mode: kernels get their secret, never a browser
     os.environ.update(kernel_environment(live_keys, port))
     ClassroomVoila = classroom_voila(

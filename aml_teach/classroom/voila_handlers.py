@@ -2,8 +2,8 @@
 
 Voila alone trusts every browser that can reach it: any page load starts a kernel, a kernel
 id is the only key to a learner's session, and a websocket may send anything as fast as it
-likes. The class server (:mod:`aml_teach.serve`) adds, with small subclasses of Voila's and
-jupyter_server's handlers (each says why):
+likes. The class server (:mod:`aml_teach.classroom.voila_engine`) adds, with small subclasses
+of Voila's and jupyter_server's handlers (each says why):
 
 - caps: at most ``max_kernels`` learners' kernels at once, and ``per_client`` from one
   network address; past a cap the learner gets a plain page, the instructor one line;
@@ -43,13 +43,10 @@ from .limits import (
     STRIKES,
     Bucket,
 )
-from .serve import KERNEL_MB
+from .policy import KERNEL_MB, THIS_COMPUTER
 
 SETTING = "aml_classroom"
 COOKIE = "aml_browser"
-# The instructor's own computer: its tabs are not a student's device (the per-device cap
-# does not apply to them; the class cap does).
-THIS_COMPUTER = frozenset({"127.0.0.1", "::1"})
 # What a page's websocket may send (jupyter_server drops other types; the list is ours).
 ALLOWED_MESSAGES = frozenset(
     {"comm_open", "comm_msg", "comm_close", "comm_info_request", "kernel_info_request"}

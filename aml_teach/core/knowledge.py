@@ -58,7 +58,7 @@ def _default_data_dir() -> Path:
     A clone (or an editable install) has ``data/`` beside ``pyproject.toml``; a regular install
     (``pip install .``, a wheel, a hub image) carries the same tables as ``aml_teach/data``.
     """
-    package = Path(__file__).resolve().parent
+    package = Path(__file__).resolve().parents[1]  # aml_teach/ (this file is in aml_teach/core/)
     clone = package.parent
     if (clone / "pyproject.toml").is_file() and (clone / "data").is_dir():
         return clone / "data"

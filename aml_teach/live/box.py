@@ -1,7 +1,7 @@
 """A learner's page in live class mode: follows the instructor, sends this page's answer.
 
 The kernel behind each page (started by the class server, which hands it the address of the
-room's state and a kernel secret in its environment; see :mod:`aml_teach.live`) long-polls
+room's state and a kernel secret in its environment; see :mod:`aml_teach.live.room`) long-polls
 the server for changes. A pushed case loads into the page's factor panel with a plain
 notice, after which the learner changes factors as before; an asked question shows its
 choices, and the learner's pick is posted as this page's one answer, under a random name
@@ -20,9 +20,10 @@ from typing import Any
 
 import ipywidgets as widgets
 
-from .guard import guard
-from .live import KERNEL_HEADER, SECRET_ENV, URL_ENV
-from .widgets import FactorPanel, Look, ShortRepr, instructor_log
+from ..app.factor_panel import FactorPanel
+from ..app.guard import guard
+from ..app.look import Look, ShortRepr, instructor_log
+from .room import KERNEL_HEADER, SECRET_ENV, URL_ENV
 
 RIGHT_MARK = "✔"
 WRONG_MARK = "✘"
@@ -300,16 +301,13 @@ def set_factors(panel: FactorPanel, factors: dict[str, Any]) -> None:
 
 
 def live_panel(factors: FactorPanel, look: Look) -> LivePanel | None:
-    """The live class box, when a class server started this kernel; else None.
+    """The live class box, when a Voila class server started this kernel; else None.
 
     Two channels to the room: the Voila class server's kernels talk to it over HTTP (this
-    module); the Solara engine's pages share its process and call it directly
-    (:mod:`aml_teach.live_solara`).
+    module, and :mod:`aml_teach.live.voila_channel` on the server); the Solara engine's pages
+    share its process and call it directly (:mod:`aml_teach.live.solara_channel`).
+    :func:`aml_teach.classroom.page.live_box` picks the one that applies.
     """
-    from . import live_solara
-
-    if live_solara.ROOM is not None:
-        return live_solara.local_panel(live_solara.ROOM, factors, look)
     url, secret = os.environ.get(URL_ENV), os.environ.get(SECRET_ENV)
     if not url or not secret:
         return None

@@ -1,6 +1,6 @@
 """The instructor view of live class mode: one page, plain HTML and a little script.
 
-It is served by :class:`aml_teach.live.InstructorPageHandler` to the instructor's own
+It is served by :class:`aml_teach.live.room.InstructorPageHandler` to the instructor's own
 browser only. The script long-polls the room's state and draws the tally as labelled
 bars (counts written as numbers, one colour, so it reads without colour vision); actions
 are POSTs carrying tornado's XSRF token.
@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from html import escape
 
-from .knowledge import MARKERS
-from .live import LiveClass, case_label
+from ..core.knowledge import MARKERS
+from .room import LiveClass, case_label
 
 SCRIPT = r"""
 const xsrf = document.body.dataset.xsrf;

@@ -1,7 +1,7 @@
 """Live class mode in the Solara engine: the room's state in shared memory.
 
 The Solara engine serves every learner's page from one process, so the pages' live boxes
-call the one :class:`~aml_teach.live.LiveClass` directly instead of over HTTP (there is no
+call the one :class:`~aml_teach.live.room.LiveClass` directly instead of over HTTP (there is no
 kernel door at all here). The instructor's door is the same as in the Voila mode, served
 by :class:`LiveRoom` in front of Solara (``serve_solara.ClassroomGate`` hands it every
 ``/aml-live/`` request before the class token is looked at): this computer only, with a
@@ -27,7 +27,10 @@ import weakref
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
-from .live import (
+from ..app.factor_panel import FactorPanel
+from ..app.look import Look, instructor_log
+from .box import LivePanel
+from .room import (
     INSTRUCTOR_COOKIE,
     LOOPBACK,
     MAX_BODY,
@@ -36,8 +39,6 @@ from .live import (
     LiveError,
     Secrets,
 )
-from .live_page import LivePanel
-from .widgets import FactorPanel, Look, instructor_log
 
 ROOM: LiveRoom | None = None  # set by the Solara engine when it builds its app
 COOKIE_DAYS = 1
@@ -197,7 +198,7 @@ class LiveRoom:
         if not instructor:
             await _reply(send, 403, NOT_INSTRUCTOR.encode(), html=True)
             return
-        from .live_instructor import instructor_html
+        from .instructor import instructor_html
 
         await _reply(send, 200, instructor_html(self.live, self.xsrf_token()).encode(), html=True)
 

@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from html import escape
 from typing import TYPE_CHECKING, Any, Union
 
-from .knowledge import KnowledgeBase, load_knowledge_base
+from ..core.knowledge import KnowledgeBase, load_knowledge_base
 
 if TYPE_CHECKING:
     import pandas as pd

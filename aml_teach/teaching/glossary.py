@@ -5,7 +5,7 @@ term's own cell. JupyterLab draws only the cells near the screen, so a heading f
 does not exist when a link asks for it (the first click opened the glossary at its top); a
 ``cell-id=`` fragment is looked up in the notebook itself, so one click lands on the term.
 Voila (nbconvert's lab template) gives every cell the element id ``cell-id=<id>``, so the same
-link works there. Regenerate after editing the CSV with ``python -m aml_teach.glossary``; a
+link works there. Regenerate after editing the CSV with ``python -m aml_teach.teaching.glossary``; a
 test fails while the two differ.
 """
 
@@ -17,10 +17,10 @@ from pathlib import Path
 
 import nbformat
 
-from .knowledge import KnowledgeBase, load_knowledge_base
+from ..core.knowledge import KnowledgeBase, load_knowledge_base
 
 NOTEBOOK = "glossary.ipynb"
-DEFAULT_PATH = Path(__file__).resolve().parent.parent / "notebooks" / NOTEBOOK
+DEFAULT_PATH = Path(__file__).resolve().parents[2] / "notebooks" / NOTEBOOK
 KERNELSPEC = {"name": "python3", "display_name": "Python 3 (ipykernel)", "language": "python"}
 
 
@@ -73,7 +73,7 @@ def build(kb: KnowledgeBase | None = None) -> nbformat.NotebookNode:
             "and its sources. The lessons link a term here the first time they use it. "
             "Start the module at [Start here](01-start-here.ipynb).\n\n"
             "*This notebook is generated from `data/glossary.csv`; edit the table, then run "
-            "`python -m aml_teach.glossary` to rebuild it.*"
+            "`python -m aml_teach.teaching.glossary` to rebuild it.*"
         ),
         nbformat.v4.new_markdown_cell("## Terms"),
     ]
@@ -89,7 +89,7 @@ def build(kb: KnowledgeBase | None = None) -> nbformat.NotebookNode:
     cells += [
         nbformat.v4.new_markdown_cell("## References"),
         nbformat.v4.new_code_cell(
-            "from aml_teach.lessons import disclaimer, show_references\n\n"
+            "from aml_teach.teaching.lessons import disclaimer, show_references\n\n"
             f'show_references("{NOTEBOOK}")'
         ),
         nbformat.v4.new_markdown_cell("## Disclaimer"),

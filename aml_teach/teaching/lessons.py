@@ -21,8 +21,13 @@ import ipywidgets as widgets
 import pandas as pd
 from IPython.display import HTML
 
-from . import DISCLAIMER, figures
-from . import widgets as aml_widgets
+from ..core.knowledge import CATEGORIES, MARKERS, KnowledgeBase, load_knowledge_base
+from ..core.options import MARKER_WORDS, treatment_options
+from ..core.patient import Patient
+from ..core.response import Verdict, classify_history
+from ..core.review import DISCLAIMER, reviewed_line
+from ..core.schedules import regimen_schedule
+from . import figures
 from .figures import (
     MARKS,
     OKABE_ITO,
@@ -34,12 +39,7 @@ from .figures import (
     schedule_text,
 )
 from .keys import keyboard_safe
-from .knowledge import CATEGORIES, MARKERS, KnowledgeBase, load_knowledge_base
-from .options import MARKER_WORDS, treatment_options
-from .patient import Patient, PatientError
-from .response import Verdict, classify_history
-from .review import reviewed_line
-from .schedules import regimen_schedule
+from .options_html import CSS, options_html
 
 BEYOND_SEED = "★ beyond the source page"
 TABLE_STYLE = """
@@ -194,7 +194,7 @@ def show_options(patient: Patient, include_excluded: bool = False) -> HTML:
     """The options for one patient, drawn exactly as the explorer and the dashboard draw them."""
     frame = treatment_options(patient, include_excluded=include_excluded)
     register_sources(s for sources in frame["sources"] for s in sources)
-    return HTML(aml_widgets.CSS + aml_widgets.options_html(patient, include_excluded))
+    return HTML(CSS + options_html(patient, include_excluded))
 
 
 def compare_options(left: Patient, right: Patient, captions: tuple[str, str]) -> HTML:
@@ -204,8 +204,8 @@ def compare_options(left: Patient, right: Patient, captions: tuple[str, str]) ->
         frame = treatment_options(patient)
         register_sources(s for sources in frame["sources"] for s in sources)
         columns.append(f'<section style="flex:1 1 22em;min-width:0" aria-label="{escape(caption)}">'
-                       f"<h3>{escape(caption)}</h3>{aml_widgets.options_html(patient)}</section>")
-    return HTML(f'{aml_widgets.CSS}<div class="aml-explorer" style="display:flex;'
+                       f"<h3>{escape(caption)}</h3>{options_html(patient)}</section>")
+    return HTML(f'{CSS}<div class="aml-explorer" style="display:flex;'
                 f'flex-flow:row wrap;gap:0.5em 1.5em">{"".join(columns)}</div>')
 
 
@@ -227,13 +227,6 @@ def marker_table(kb: KnowledgeBase | None = None) -> HTML:
         '(★ beyond the source page)</caption><thead><tr><th scope="col">The leukemia has</th>'
         f'<th scope="col">Targeted option</th></tr></thead><tbody>{"".join(rows)}</tbody></table>'
     )
-
-
-def explorer(show_excluded: bool = False) -> aml_widgets.Explorer:
-    """The dashboard's explorer, for a lesson: any option may show, so all may be cited."""
-    kb = load_knowledge_base()
-    register_sources(s for sources in kb.options["sources"] for s in sources)
-    return aml_widgets.explorer(show_excluded=show_excluded, kb=kb)
 
 
 def factor_effect(patient: Patient, change: str, **changes: object) -> HTML:
@@ -264,24 +257,6 @@ def factor_effect(patient: Patient, change: str, **changes: object) -> HTML:
             f'<th scope="col">Why, after the change</th></tr></thead><tbody>{rows}</tbody></table>'
         )
     return HTML(f"{TABLE_STYLE}<p><strong>Change: {escape(change)}.</strong></p>{body}")
-
-
-def walkthrough() -> widgets.VBox:
-    """The explorer with the pathway diagram under it, both following the same factors."""
-    tool = explorer(show_excluded=True)
-    picture = widgets.HTML()
-
-    def redraw() -> None:
-        try:
-            picture.value = pathway_html(tool.factors.patient())
-        except PatientError:
-            picture.value = pathway_html()  # the explorer already says which factor is wrong
-
-    tool.factors.on_change(redraw)
-    redraw()
-    # the explorer keeps its keys to itself; the rest takes no keys
-    return widgets.VBox([tool, widgets.HTML("<h4>Where this patient is on the pathway</h4>"),
-                         picture])
 
 
 # Timelines -----------------------------------------------------------------------------------
@@ -670,10 +645,8 @@ __all__ = [
     "factor_effect",
     "option_table",
     "compare_options",
-    "explorer",
     "marker_table",
     "references_list_html",
-    "walkthrough",
     "pathway_html",
     "pathway_text",
     "show_options",

@@ -1,4 +1,5 @@
-"""Run notebooks in place so their stored outputs are current: ``python -m aml_teach.nbrun``.
+"""Run notebooks in place so their stored outputs are current:
+``python -m aml_teach.teaching.nbrun``.
 
 nbval compares each notebook's stored outputs with a fresh run, so after an edit to ``data/``
 or to a notebook the stored outputs must be refreshed; this does it the same way every time
@@ -13,7 +14,7 @@ from pathlib import Path
 import nbformat
 from nbclient import NotebookClient
 
-NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
+NOTEBOOKS = Path(__file__).resolve().parents[2] / "notebooks"
 
 
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"

@@ -17,13 +17,13 @@ import ipywidgets as widgets
 import pandas as pd
 from IPython.display import HTML
 
-from . import widgets as aml_widgets
-from .epi import CYTOGENETICS, SOURCE, SURVIVAL, PrognosticIndex, european_prognostic_index
+from ..core.epi import CYTOGENETICS, SOURCE, SURVIVAL, PrognosticIndex, european_prognostic_index
+from ..core.knowledge import KnowledgeBase, load_knowledge_base
+from ..core.options import treatment_options
+from ..core.patient import Patient
 from .keys import keyboard_safe
-from .knowledge import KnowledgeBase, load_knowledge_base
 from .lessons import TABLE_STYLE, cite, register_sources
-from .options import treatment_options
-from .patient import Patient
+from .options_html import CSS, options_html
 
 RIGHT_MARK = "✔"  # a mark as well as a colour, so feedback never depends on colour alone
 WRONG_MARK = "✘"
@@ -301,7 +301,7 @@ def case_questions(case_id: str) -> widgets.VBox:
     shown = widgets.HTML("")
 
     def show(_button: widgets.Button) -> None:
-        shown.value = aml_widgets.CSS + aml_widgets.options_html(patient, include_excluded=True)
+        shown.value = CSS + options_html(patient, include_excluded=True)
 
     reveal.on_click(show)
     return keyboard_safe(widgets.VBox([*items, reveal, shown]))

@@ -11,22 +11,21 @@ from pathlib import Path
 import ipywidgets as widgets
 import pytest
 
-import aml_teach.widgets as aml_widgets
+import aml_teach.app.look as aml_look
+import aml_teach.app.options_view as aml_widgets
 from aml_teach import DISCLAIMER, Patient, load_knowledge_base, treatment_options
-from aml_teach.dashboard import App
-from aml_teach.figures import cite_numbered, numbered_references_html, reference_numbers
-from aml_teach.knowledge import CATEGORIES, DataError, DataProblem
-from aml_teach.schedules import regimen_schedule, scheduled_options
-from aml_teach.widgets import (
-    RELOAD_MESSAGE,
-    FactorPanel,
-    epi_panel,
-    explorer,
-    options_html,
-    schedule_viewer,
-)
+from aml_teach.app.dashboard import App
+from aml_teach.app.epi_panel import epi_panel
+from aml_teach.app.factor_panel import FactorPanel
+from aml_teach.app.look import RELOAD_MESSAGE
+from aml_teach.app.options_view import explorer
+from aml_teach.app.schedule_viewer import schedule_viewer
+from aml_teach.core.knowledge import CATEGORIES, DataError, DataProblem
+from aml_teach.core.schedules import regimen_schedule, scheduled_options
+from aml_teach.teaching.figures import cite_numbered, numbered_references_html, reference_numbers
+from aml_teach.teaching.options_html import options_html
 
-from .conftest import ROOT
+from ..conftest import ROOT
 
 
 @pytest.fixture(scope="module")
@@ -248,7 +247,7 @@ def test_refractory_disease_ignores_and_disables_the_remission(app):
 def instructor_log():
     stream = io.StringIO()
     handler = logging.StreamHandler(stream)
-    logger = aml_widgets.instructor_log()
+    logger = aml_look.instructor_log()
     logger.addHandler(handler)
     yield stream
     logger.removeHandler(handler)
@@ -264,7 +263,7 @@ def test_an_unexpected_error_asks_to_reload_and_logs_without_values(app, monkeyp
     assert RELOAD_MESSAGE in app.options.value
     logged = instructor_log.getvalue()
     assert "listing the options failed with RuntimeError" in logged
-    assert "aml_teach/widgets.py" in logged or "aml_teach\\widgets.py" in logged
+    assert "aml_teach/app/options_view.py" in logged or "aml_teach\\app\\options_view.py" in logged
     assert "learner-73" not in logged  # the code path is logged, not the message
 
 
@@ -274,7 +273,7 @@ def test_broken_data_shows_a_message_not_a_traceback(monkeypatch, instructor_log
     def broken(*args, **kwargs):
         raise DataError([problem])
 
-    monkeypatch.setattr("aml_teach.dashboard.load_knowledge_base", broken)
+    monkeypatch.setattr("aml_teach.app.dashboard.load_knowledge_base", broken)
     app = App()
     text = " ".join(getattr(w, "value", "") for w in app.children)
     assert "The teaching data has problems" in text and DISCLAIMER[:40] in text
@@ -327,7 +326,7 @@ def test_the_notebook_is_thin_and_deterministic():
     notebook = json.loads((ROOT / "notebooks" / "dashboard.ipynb").read_text())
     code = [c for c in notebook["cells"] if c["cell_type"] == "code"]
     assert len(code) == 1
-    assert "".join(code[0]["source"]) == "from aml_teach.dashboard import App\n\nApp()"
+    assert "".join(code[0]["source"]) == "from aml_teach.classroom.page import App\n\nApp()"
     assert "nbval-ignore-output" in code[0]["metadata"]["tags"]
     assert not code[0]["outputs"]
     title = "".join(notebook["cells"][0]["source"])
@@ -344,8 +343,7 @@ def test_the_classroom_template_fetches_nothing_from_the_internet():
 
 def test_module_does_not_import_plotting_libraries():
     source = "\n".join(
-        Path(aml_widgets.__file__).with_name(name).read_text()
-        for name in ("widgets.py", "dashboard.py")
+        path.read_text() for path in Path(aml_widgets.__file__).parent.glob("*.py")
     )
     assert "matplotlib" not in source and "plotly" not in source
 
@@ -356,7 +354,7 @@ def test_in_a_kernel_the_log_reaches_the_terminal_not_the_page(tmp_path):
 
     terminal = tmp_path / "terminal.txt"
     code = (
-        "from aml_teach.widgets import something_went_wrong\n"
+        "from aml_teach.app.look import something_went_wrong\n"
         "error = ValueError('learner-' + str(60 + 1))\n"
         "html = something_went_wrong('checking the log', error)\n"
         "print('done')"

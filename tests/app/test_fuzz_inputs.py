@@ -9,8 +9,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from aml_teach import load_knowledge_base
-from aml_teach.guard import guard
-from aml_teach.quiz import case_patient, check_answer, check_epi, get_question
+from aml_teach.app.guard import guard
+from aml_teach.teaching.quiz import case_patient, check_answer, check_epi, get_question
 
 KB = load_knowledge_base()
 QUESTION_IDS = sorted(set(KB.questions["question"]))

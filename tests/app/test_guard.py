@@ -5,7 +5,7 @@ from __future__ import annotations
 import ipywidgets as widgets
 import pytest
 
-from aml_teach.guard import guard, guard_all, refusal_message
+from aml_teach.app.guard import guard, guard_all, refusal_message
 
 
 def _browser_update(widget: widgets.Widget, **state) -> None:

@@ -19,11 +19,11 @@ import pytest
 from nbclient import NotebookClient
 
 from aml_teach import Patient, load_knowledge_base, regimen_schedule, treatment_options
-from aml_teach.knowledge import TABLES, check_data
-from aml_teach.options import RESULT_COLUMNS, evaluate_options
-from aml_teach.schedules import SCHEDULE_COLUMNS, schedule_rows, scheduled_options, variants
+from aml_teach.core.knowledge import TABLES, check_data
+from aml_teach.core.options import RESULT_COLUMNS, evaluate_options
+from aml_teach.core.schedules import SCHEDULE_COLUMNS, schedule_rows, scheduled_options, variants
 
-from .conftest import ROOT
+from ..conftest import ROOT
 
 HEAVY = ("pandas", "numpy", "matplotlib")
 
@@ -31,7 +31,7 @@ HEAVY = ("pandas", "numpy", "matplotlib")
 # case, show what does not apply, switch every regimen and variant, change the EPI input.
 USE_THE_DASHBOARD = """
 import json, sys
-from aml_teach.dashboard import App
+from aml_teach.classroom.page import App
 app = App()
 for _, case in app.factors.case.options[1:]:
     app.factors.case.value = case
@@ -62,7 +62,7 @@ def _modules_after(code: str) -> dict[str, bool]:
 
 
 def test_importing_the_dashboard_imports_no_pandas():
-    assert _modules_after("import aml_teach.dashboard") == dict.fromkeys(HEAVY, False)
+    assert _modules_after("import aml_teach.classroom.page") == dict.fromkeys(HEAVY, False)
 
 
 def test_using_the_whole_dashboard_imports_no_pandas():

@@ -92,7 +92,7 @@ def server_url() -> Iterator[str]:
 @pytest.fixture(scope="session")
 def solara_url() -> Iterator[str]:
     """The Solara engine (``serve --engine solara``, offline) on a free port; its URL."""
-    from tests.solara.servers import start_solara  # imports this module: import it late
+    from tests.classroom.solara.servers import start_solara  # imports this module: import it late
 
     server = start_solara("browser")
     try:
@@ -220,8 +220,8 @@ def _fresh_copies(target: Path) -> None:
 
 @pytest.fixture(scope="session")
 def lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Lab]:
-    """``python -m aml_teach.lab`` (what ``run.py lab`` starts) on a free port with a token,
-    serving copies of the notebooks (a test's autosave must never touch the repository)."""
+    """``python -m aml_teach.classroom.lab`` (what ``run.py lab`` starts) on a free port with a
+    token, serving copies of the notebooks (a test's autosave must never touch the repository)."""
     import secrets
 
     ARTIFACTS.mkdir(exist_ok=True)
@@ -240,7 +240,7 @@ def lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Lab]:
     }
     port, token = free_port(), secrets.token_hex(12)
     argv = [
-        sys.executable, "-m", "aml_teach.lab", "--no-browser", f"--port={port}",
+        sys.executable, "-m", "aml_teach.classroom.lab", "--no-browser", f"--port={port}",
         f"--ServerApp.root_dir={root}", f"--IdentityProvider.token={token}",
     ]
     if os.geteuid() == 0:

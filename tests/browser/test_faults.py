@@ -12,7 +12,7 @@ import pytest
 from playwright.sync_api import expect
 
 from benchmarks.procinfo import kernel_pid_for
-from tests.server.conftest import start
+from tests.classroom.voila.conftest import start
 
 from .conftest import ARTIFACTS, RENDER_TIMEOUT_MS, open_dashboard, stop
 

@@ -14,9 +14,9 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from aml_teach.glossary import NOTEBOOK as GLOSSARY
-from aml_teach.glossary import fragment, href
-from aml_teach.lab import RUN_AGAIN
+from aml_teach.classroom.lab import RUN_AGAIN
+from aml_teach.teaching.glossary import NOTEBOOK as GLOSSARY
+from aml_teach.teaching.glossary import fragment, href
 
 from .a11y import violations
 from .conftest import RENDER_TIMEOUT_MS, ROOT

@@ -21,10 +21,10 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from aml_teach.knowledge import load_knowledge_base
-from aml_teach.live import live_questions
-from tests.server.conftest import Server, start
-from tests.server.http_util import request
+from aml_teach.core.knowledge import load_knowledge_base
+from aml_teach.live.room import live_questions
+from tests.classroom.voila.conftest import Server, start
+from tests.classroom.voila.http_util import request
 from tests.voila_client import KernelSession, fetch_page
 
 from .conftest import ARTIFACTS, RENDER_TIMEOUT_MS, open_dashboard, stop

@@ -14,7 +14,7 @@ from collections.abc import Iterator
 import pytest
 from playwright.sync_api import expect
 
-from tests.solara.servers import SolaraServer, start_solara, stop
+from tests.classroom.solara.servers import SolaraServer, start_solara, stop
 
 from . import test_live_class as voila_live
 from .conftest import ARTIFACTS, open_dashboard

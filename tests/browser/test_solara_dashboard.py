@@ -2,7 +2,7 @@
 
 The dashboard's own browser tests (test_dashboard_browser.py) and the accessibility check
 already run against both engines through ``dashboard_url``; here ``solara_url`` is the
-``serve --engine solara`` server (started offline, tests/solara/servers.py): no request
+``serve --engine solara`` server (started offline, tests/classroom/solara/servers.py): no request
 leaves the server, the page looks like the Voila one, two learners in one process are
 isolated, and an idle page is culled (these stand in for the Voila-only kernel tests).
 """
@@ -12,7 +12,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from tests.solara.servers import start_solara, stop
+from tests.classroom.solara.servers import start_solara, stop
 
 from .conftest import open_dashboard
 from .test_dashboard_browser import option

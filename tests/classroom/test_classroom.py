@@ -1,6 +1,7 @@
 """The class server's rules on their own (no server): caps, rate budget, scrubbing, checks.
 
-The same rules are tested end to end against a real server in tests/server/test_hardening.py.
+The same rules are tested end to end against a real server in
+tests/classroom/voila/test_hardening.py.
 """
 
 from __future__ import annotations
@@ -11,7 +12,9 @@ import logging
 import ipywidgets as widgets
 import pytest
 
-from aml_teach import classroom, comm_guard, serve
+from aml_teach.classroom import comm_guard
+from aml_teach.classroom import voila_engine as serve
+from aml_teach.classroom import voila_handlers as classroom
 
 
 class FakeKernels:

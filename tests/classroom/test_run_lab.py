@@ -14,7 +14,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from .conftest import ROOT
+from ..conftest import ROOT
 
 START_SECONDS = 120
 

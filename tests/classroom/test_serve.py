@@ -8,10 +8,11 @@ import sys
 
 import pytest
 
-from aml_teach import serve
 from aml_teach.__main__ import build_parser, main
+from aml_teach.classroom import policy
+from aml_teach.classroom import voila_engine as serve
 
-from .conftest import DATA, ROOT
+from ..conftest import DATA, ROOT
 
 CONFIG = json.loads((ROOT / "classroom" / "voila.json").read_text())
 
@@ -52,16 +53,16 @@ def test_voila_gets_the_classroom_config_and_the_moment_s_settings():
 
 
 def test_tokens():
-    assert serve.make_token(None) is None and serve.make_token("") is None
-    assert serve.make_token("lecture-3") == "lecture-3"
-    first, second = serve.make_token("auto"), serve.make_token("auto")
+    assert policy.make_token(None) is None and policy.make_token("") is None
+    assert policy.make_token("lecture-3") == "lecture-3"
+    first, second = policy.make_token("auto"), policy.make_token("auto")
     assert first != second and len(first) == 10
-    assert set(first) <= set(serve.TOKEN_ALPHABET)
+    assert set(first) <= set(policy.TOKEN_ALPHABET)
 
 
 def test_class_mode_prints_the_addresses_to_share(monkeypatch):
-    monkeypatch.setattr(serve, "lan_addresses", lambda: ["192.168.1.20", "10.0.0.5"])
-    assert serve.share_urls("0.0.0.0", 8866, "tok") == [
+    monkeypatch.setattr(policy, "lan_addresses", lambda: ["192.168.1.20", "10.0.0.5"])
+    assert policy.share_urls("0.0.0.0", 8866, "tok") == [
         "http://192.168.1.20:8866/?token=tok", "http://10.0.0.5:8866/?token=tok"]
     banner = serve._banner("0.0.0.0", 8866, None)
     assert "http://192.168.1.20:8866/" in banner and "Class mode" in banner
@@ -70,7 +71,7 @@ def test_class_mode_prints_the_addresses_to_share(monkeypatch):
 
 
 def test_lan_addresses_are_usable_ones():
-    for address in serve.lan_addresses():
+    for address in policy.lan_addresses():
         assert not address.startswith(("127.", "169.254.", "0."))
 
 
@@ -79,8 +80,8 @@ def test_a_busy_port_is_not_chosen():
         busy.bind(("127.0.0.1", 0))
         busy.listen()
         port = busy.getsockname()[1]
-        assert serve.choose_port("localhost", port) is None
-    assert serve.choose_port("localhost", None) is not None
+        assert policy.choose_port("localhost", port) is None
+    assert policy.choose_port("localhost", None) is not None
 
 
 def test_the_options_of_serve():

@@ -7,10 +7,10 @@ import re
 from pathlib import Path
 
 from aml_teach import load_knowledge_base
-from aml_teach.dashboard import HEADER
-from aml_teach.review import CONTENT_REVIEWED, REVIEW_LOG, reviewed_line
+from aml_teach.app.dashboard import HEADER
+from aml_teach.core.review import CONTENT_REVIEWED, REVIEW_LOG, reviewed_line
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 LOG = (ROOT / REVIEW_LOG).read_text(encoding="utf-8")
 MONTHS = "January February March April May June July August September October November December"
 

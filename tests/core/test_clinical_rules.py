@@ -10,7 +10,7 @@ from __future__ import annotations
 import pytest
 
 from aml_teach import Patient, classify_history, european_prognostic_index, treatment_options
-from aml_teach.quiz import case_patient
+from aml_teach.teaching.quiz import case_patient
 
 
 def options(p: Patient) -> set[str]:

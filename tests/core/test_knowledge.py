@@ -8,9 +8,9 @@ import sys
 import pytest
 
 from aml_teach import DataError, check_data, load_knowledge_base
-from aml_teach.knowledge import CATEGORIES, parse_days
+from aml_teach.core.knowledge import CATEGORIES, parse_days
 
-from .conftest import ROOT
+from ..conftest import ROOT
 
 
 def _messages(directory) -> list[str]:

@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 
 from aml_teach import Patient, load_knowledge_base, treatment_options
-from aml_teach.knowledge import CATEGORIES
+from aml_teach.core.knowledge import CATEGORIES
 
 CONTRACT_COLUMNS = [
     "option",

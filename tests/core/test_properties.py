@@ -16,7 +16,7 @@ from aml_teach import (
     regimen_schedule,
     treatment_options,
 )
-from aml_teach.knowledge import CATEGORIES, MARKERS
+from aml_teach.core.knowledge import CATEGORIES, MARKERS
 
 OPTION_IDS = list(load_knowledge_base().option_ids())
 

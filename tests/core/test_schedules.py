@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from aml_teach import load_knowledge_base, regimen_schedule
-from aml_teach.figures import schedule_text, timeline_html
-from aml_teach.schedules import UnknownRegimenError, scheduled_options, variants
+from aml_teach.core.schedules import UnknownRegimenError, scheduled_options, variants
+from aml_teach.teaching.figures import schedule_text, timeline_html
 
 REQUIRED = [
     "7+3",

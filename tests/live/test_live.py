@@ -1,13 +1,13 @@
-"""The live class state (aml_teach.live): what the room shares, and what each side sees."""
+"""The live class state (aml_teach.live.room): what the room shares, and what each side sees."""
 
 from __future__ import annotations
 
 import pytest
 
-from aml_teach.knowledge import load_knowledge_base
-from aml_teach.live import LiveClass, LiveError, live_questions
-from aml_teach.live_page import reveal_html
-from aml_teach.quiz import get_question
+from aml_teach.core.knowledge import load_knowledge_base
+from aml_teach.live.box import reveal_html
+from aml_teach.live.room import LiveClass, LiveError, live_questions
+from aml_teach.teaching.quiz import get_question
 
 
 @pytest.fixture
@@ -119,8 +119,8 @@ def test_unknown_actions_are_refused(live):
 def test_the_instructor_link_is_in_a_private_file_and_never_printed():
     import stat
 
-    from aml_teach.live import make_secrets
-    from aml_teach.serve import instructor_line
+    from aml_teach.classroom.policy import instructor_line
+    from aml_teach.live.room import make_secrets
 
     keys = make_secrets()
     line = instructor_line(keys, 8866, open_browser=False)
@@ -136,8 +136,8 @@ def test_the_instructor_link_is_in_a_private_file_and_never_printed():
 def test_the_solara_room_sends_pages_only_what_they_see(live):
     """The Solara engine's room (shared memory): listeners run after each change; pages get
     a new state when the case or question changed, not when an answer moved the tally."""
-    from aml_teach.live import make_secrets
-    from aml_teach.live_solara import LiveRoom
+    from aml_teach.live.room import make_secrets
+    from aml_teach.live.solara_channel import LiveRoom
 
     class Page:
         def __init__(self) -> None:

@@ -8,9 +8,13 @@ import re
 import nbformat
 import pytest
 
-from aml_teach import DISCLAIMER, Patient, lessons, load_knowledge_base, treatment_options
-from aml_teach.figures import OKABE_ITO, reference_numbers
-from aml_teach.glossary import (
+from aml_teach import DISCLAIMER, Patient, load_knowledge_base, treatment_options
+from aml_teach.app.lesson_tools import walkthrough
+from aml_teach.core.knowledge import CATEGORIES
+from aml_teach.core.schedules import scheduled_options
+from aml_teach.teaching import lessons
+from aml_teach.teaching.figures import OKABE_ITO, reference_numbers
+from aml_teach.teaching.glossary import (
     DEFAULT_PATH,
     anchor,
     build,
@@ -20,8 +24,6 @@ from aml_teach.glossary import (
     link_first_uses,
     sources_of,
 )
-from aml_teach.knowledge import CATEGORIES
-from aml_teach.schedules import scheduled_options
 
 FIT = Patient(age=50, fit_for_intensive=True, disease="relapsed", remission_months=20,
               prior_treatments=("7+3",), matched_donor=True)
@@ -61,7 +63,7 @@ def test_reference_list_outside_the_notebook_folder_says_what_to_do(tmp_path):
 
 
 def test_widgets_register_what_their_later_feedback_will_cite(tmp_path):
-    from aml_teach.quiz import get_question, quiz
+    from aml_teach.teaching.quiz import get_question, quiz
 
     path = _notebook(tmp_path, "No citations in the prose.")
     quiz("q-6")
@@ -188,7 +190,7 @@ def test_marker_table_follows_the_rules():
 
 
 def test_walkthrough_pathway_follows_the_factors():
-    box = lessons.walkthrough()
+    box = walkthrough()
     tool, picture = box.children[0], box.children[-1]
     assert "✔ Intensive chemotherapy" in picture.value
     tool.factors.fit.value = False
@@ -206,7 +208,7 @@ def test_disclaimer_is_the_package_disclaimer():
 
 def test_glossary_notebook_is_in_sync_with_the_table():
     stored = nbformat.read(DEFAULT_PATH, as_version=4)
-    assert sources_of(stored) == sources_of(build()), "run: python -m aml_teach.glossary"
+    assert sources_of(stored) == sources_of(build()), "run: python -m aml_teach.teaching.glossary"
 
 
 def test_a_glossary_link_names_its_terms_cell():

@@ -12,7 +12,7 @@ from html import unescape
 import nbformat
 import pytest
 
-from .conftest import ROOT
+from ..conftest import ROOT
 from .test_notebook_standards import LESSONS, NOTEBOOKS
 
 # Each item: what the page teaches, and words that must all appear in the lessons.

@@ -16,11 +16,11 @@ import nbformat
 import pytest
 
 from aml_teach import DISCLAIMER, load_knowledge_base
-from aml_teach.glossary import MARKDOWN_LINK, first_use_problems
-from aml_teach.glossary import NOTEBOOK as GLOSSARY
-from aml_teach.glossary import fragment as term_fragment
+from aml_teach.teaching.glossary import MARKDOWN_LINK, first_use_problems
+from aml_teach.teaching.glossary import NOTEBOOK as GLOSSARY
+from aml_teach.teaching.glossary import fragment as term_fragment
 
-from .conftest import ROOT
+from ..conftest import ROOT
 
 NOTEBOOKS = ROOT / "notebooks"
 LESSONS = [

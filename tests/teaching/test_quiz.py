@@ -8,7 +8,7 @@ from html import escape
 import pytest
 
 from aml_teach import european_prognostic_index, load_knowledge_base
-from aml_teach.quiz import (
+from aml_teach.teaching.quiz import (
     EPI_SCENARIOS,
     EpiExercise,
     QuestionWidget,

@@ -3,7 +3,7 @@ rest of the class is served.
 
 In the Solara mode every learner's messages are handled by one process, so a page that
 sends widget updates as fast as it can would slow everyone: each page gets the same
-message budget as in the Voila mode (``aml_teach.limits``), and a page that keeps
+message budget as in the Voila mode (``aml_teach.classroom.limits``), and a page that keeps
 exceeding it is disconnected and may not reconnect for ``COOL_DOWN_S`` seconds.
 """
 
@@ -16,8 +16,8 @@ import time
 import pytest
 import websockets
 
-from aml_teach.limits import COOL_DOWN_S, MAX_MESSAGE_BYTES, MESSAGE_BURST, MESSAGE_RATE
-from aml_teach.serve_solara import CLOSE_WAIT_S, TOO_FAST
+from aml_teach.classroom.limits import COOL_DOWN_S, MAX_MESSAGE_BYTES, MESSAGE_BURST, MESSAGE_RATE
+from aml_teach.classroom.solara_engine import CLOSE_WAIT_S, TOO_FAST
 
 from .client import Learner, fetch_page, is_update_of, run
 from .servers import start_solara, stop

@@ -3,7 +3,7 @@ solara`` server): localhost only unless asked, its assets served, learners isola
 process, the caps, the idle cull. The guarantees both engines share (host names, the token,
 only the page served, no code execution, the plain-message guard, other sites' websockets,
 nothing a learner enters in the terminal) are tested on both in
-tests/server/test_classroom_guarantees.py."""
+tests/classroom/test_classroom_guarantees.py."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ import psutil
 import pytest
 import websockets
 
-from aml_teach.serve_solara import LOG_LINES_PER_MINUTE
+from aml_teach.classroom.solara_engine import LOG_LINES_PER_MINUTE
 from tests.page_client import request
 
 from .client import Learner, is_update_of, run

@@ -7,7 +7,7 @@ import os
 import subprocess
 import sys
 
-from aml_teach.serve_solara import (
+from aml_teach.classroom.solara_engine import (
     DISCONNECTED_SECONDS,
     LEARNERS_PER_CORE,
     default_max_learners,

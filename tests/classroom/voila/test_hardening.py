@@ -28,7 +28,7 @@ from tests.voila_client import KernelSession, is_update_of, run
 from .conftest import Server, start
 from .http_util import request
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 KERNEL_ID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 FIT = "Fit for intensive chemotherapy"
 PRIOR = "Treatments already given (Ctrl or Shift to pick several)"

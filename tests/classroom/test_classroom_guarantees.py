@@ -7,8 +7,9 @@ value gets the plain message and the page keeps working, the token is needed whe
 a websocket from another site is refused, the cookies stay on this site, and nothing a
 learner enters (nor any id or the token) reaches the terminal or the disk. Where the two
 engines answer with different (but exact) statuses, the tables below say so.
-Engine-specific guarantees stay with their engine: tests/server/test_hardening.py,
-test_security.py (Voila kernels, pool, query socket) and tests/solara/test_solara_security.py.
+Engine-specific guarantees stay with their engine: tests/classroom/voila/test_hardening.py,
+test_security.py (Voila kernels, pool, query socket) and
+tests/classroom/solara/test_solara_security.py.
 """
 
 from __future__ import annotations
@@ -23,14 +24,14 @@ from pathlib import Path
 
 import pytest
 
-from aml_teach import classroom as voila_caps
-from aml_teach import serve_solara as solara_caps
-from aml_teach.serve import lan_addresses
-from aml_teach.serve_solara import NEEDS_TOKEN, NOT_HERE, WRONG_HOST, WRONG_NAME
+from aml_teach.classroom import solara_engine as solara_caps
+from aml_teach.classroom import voila_handlers as voila_caps
+from aml_teach.classroom.policy import lan_addresses
+from aml_teach.classroom.solara_engine import NEEDS_TOKEN, NOT_HERE, WRONG_HOST, WRONG_NAME
+from tests.classroom.solara.servers import start_solara
+from tests.classroom.voila.conftest import start
 from tests.engines import ENGINES, Engine, Refused, serving
 from tests.page_client import get, is_update_of, request, run
-from tests.server.conftest import start
-from tests.solara.servers import start_solara
 
 ROOT = Path(__file__).resolve().parents[2]
 KERNEL_ID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")

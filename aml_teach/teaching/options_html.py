@@ -1,0 +1,175 @@
+"""The options for one patient as HTML: grouped by category, each with its reason and sources.
+
+Pure HTML from the options engine's rows, shared by the lessons (static outputs), the
+quizzes' reveals and the dashboard's live options view, so an option reads the same
+everywhere.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from html import escape
+from typing import Any
+
+from ..core.knowledge import CATEGORIES, KnowledgeBase, load_knowledge_base
+from ..core.options import evaluate_options
+from ..core.patient import Patient
+from .figures import cite_numbered
+
+BEYOND_MARK = "★"
+EXCLUDED_MARK = "✗"
+
+# One style sheet for every widget here. It travels inside the widgets (an HTML widget),
+# so the page looks the same in Voila and in JupyterLab and needs no template or CDN.
+CSS = """
+<style>
+.aml-app, .aml-explorer { --aml-text: #1a1a1a; --aml-muted: #444; --aml-line: #767676;
+  color: var(--aml-text); font-size: 1rem; line-height: 1.45; max-width: 1200px; }
+.aml-app.aml-large { font-size: 1.35rem; --jp-widgets-font-size: 1.2rem;
+  --jp-widgets-inline-height: 2.2rem; --jp-widgets-inline-label-width: 14rem; }
+.aml-app .widget-html-content, .aml-explorer .widget-html-content { line-height: 1.4; }
+.aml-app h2 { font-size: 1.35em; margin: 0.9em 0 0.3em; }
+.aml-app h3, .aml-explorer h3 { font-size: 1.1em; margin: 0.8em 0 0.2em; }
+.aml-disclaimer { border: 2px solid var(--aml-line); border-left-width: 6px;
+  padding: 0.4em 0.8em; margin: 0.3em 0 0.6em; background: #f7f7f7; }
+.aml-columns { display: flex; flex-flow: row wrap; gap: 0.5em 1.5em; align-items: flex-start; }
+.aml-factors { flex: 1 1 19em; min-width: 0; max-width: 100%; }
+.aml-results { flex: 2 1 26em; min-width: 0; max-width: 100%; }
+.aml-factors .widget-inline-hbox, .aml-factors .widget-select-multiple,
+.aml-factors .widget-dropdown, .aml-factors .widget-radio { max-width: 100%; }
+.aml-factors .widget-label, .aml-tools .widget-label { white-space: normal; }
+.aml-stacked.widget-inline-hbox { flex-direction: column; align-items: stretch; }
+.aml-stacked.widget-inline-hbox > .widget-label { max-width: 100%; text-align: left;
+  margin-bottom: 2px; }
+.aml-stacked select { min-height: 6.5em; }
+.aml-group-label { font-weight: bold; margin-top: 0.5em; }
+.aml-case-story { font-size: 0.95em; color: var(--aml-muted); }
+.aml-options-list, .jp-RenderedHTMLCommon ul.aml-options-list { list-style: none;
+  padding-left: 0; margin: 0.2em 0 0.8em; }
+.aml-option { border: 1px solid var(--aml-line); border-radius: 4px; padding: 0.35em 0.6em;
+  margin: 0.35em 0; overflow-wrap: anywhere; }
+.aml-option.aml-excluded { border-style: dashed; background: #fafafa; }
+.aml-option-name { font-weight: bold; }
+.aml-badge { display: inline-block; border: 1px solid #000; border-radius: 3px;
+  padding: 0 0.3em; font-size: 0.85em; margin-left: 0.3em; background: #fff3cd; }
+.aml-detail { margin: 0.1em 0; }
+.aml-message { border: 2px solid #b00020; border-left-width: 6px; padding: 0.5em 0.8em;
+  background: #fff5f5; }
+.aml-epi-table, .aml-points { border-collapse: collapse; margin: 0.3em 0; }
+.aml-epi-table th, .aml-epi-table td { border: 1px solid #999; padding: 2px 8px; text-align: left; }
+.aml-references { padding-left: 2.2em; overflow-wrap: anywhere; font-size: 0.92em; }
+.aml-app a, .aml-explorer a { color: #0b5cad; }
+@media (max-width: 600px) {
+  .aml-app, .aml-explorer { font-size: 0.95rem; }
+  .aml-app .widget-inline-hbox { flex-wrap: wrap; }
+  .aml-app .widget-inline-hbox .widget-label { max-width: 100%; }
+}
+</style>
+"""
+
+
+class _Renderer:
+    """One knowledge base's option HTML, built once: only the reason differs per patient."""
+
+    def __init__(self, kb: KnowledgeBase) -> None:
+        self.kb = kb
+        self.before: dict[str, str] = {}
+        self.after: dict[str, str] = {}
+        for row in kb.rows["options"]:
+            option, name, summary = row["option"], row["name"], row["summary"]
+            drugs, sources, beyond = row["drugs"], row["sources"], row["beyond_seed"]
+            badge = (
+                f'<span class="aml-badge" title="Not on the Canadian Cancer Society page; added '
+                f'from the cited sources">{BEYOND_MARK} Beyond the source page</span>'
+                if beyond
+                else ""
+            )
+            listed = (
+                f'<div class="aml-detail"><em>Drugs:</em> {escape(", ".join(drugs))}</div>'
+                if drugs
+                else ""
+            )
+            self.before[option] = (
+                f'data-option="{escape(option)}">{{mark}}<span class="aml-option-name">'
+                f"{escape(name)}</span>{badge}<div class=\"aml-detail\">{escape(summary)}</div>"
+                f'{listed}<div class="aml-detail aml-reason"><em>Why:</em> '
+            )
+            self.after[option] = (
+                f'</div><div class="aml-detail aml-sources"><em>Sources:</em> '
+                f"{cite_numbered(sources, kb)}</div></li>"
+            )
+
+    def item(self, option: str, reason: str, excluded: bool) -> str:
+        mark = f'<span aria-hidden="true">{EXCLUDED_MARK} </span>' if excluded else ""
+        css = "aml-option aml-excluded" if excluded else "aml-option"
+        return (
+            f'<li class="{css}" {self.before[option].replace("{mark}", mark, 1)}'
+            f"{escape(reason)}{self.after[option]}"
+        )
+
+    def grouped(self, rows: list[tuple[str, str, str]], excluded: bool, level: str) -> str:
+        parts = []
+        for category in CATEGORIES:
+            items = "".join(
+                self.item(option, reason, excluded)
+                for option, row_category, reason in rows
+                if row_category == category
+            )
+            if items:
+                parts.append(
+                    f"<{level}>{escape(category.capitalize())}</{level}>"
+                    f'<ul class="aml-options-list">{items}</ul>'
+                )
+        return "".join(parts)
+
+    def render(self, results: list[dict[str, Any]]) -> str:
+        applying: list[tuple[str, str, str]] = []
+        excluded: list[tuple[str, str, str]] = []
+        beyond = False
+        for result in results:
+            option, category, reason = result["option"], result["category"], result["reason"]
+            applies, beyond_seed = result["applies"], result["beyond_seed"]
+            if applies:
+                applying.append((option, category, reason))
+                beyond = beyond or bool(beyond_seed)
+            else:
+                excluded.append((option, category, reason))
+        count = len(applying)
+        parts = [
+            f'<p class="aml-count"><strong>{count} option{"s" if count != 1 else ""} '
+            f"apply</strong> to this patient, grouped as the source page groups them.</p>",
+            self.grouped(applying, excluded=False, level="h3"),
+        ]
+        if beyond:
+            parts.append(
+                f'<p class="aml-detail">{BEYOND_MARK} <em>Beyond the source page</em>: the '
+                "Canadian Cancer Society page does not name this option; this module added it "
+                "from the cited sources.</p>"
+            )
+        if excluded:
+            parts.append(
+                f'<section class="aml-excluded-list" aria-label="Options that do not apply">'
+                f"<h3>What doesn't apply, and why ({len(excluded)})</h3>"
+                f"{self.grouped(excluded, excluded=True, level='h4')}</section>"
+            )
+        return "".join(parts)
+
+
+@lru_cache(maxsize=8)
+def _renderer(kb: KnowledgeBase) -> _Renderer:
+    return _Renderer(kb)
+
+
+@lru_cache(maxsize=512)
+def _options_html_cached(patient: Patient, include_excluded: bool, kb: KnowledgeBase) -> str:
+    return _renderer(kb).render(evaluate_options(patient, include_excluded, kb=kb))
+
+
+def options_html(
+    patient: Patient, include_excluded: bool = False, kb: KnowledgeBase | None = None
+) -> str:
+    """The options for ``patient`` as HTML: by category in the page's order, with reasons.
+
+    Results are cached per patient: a class of students explores the same few cases.
+    """
+    return _options_html_cached(patient, include_excluded, kb or load_knowledge_base())
