@@ -379,7 +379,7 @@ and loads each page in turn over HTTP and the kernel websocket (medians of 5, sa
 | CPU per page, kernel + server | 0.93 s | 0.49 s |
 | 120 pages in a minute ask of 2 cores | 112 CPU s (93%) | 59 CPU s (49%) |
 
-Importing `aml_teach.app.dashboard` (`python -X importtime`, median of 7 fresh interpreters)
+Importing `aml_teach.dashboard` (`python -X importtime`, median of 7 fresh interpreters)
 went from 546 ms (pandas 377 ms of it) to 126 ms (ipywidgets 88 ms of it); the rest of a
 kernel's start is ipykernel itself, which the bare notebook pays too.
 
@@ -469,14 +469,14 @@ How each is measured:
 - **kernel memory**: RSS and USS of the one kernel behind an open page, after the updates.
   Each open page has its own kernel: multiply by the class size to size the server.
 
-What keeps the dashboard within the targets (see `aml_teach/widgets.py` and
-`aml_teach/serve.py`): its widgets share their layout and style models (about 45 models for
+What keeps the dashboard within the targets (see `aml_teach/app/look.py` and
+`aml_teach/classroom/voila_engine.py`): its widgets share their layout and style models (about 45 models for
 the browser to create instead of 130); each option's HTML is built once and only the reason
 changes per patient; the options engine reads its rule table as plain rows (1 ms a call
 instead of 9); a result region is one HTML widget replaced whole, so an update is one
 message; nothing heavy is imported: the knowledge base is read with the standard library's
 `csv` into plain rows, so the kernel imports neither pandas nor numpy (a test guards this,
-`tests/test_light_kernel.py`), and no plotting library; and the server
+`tests/app/test_light_kernel.py`), and no plotting library; and the server
 compresses what it sends (about 1.4 MB a page instead of 5 MB, which matters on classroom
 Wi-Fi more than on this machine).
 
