@@ -8,10 +8,13 @@ for the message budgets, so a classroom rule is written once.
 
 from __future__ import annotations
 
+import argparse
 import ipaddress
+import os
 import secrets
 import socket
 import sys
+from pathlib import Path
 
 from ..core.knowledge import check_data, data_dir
 from ..live.room import Secrets
@@ -89,6 +92,23 @@ def share_urls(ip: str, port: int, token: str | None) -> list[str]:
     return [f"http://{host}:{port}/{query}" for host in hosts]
 
 
+def address_lines(
+    ip: str, port: int, token: str | None, class_mode: str = "Class mode",
+    dashboard: str = "The dashboard",
+) -> list[str]:
+    """The start banner's words on where the dashboard is (each engine names itself)."""
+    if ip == "0.0.0.0":
+        return [
+            f"{class_mode}: students on this network can open",
+            *(f"    {url}" for url in share_urls(ip, port, token)),
+            "(Put the address on the projector. Stop the server with Ctrl+C.)",
+        ]
+    return [
+        f"{dashboard} is at {share_urls(ip, port, token)[0]}",
+        "Only this computer can open it; use --class to share it with a class.",
+    ]
+
+
 def allowed_hosts(ip: str) -> list[str]:
     """The names the server answers to: the addresses it binds and prints, and this machine."""
     hosts = ["localhost", "127.0.0.1", "::1"]
@@ -133,3 +153,26 @@ def data_is_broken() -> bool:
         file=sys.stderr,
     )
     return True
+
+
+def data_ready(folder: str | None) -> bool:
+    """Use ``--data``'s folder (when given) for the teaching tables; whether they are valid
+    (if not, :func:`data_is_broken` has said why and no engine starts)."""
+    if folder:
+        os.environ["AML_TEACH_DATA"] = str(Path(folder).resolve())
+    return not data_is_broken()
+
+
+def listen_address(args: argparse.Namespace) -> tuple[str, int] | None:
+    """Where to listen, from ``--class``/``--ip`` and ``--port``: (address, a free port), or
+    None when the port is taken (said on stderr)."""
+    ip = "0.0.0.0" if args.share else args.ip
+    port = choose_port(ip, args.port)
+    if port is None:
+        wanted = args.port if args.port is not None else f"{DEFAULT_PORT} to {DEFAULT_PORT + 49}"
+        print(
+            f"Not starting: port {wanted} is in use. Choose another with --port.",
+            file=sys.stderr,
+        )
+        return None
+    return ip, port

@@ -45,11 +45,10 @@ import traceback
 import urllib.parse
 import warnings
 from collections.abc import Awaitable, Callable, Collection, MutableMapping
-from pathlib import Path
 from typing import Any
 
 from .limits import COOL_DOWN_S, MAX_MESSAGE_BYTES, MESSAGE_BURST, MESSAGE_RATE, STRIKES, Bucket
-from .policy import THIS_COMPUTER, data_is_broken  # the instructor's tabs: no per-device caps
+from .policy import THIS_COMPUTER  # the instructor's own tabs: no per-device caps
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
@@ -633,16 +632,11 @@ def logging_config() -> dict[str, Any]:
 
 
 def _banner(ip: str, port: int, token: str | None, max_learners: int) -> str:
-    from .policy import share_urls
+    from .policy import address_lines
 
     lines = ["", "=" * 64]
-    if ip == "0.0.0.0":
-        lines.append("Class mode (Solara, one process): students on this network can open")
-        lines += [f"    {url}" for url in share_urls(ip, port, token)]
-        lines.append("(Put the address on the projector. Stop the server with Ctrl+C.)")
-    else:
-        lines.append(f"The dashboard (Solara) is at {share_urls(ip, port, token)[0]}")
-        lines.append("Only this computer can open it; use --class to share it with a class.")
+    lines += address_lines(ip, port, token, "Class mode (Solara, one process)",
+                           "The dashboard (Solara)")
     cap = f"up to {max_learners} learners" if max_learners else "no learner limit"
     lines += [f"({cap}; the Voila engine is the default: --engine voila)", "=" * 64, ""]
     return "\n".join(lines)
@@ -725,11 +719,9 @@ def quick_close_protocol() -> type:
 
 def run(args: argparse.Namespace) -> int:
     """Check the data, then serve ``App()`` with Solara until Ctrl+C."""
-    from .policy import allowed_hosts, choose_port, make_token
+    from .policy import allowed_hosts, data_ready, listen_address, make_token
 
-    if args.data:
-        os.environ["AML_TEACH_DATA"] = str(Path(args.data).resolve())
-    if data_is_broken():
+    if not data_ready(args.data):
         return 1
     if getattr(args, "notebook", None):
         print(
@@ -738,14 +730,10 @@ def run(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 1
-    ip = "0.0.0.0" if args.share else args.ip
-    port = choose_port(ip, args.port)
-    if port is None:
-        wanted = args.port if args.port is not None else "8866 to 8915"
-        print(
-            f"Not starting: port {wanted} is in use. Choose another with --port.", file=sys.stderr
-        )
+    address = listen_address(args)
+    if address is None:
         return 1
+    ip, port = address
     token = make_token(args.token)
     max_learners = getattr(args, "max_learners", None)
     max_learners = default_max_learners() if max_learners is None else max(max_learners, 0)

@@ -23,12 +23,12 @@ from .comm_guard import CLASSROOM_ENV
 from .policy import (
     DEFAULT_PORT,
     KERNEL_MB,
+    address_lines,
     allowed_hosts,
-    choose_port,
-    data_is_broken,
+    data_ready,
     instructor_line,
+    listen_address,
     make_token,
-    share_urls,
 )
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -97,14 +97,7 @@ def _banner(
     per_client: int = 0,
     open_files: int | None = None,
 ) -> str:
-    lines = ["", "=" * 64]
-    if ip == "0.0.0.0":
-        lines.append("Class mode: students on this network can open")
-        lines += [f"    {url}" for url in share_urls(ip, port, token)]
-        lines.append("(Put the address on the projector. Stop the server with Ctrl+C.)")
-    else:
-        lines.append(f"The dashboard is at {share_urls(ip, port, token)[0]}")
-        lines.append("Only this computer can open it; use --class to share it with a class.")
+    lines = ["", "=" * 64, *address_lines(ip, port, token)]
     if max_kernels:
         lines.append(
             f"Up to {max_kernels} learners at once (about {KERNEL_MB} MB each; "
@@ -283,9 +276,7 @@ def classroom_voila(
 
 def run(args: argparse.Namespace) -> int:
     """Check the data and the notebook, then run Voila until Ctrl+C."""
-    if args.data:
-        os.environ["AML_TEACH_DATA"] = str(Path(args.data).resolve())
-    if data_is_broken():
+    if not data_ready(args.data):
         return 1
     notebook = Path(args.notebook).resolve() if args.notebook else NOTEBOOK
     if not notebook.is_file():
@@ -296,15 +287,10 @@ def run(args: argparse.Namespace) -> int:
         )
         print(f"Not starting: the notebook {notebook} is missing.{restore}", file=sys.stderr)
         return 1
-    ip = "0.0.0.0" if args.share else args.ip
-    port = choose_port(ip, args.port)
-    if port is None:
-        wanted = args.port if args.port is not None else f"{DEFAULT_PORT} to {DEFAULT_PORT + 49}"
-        print(
-            f"Not starting: port {wanted} is in use. Choose another with --port.",
-            file=sys.stderr,
-        )
+    address = listen_address(args)
+    if address is None:
         return 1
+    ip, port = address
     token = make_token(args.token)
     # Voila finds the classroom template through JUPYTER_PATH.
     os.environ["JUPYTER_PATH"] = os.pathsep.join(

@@ -106,6 +106,14 @@ select { max-width: 100%; font-size: 1em; }
 #message { font-weight: bold; min-height: 1.5em; }
 """
 
+# what the instructor's door shows anyone else (both engines)
+NOT_INSTRUCTOR = (
+    '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>'
+    "Instructor view</title></head><body><main><h1>Instructor view</h1>"
+    '<p role="alert">This page opens only on the instructor\'s computer, from the '
+    "link the class server wrote there when it started.</p></main></body></html>"
+)
+
 
 def instructor_html(live: LiveClass, xsrf: str) -> str:
     """The instructor view, with this start's cases and questions in its pickers."""

@@ -50,6 +50,15 @@ LOOPBACK = frozenset({"127.0.0.1", "::1"})
 WAIT_S = 20.0  # a long poll returns after this long even with nothing new
 MAX_PAGES = 2000  # answers kept per question (a bound, far above any class)
 MAX_BODY = 4096
+# what every answer of the live doors carries, whichever engine serves them
+DOOR_HEADERS = {
+    "Cache-Control": "no-store",
+    "Referrer-Policy": "no-referrer",
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    "Content-Security-Policy": "default-src 'self'; script-src 'unsafe-inline'; "
+    "style-src 'unsafe-inline'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'",
+}
 FACTOR_FIELDS = tuple(f.name for f in fields(Patient))  # what a pushed patient may hold
 
 

@@ -30,7 +30,9 @@ from typing import Any
 from ..app.factor_panel import FactorPanel
 from ..app.look import Look, instructor_log
 from .box import LivePanel
+from .instructor import NOT_INSTRUCTOR
 from .room import (
+    DOOR_HEADERS,
     INSTRUCTOR_COOKIE,
     LOOPBACK,
     MAX_BODY,
@@ -44,23 +46,7 @@ ROOM: LiveRoom | None = None  # set by the Solara engine when it builds its app
 COOKIE_DAYS = 1
 ANSWER_TIMEOUT_S = 10.0
 LOCAL_NAMES = {"localhost", "127.0.0.1", "[::1]"}
-HEADERS = [
-    (b"cache-control", b"no-store"),
-    (b"referrer-policy", b"no-referrer"),
-    (b"x-content-type-options", b"nosniff"),
-    (b"x-frame-options", b"DENY"),
-    (
-        b"content-security-policy",
-        b"default-src 'self'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; "
-        b"frame-ancestors 'none'; base-uri 'none'; form-action 'none'",
-    ),
-]
-NOT_INSTRUCTOR = (
-    '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>'
-    "Instructor view</title></head><body><main><h1>Instructor view</h1>"
-    '<p role="alert">This page opens only on the instructor\'s computer, from the '
-    "link the class server wrote there when it started.</p></main></body></html>"
-)
+HEADERS = [(name.lower().encode(), value.encode()) for name, value in DOOR_HEADERS.items()]
 
 
 class LiveRoom:

@@ -14,8 +14,9 @@ from typing import Any
 
 import tornado.web
 
-from .instructor import instructor_html
+from .instructor import NOT_INSTRUCTOR, instructor_html
 from .room import (
+    DOOR_HEADERS,
     INSTRUCTOR_COOKIE,
     KERNEL_HEADER,
     LOOPBACK,
@@ -35,15 +36,8 @@ class _LiveHandler(tornado.web.RequestHandler):
         self.keys = keys
 
     def set_default_headers(self) -> None:
-        self.set_header("Cache-Control", "no-store")
-        self.set_header("Referrer-Policy", "no-referrer")
-        self.set_header("X-Content-Type-Options", "nosniff")
-        self.set_header("X-Frame-Options", "DENY")
-        self.set_header(
-            "Content-Security-Policy",
-            "default-src 'self'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; "
-            "frame-ancestors 'none'; base-uri 'none'; form-action 'none'",
-        )
+        for name, value in DOOR_HEADERS.items():
+            self.set_header(name, value)
 
     def prepare(self) -> None:
         if self.request.remote_ip not in LOOPBACK:
@@ -164,12 +158,7 @@ class InstructorPageHandler(_LiveHandler):
         if value is None or not hmac.compare_digest(value, self.keys.session.encode()):
             self.set_status(403)
             self.set_header("Content-Type", "text/html; charset=UTF-8")
-            self.finish(
-                '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>'
-                "Instructor view</title></head><body><main><h1>Instructor view</h1>"
-                '<p role="alert">This page opens only on the instructor\'s computer, from the '
-                "link the class server wrote there when it started.</p></main></body></html>"
-            )
+            self.finish(NOT_INSTRUCTOR)
             return
         self.set_header("Content-Type", "text/html; charset=UTF-8")
         self.finish(instructor_html(self.live, self.xsrf_token.decode("ascii")))
