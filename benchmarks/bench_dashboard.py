@@ -470,13 +470,13 @@ How each is measured:
   Each open page has its own kernel: multiply by the class size to size the server.
 
 What keeps the dashboard within the targets (see `aml_teach/app/look.py` and
-`aml_teach/classroom/voila_engine.py`): its widgets share their layout and style models (about 45 models for
-the browser to create instead of 130); each option's HTML is built once and only the reason
-changes per patient; the options engine reads its rule table as plain rows (1 ms a call
-instead of 9); a result region is one HTML widget replaced whole, so an update is one
-message; nothing heavy is imported: the knowledge base is read with the standard library's
-`csv` into plain rows, so the kernel imports neither pandas nor numpy (a test guards this,
-`tests/app/test_light_kernel.py`), and no plotting library; and the server
+`aml_teach/classroom/voila_engine.py`): its widgets share their layout and style models
+(about 45 models for the browser to create instead of 130); each option's HTML is built once
+and only the reason changes per patient; the options engine reads its rule table as plain
+rows (1 ms a call instead of 9); a result region is one HTML widget replaced whole, so an
+update is one message; nothing heavy is imported: the knowledge base is read with the
+standard library's `csv` into plain rows, so the kernel imports neither pandas nor numpy (a
+test guards this, `tests/app/test_light_kernel.py`), and no plotting library; and the server
 compresses what it sends (about 1.4 MB a page instead of 5 MB, which matters on classroom
 Wi-Fi more than on this machine).
 

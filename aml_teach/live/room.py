@@ -15,7 +15,9 @@ server stop drops the answers. Two doors lead to it, each with its own per-start
   that the one link in a file only the instructor can read sets. The class token does not
   open it. Its actions are POSTs with tornado's XSRF token.
 
-See docs/live-class.md for the design and docs/instructor-guide.md for its use.
+The doors are each engine's channel (:mod:`aml_teach.live.voila_channel`,
+:mod:`aml_teach.live.solara_channel`); see docs/live-class.md for the design and
+docs/instructor-guide.md for its use.
 """
 
 from __future__ import annotations
