@@ -16,6 +16,9 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOKS = ROOT / "notebooks"
 FIRST = "01-start-here.ipynb"
+# JupyterLab's settings for this project (classroom/lab/settings/overrides.json): no news or
+# update pop-up over the lesson, and the file list shows whole names (no date column).
+LAB_SETTINGS = ROOT / "classroom" / "lab" / "settings"
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 RUN_AGAIN = (
     "This interactive panel needs Python to be running. To bring it back, run the notebook "
@@ -68,11 +71,27 @@ def pre_save(model: dict[str, Any], **_kwargs: Any) -> None:
     content.get("metadata", {}).pop("widgets", None)
 
 
+def _has_curve() -> bool:
+    import zmq
+
+    return bool(zmq.has("curve"))
+
+
 def lab_argv(extra: list[str] | None = None, notebook: str | None = FIRST) -> list[str]:
     """JupyterLab's command line: the run-again save hook, and Voila's previews drawn with
-    the classroom template (the default one fetches Font Awesome from the internet)."""
+    the classroom template (the default one fetches Font Awesome from the internet). The
+    address printed (and opened) is the first lesson's, and the log shows only it and problems."""
     argv = [
         "--ContentsManager.pre_save_hook=aml_teach.classroom.lab.pre_save",
+        f"--LabApp.app_settings_dir={LAB_SETTINGS}",
+        "--LabApp.news_url=None",
+        "--LabApp.check_for_updates_class=jupyterlab.handlers.announcements.NeverCheckForUpdate",
+        # the terminal shows the address and real problems, not the server's routine lines
+        "--ServerApp.log_level=ERROR",
+        "--LabApp.log_level=ERROR",
+        # the kernel talks to the server over encrypted local TCP (CurveZMQ, where pyzmq has
+        # it): nothing on this computer can listen in, and no "without encryption" warning
+        *(["--KernelManager.transport_encryption=auto"] if _has_curve() else []),
         "--VoilaConfiguration.template=aml",
         # Voila's page loads MathJax from the internet unless both settings read "null"
         # (as its own server leaves them); no lesson has any mathematics to typeset.
@@ -81,11 +100,13 @@ def lab_argv(extra: list[str] | None = None, notebook: str | None = FIRST) -> li
     ]
     if notebook:
         argv.insert(0, str(NOTEBOOKS / notebook))
+        argv.append(f"--LabApp.default_url=/lab/tree/{notebook}")
     return argv + list(extra or [])
 
 
 def main(argv: list[str] | None = None) -> int:
     import os
+    import warnings
 
     from jupyterlab.labapp import LabApp
 
@@ -94,6 +115,10 @@ def main(argv: list[str] | None = None) -> int:
     os.environ["JUPYTER_PATH"] = os.pathsep.join(
         p for p in (str(TEMPLATES), os.environ.get("JUPYTER_PATH", "")) if p
     )
+    import voila  # noqa: F401 - its import turns traitlets' deprecation warnings on; then:
+
+    # extensions use settings traitlets or Jupyter Server renamed: noise to a learner
+    warnings.filterwarnings("ignore", category=DeprecationWarning, module="traitlets")
     extra = sys.argv[1:] if argv is None else argv
     elsewhere = any(arg.startswith(("--ServerApp.root_dir", "--notebook-dir")) for arg in extra)
     LabApp.launch_instance(argv=lab_argv(extra, None if elsewhere else FIRST))

@@ -18,6 +18,7 @@ from aml_teach.classroom.lab import RUN_AGAIN
 from aml_teach.teaching.glossary import NOTEBOOK as GLOSSARY
 from aml_teach.teaching.glossary import fragment, href
 
+from ..test_run_lab import ADDRESS_BLOCK, start_lab, stop_lab
 from .a11y import violations
 from .conftest import RENDER_TIMEOUT_MS, ROOT
 from .jupyterlab import (
@@ -186,3 +187,65 @@ def test_a_glossary_link_in_voila_shows_the_term(browser, lab):
         expect(term).to_be_in_viewport()
     finally:
         context.close()
+
+
+NEWS = "official Jupyter news"  # JupyterLab's pop-up: "Would you like to get notified about ..."
+
+
+def _open_as_printed(browser, lab, width: int, height: int):
+    """A learner's browser on the address ``run.py lab`` printed, once lesson 01's kernel is
+    idle (by then JupyterLab has long finished starting, and shown any pop-up it shows)."""
+    context = browser.new_context(viewport={"width": width, "height": height})
+    page = context.new_page()
+    page.set_default_timeout(RENDER_TIMEOUT_MS)
+    page.goto(lab.url)
+    page.locator(".jp-Notebook .jp-Cell").first.wait_for()
+    expect(page.locator("#jp-main-statusbar").get_by_text("Python 3 (ipykernel) | Idle")
+           ).to_be_visible()
+    return context, page
+
+
+def test_the_printed_address_opens_lesson_01_with_no_pop_up(browser, tmp_path):
+    """``run.py lab`` with this machine's JupyterLab settings left out (an empty settings folder,
+    as on a learner's first day): the address it prints shows lesson 01, not the Launcher, and
+    no news or update question covers it."""
+    lab = start_lab(tmp_path)
+    try:
+        context, page = _open_as_printed(browser, lab, 1366, 768)
+        tabs = page.locator(".lm-DockPanel-tabBar .lm-TabBar-tab")
+        expect(tabs).to_have_count(1)
+        expect(tabs.first).to_contain_text("01-start-here.ipynb")
+        expect(page.locator(".jp-Launcher")).to_have_count(0)
+        expect(page.locator(".jp-Notebook h1").first).to_contain_text(
+            "Relapsed and refractory AML: start here")
+        expect(page.get_by_text(NEWS)).to_have_count(0)
+        # the bell of JupyterLab's notification centre counts no notification at all
+        expect(page.locator(".jp-Notification-Status")).to_have_text("0")
+        # the file list shows every lesson's name whole at the default width but the
+        # two longest (04, 05), which JupyterLab cuts with an ellipsis
+        names = page.locator(".jp-DirListing-itemText")
+        cut = names.evaluate_all("els => els.filter(e => e.scrollWidth > e.clientWidth)"
+                                 ".map(e => e.textContent)")
+        assert len(cut) <= 2, cut
+        context.close()
+    finally:
+        stop_lab(lab.process)
+
+
+def test_the_terminal_of_run_py_lab_shows_only_the_address(browser, tmp_path):
+    """A lesson opened and its kernel started: no routine line, no warning meant for
+    developers, reaches the learner's terminal; only Jupyter Server's address block."""
+    lab = start_lab(tmp_path)
+    try:
+        context, page = _open_as_printed(browser, lab, 1366, 768)
+        menu(page, "Run", "Run All Cells")
+        page.locator(".jp-Notebook .jp-CodeCell .jp-InputPrompt").first.wait_for()
+        page.wait_for_function(
+            """() => [...document.querySelectorAll('.jp-Notebook .jp-CodeCell .jp-InputPrompt')]
+                .every(p => /\\[\\d+\\]/.test(p.textContent))""")
+        context.close()
+        text = lab.log.read_text()
+    finally:
+        stop_lab(lab.process)
+    noise = [ln for ln in text.splitlines() if ln.strip() and not ADDRESS_BLOCK.match(ln.strip())]
+    assert noise == [], "the terminal shows more than the address:\n" + text

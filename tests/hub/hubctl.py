@@ -5,6 +5,11 @@ layer (``OVERLAY``) only opens sign-up, shortens the idle timeout and activity r
 adds a read-only observer token. The course repository is a throwaway git repository made
 from this clone's files, so the students' servers pull exactly what is being tested.
 configurable-http-proxy comes from npm, installed into ``.hub-tools/`` when it is missing.
+
+The students' servers run as their own system users, who may not be able to enter this
+clone (root's home and ``mktemp -d`` folders are 0700). So the hub runs from a copy of this
+clone's environment in the hub's own world-readable folder, with aml-teach installed into it
+as a package (not as the clone's editable install), as a course server installs it.
 """
 
 from __future__ import annotations
@@ -12,6 +17,7 @@ from __future__ import annotations
 import json
 import os
 import pwd
+import re
 import secrets
 import shutil
 import signal
@@ -51,6 +57,74 @@ c.JupyterHub.load_roles.append(
 
 class HubError(RuntimeError):
     """The hub could not be set up here; the message says why and what to do."""
+
+
+PACKAGE_FILES = ("pyproject.toml", "README.md", "LICENSE", "aml_teach", "data")
+STUDENT_CHECK = "import aml_teach.knowledge, jupyterhub, voila, nbgitpuller, ipykernel"
+
+
+def _link_or_copy(source: str, target: str) -> None:
+    """A hard link where the file is already world-readable (instant, no space), else a copy
+    made readable by all (the students must read every file of the environment)."""
+    mode = os.stat(source).st_mode
+    if mode & 0o004:
+        try:
+            os.link(source, target)
+            return
+        except OSError:
+            pass  # another file system: copy
+    shutil.copy2(source, target)
+    os.chmod(target, mode | 0o444 | (0o111 if mode & 0o100 else 0))
+
+
+def shared_environment(parent: Path) -> Path:
+    """A copy of this clone's virtual environment in ``parent`` that every user can run, with
+    aml-teach installed as a package; returns its python. Raises HubError if it cannot."""
+    source, env = Path(sys.prefix), parent / "env"
+    if source == Path(sys.base_prefix):
+        raise HubError("the hub tests need the project's virtual environment (run.py test)")
+    try:
+        shutil.copytree(source, env, symlinks=True, copy_function=_link_or_copy)
+        for folder, _dirs, _files in os.walk(env):
+            os.chmod(folder, 0o755)
+        # console scripts name the clone's python on their first line: name the copy's
+        old = f"#!{source}/bin/".encode()
+        for script in (env / "bin").iterdir():
+            if script.is_file() and not script.is_symlink():
+                data = script.read_bytes()
+                if data.startswith(old):
+                    script.unlink()  # a hard link: replace it, never write through it
+                    script.write_bytes(f"#!{env}/bin/".encode() + data[len(old):])
+                    script.chmod(0o755)
+        package = parent / "package"
+        package.mkdir()
+        for name in PACKAGE_FILES:
+            path = ROOT / name
+            if path.is_dir():
+                shutil.copytree(path, package / name, ignore=shutil.ignore_patterns("__pycache__"))
+            else:
+                shutil.copy2(path, package / name)
+        python = env / "bin" / "python"
+        subprocess.run(
+            [str(python), "-m", "pip", "install", "-q", "--disable-pip-version-check",
+             "--no-deps", "--no-index", "--no-build-isolation", str(package)],
+            check=True, capture_output=True, text=True, timeout=600,
+        )
+        shutil.rmtree(package)
+    except (OSError, subprocess.SubprocessError) as error:
+        detail = getattr(error, "stderr", "") or ""
+        raise HubError(
+            f"could not make an environment the students can run: {error}\n{detail}"
+        ) from error
+    check = subprocess.run(
+        ["runuser", "-u", "nobody", "--", str(python), "-c", STUDENT_CHECK],
+        capture_output=True, text=True, timeout=300,
+    )
+    if check.returncode != 0:
+        raise HubError(
+            f"a student's account cannot run the hub's environment {env}:\n{check.stderr[-2000:]}"
+        )
+    return python
 
 
 def free_port() -> int:
@@ -154,6 +228,11 @@ class Hub:
             raise HubError("the hub runs students' servers as their own system users: run as root")
         self.base = Path(tempfile.mkdtemp(prefix="aml-teach-hub-"))
         self.base.chmod(0o755)
+        try:
+            self.python = shared_environment(self.base)
+        except HubError:
+            shutil.rmtree(self.base, ignore_errors=True)
+            raise
         self.state = self.base / "state"
         self.state.mkdir(mode=0o700)
         self.course = make_course_repo(self.base)
@@ -189,7 +268,7 @@ class Hub:
         subprocess.run(["git", "update-server-info"], cwd=self.course, check=True)
 
     def start(self, seconds: float = 120) -> None:
-        binary = Path(sys.executable).with_name("jupyterhub")
+        binary = self.python.with_name("jupyterhub")
         with self.log.open("a") as output:
             self.process = subprocess.Popen(
                 [
@@ -290,13 +369,21 @@ class Hub:
         shutil.rmtree(self.base, ignore_errors=True)
 
 
-def sign_up(page: object, hub: Hub, name: str) -> None:
-    """Sign up on the hub's NativeAuthenticator form, as a student does, in a browser page."""
-    from playwright.sync_api import expect
-
+def try_sign_up(page: object, hub: Hub, name: str) -> object:
+    """Fill in and send the hub's NativeAuthenticator sign-up form, as a student does, in a
+    browser page; return the alert the hub answers with."""
     page.goto(f"{hub.url}/hub/signup")
     page.locator("#username_input").fill(name)
     page.locator("#password_input").fill(PASSWORD)
     page.locator("#password_confirmation_input").fill(PASSWORD)
     page.locator("form input[type=submit], form button[type=submit]").first.click()
-    expect(page.locator(".alert-success, .alert-info").first).to_be_visible()
+    alert = page.locator(".alert-success, .alert-info, .alert-danger").first
+    alert.wait_for()
+    return alert
+
+
+def sign_up(page: object, hub: Hub, name: str) -> None:
+    """Sign up successfully (the test fails otherwise)."""
+    from playwright.sync_api import expect
+
+    expect(try_sign_up(page, hub, name)).to_have_class(re.compile(r"alert-(success|info)"))

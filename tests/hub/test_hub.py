@@ -7,6 +7,11 @@ then everybody goes idle, then the hub restarts), as a class day would.
 from __future__ import annotations
 
 import json
+import os
+import pwd
+import re
+import stat
+import subprocess
 import time
 import urllib.parse
 
@@ -14,7 +19,7 @@ import pytest
 from playwright.sync_api import expect
 
 from .conftest import CULL_EVERY, CULL_TIMEOUT
-from .hubctl import PASSWORD, Hub, sign_up
+from .hubctl import PASSWORD, Hub, sign_up, try_sign_up
 
 pytestmark = pytest.mark.hub
 
@@ -68,6 +73,55 @@ def test_student_b_cannot_reach_student_a(hub_page, hub):
         )
         assert refused, f"B reached A's /{path}: {reply.status} at {final}"
         assert STUDENTS["a"] not in page.title()
+
+
+def test_reserved_and_system_names_are_refused_at_sign_up(hub_page, hub):
+    """A student cannot take the instructor's name (and with it the hub's admin), a reserved
+    name, or the name of an account or group this computer has (and run as that account)."""
+    instructor = hub.env["AML_TEACH_INSTRUCTORS"]
+    taken = {"root": "passwd", "daemon": "passwd", "nobody": "passwd", "sudo": "group"}
+    for name in [instructor, "instructor", "admin", *taken]:
+        alert = try_sign_up(hub_page, hub, name)
+        expect(alert).to_have_class(re.compile("alert-danger"))
+        expect(alert).to_contain_text(f"The username {name} ")
+        log_in_form(hub_page, hub, name, PASSWORD)
+        expect(hub_page.locator("#login_submit")).to_be_visible()  # still on the login page
+    assert hub.api(f"/users/{instructor}")["admin"] is True
+
+
+def test_the_instructor_account_is_made_when_the_hub_starts(hub_page, hub):
+    """Made at deploy time with a password only root can read, not by a sign-up."""
+    instructor = hub.env["AML_TEACH_INSTRUCTORS"]
+    passwords = hub.state / "instructor-passwords.txt"
+    assert passwords.is_file(), f"no {passwords.name} in the hub's folder:\n{hub.tail()}"
+    assert stat.S_IMODE(passwords.stat().st_mode) == 0o600
+    lines = dict(line.split(": ", 1) for line in passwords.read_text().splitlines())
+    log_in_form(hub_page, hub, instructor, lines[instructor], next_url="/hub/admin")
+    hub_page.wait_for_url("**/hub/admin*")
+    expect(hub_page.get_by_text(instructor).first).to_be_visible()  # the admin page lists users
+
+
+def test_home_folders_are_private(hub):
+    """Homes are 0700: student B cannot list, let alone read, student A's files."""
+    for name in [hub.env["AML_TEACH_INSTRUCTORS"], *STUDENTS.values()]:
+        home = pwd.getpwnam(name).pw_dir
+        assert stat.S_IMODE(os.stat(home).st_mode) == 0o700, f"{home} is not private"
+    a_home = pwd.getpwnam(STUDENTS["a"]).pw_dir
+    peek = subprocess.run(
+        ["runuser", "-u", STUDENTS["b"], "--", "ls", f"{a_home}/aml-teach"],
+        capture_output=True, text=True,
+    )
+    assert peek.returncode != 0 and "Permission denied" in peek.stderr, peek
+
+
+def log_in_form(page, hub: Hub, name: str, password: str, next_url: str = "") -> None:
+    """Send the hub's login form (nothing waited for: the caller says what should happen)."""
+    query = f"?next={urllib.parse.quote(next_url, safe='')}" if next_url else ""
+    page.goto(f"{hub.url}/hub/login{query}")
+    page.locator("#username_input").fill(name)
+    page.locator("#password_input").fill(password)
+    page.locator("#login_submit").click()
+    page.wait_for_load_state()
 
 
 def test_student_a_runs_all_of_notebook_04_in_jupyterlab(hub_page, hub):
