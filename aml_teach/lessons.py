@@ -473,7 +473,8 @@ def classifier() -> widgets.VBox:
     remission = widgets.RadioButtons(
         options=[("no", False), ("yes", True)], value=False,
         description="Was a remission (CR, CRh or CRi) reached?", style=style, layout=wide)
-    number = widgets.Layout(width="34em", max_width="100%")  # room for the label and the box
+    # room for the label and the box; on a phone the box wraps under its label
+    number = widgets.Layout(width="46em", max_width="95%", flex_flow="row wrap")
     # Plain number boxes, not bounded ones: a bounded box changes 150 to 100 without a word,
     # so the limits are applied here and the learner is told (see ``correct``).
     courses = widgets.IntText(value=2, style=style, layout=number,
