@@ -37,6 +37,10 @@ MARKER_WORDS = {
 }
 DRUG_CATEGORIES = ("intensive chemotherapy", "less intensive chemotherapy", "targeted therapy")
 REPEAT_AFTER_MONTHS = 12
+# A relapse follows a remission, so some induction was given. With no earlier treatment listed
+# (the explorer's starting state), a fit patient's induction is taken to be the usual one, 7+3,
+# so that "7+3 again" keeps the page's one-year rule (independent review of round 3).
+ASSUMED_INDUCTION = "7+3"
 REPEAT_SOURCE = "ccs-2024"  # the source page: same or similar drugs only after a year's remission
 HIGHER_DOSE_SOURCE = "dohner-2017"  # higher-dose cytarabine after 7+3 fails (ELN 2017, Table 6)
 DLI_SOURCE = "ebmt-2012"
@@ -292,18 +296,26 @@ def _shared(classes: frozenset[str], earlier: frozenset[str]) -> list[str]:
 
 def _repeat(row: dict, p: Patient, kb: KnowledgeBase) -> Check | None:
     """The page gives the same or similar drugs again only after a remission over one year."""
-    if row["category"] not in DRUG_CATEGORIES or not p.prior_treatments:
+    if row["category"] not in DRUG_CATEGORIES:
+        return None
+    names = {r["option"]: r for r in kb.option_rows}
+    given, assumed = p.prior_treatments, False
+    if (not given and p.disease == "relapsed" and p.fit_for_intensive
+            and ASSUMED_INDUCTION in names):
+        given, assumed = (ASSUMED_INDUCTION,), True
+    if not given:
         return None
     classes = drug_classes(row, kb)
-    names = {r["option"]: r for r in kb.option_rows}
     matches = []
-    for earlier in p.prior_treatments:
+    for earlier in given:
         before = names.get(earlier)
         if before is None or before["category"] not in DRUG_CATEGORIES:
             continue
         if earlier == row["option"] or similar(classes, drug_classes(before, kb)):
             shared = _shared(classes, drug_classes(before, kb))
-            matches.append((_lower_first(before["name"]), shared))
+            name = (f"{earlier}, the usual induction, assumed because no earlier treatment is "
+                    "listed" if assumed else _lower_first(before["name"]))
+            matches.append((name, shared))
     if not matches:
         return None
     what = "; ".join(

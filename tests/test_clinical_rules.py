@@ -129,6 +129,24 @@ def test_seven_plus_three_one_year_rule_only_when_induction_was_given():
     assert "longer than one year" in reason(after_7_3, "7+3")
 
 
+def test_seven_plus_three_after_a_short_remission_with_no_earlier_treatment_listed():
+    """Independent review of round 3: the explorer starts with no earlier treatment picked.
+
+    A relapse needs an earlier remission, so for a fit patient the module assumes the usual
+    induction, 7+3, and keeps the one-year rule; it says so in the reason.
+    """
+    unknown = relapse(remission_months=6, prior_treatments=())
+    assert not {"7+3", "ADE"} & options(unknown)
+    assert "no earlier treatment is listed" in reason(unknown, "7+3")
+    assert "longer than one year" in reason(unknown, "7+3")
+    assert "7+3" in options(relapse(remission_months=18, prior_treatments=()))
+    after_aza_ven = relapse(remission_months=6, prior_treatments=("azacitidine+venetoclax",))
+    assert "7+3" in options(after_aza_ven)
+    # an unfit patient's reasons do not mention the assumption (7+3 needs fitness anyway)
+    unfit = relapse(remission_months=6, fit_for_intensive=False, prior_treatments=())
+    assert "no earlier treatment" not in reason(unfit, "7+3")
+
+
 def test_a_90_year_old_refractory_to_aza_ven_is_offered_best_supportive_care():
     p = Patient(age=90, fit_for_intensive=False, disease="refractory", remission_months=None,
                 prior_treatments=("azacitidine+venetoclax",))
