@@ -37,6 +37,10 @@ MARKER_WORDS = {
 }
 DRUG_CATEGORIES = ("intensive chemotherapy", "less intensive chemotherapy", "targeted therapy")
 REPEAT_AFTER_MONTHS = 12
+# A relapse follows a remission, so some induction was given. With no earlier treatment listed
+# (the explorer's starting state), a fit patient's induction is taken to be the usual one, 7+3,
+# so that "7+3 again" keeps the page's one-year rule (independent review of round 3).
+ASSUMED_INDUCTION = "7+3"
 REPEAT_SOURCE = "ccs-2024"  # the source page: same or similar drugs only after a year's remission
 HIGHER_DOSE_SOURCE = "dohner-2017"  # higher-dose cytarabine after 7+3 fails (ELN 2017, Table 6)
 DLI_SOURCE = "ebmt-2012"
@@ -220,6 +224,12 @@ def _drug_class_table(kb: KnowledgeBase) -> dict[str, str]:
 
 
 CYTARABINE = "cytarabine"
+# Targeted drug classes (drugs.csv similarity_class): added to an earlier regimen, they make
+# a different treatment, not a repeat (venclexta-label; stahl-2021; real-world R/R series).
+CHANGES_THE_CLASS = frozenset({
+    "BCL-2 inhibitor", "FLT3 inhibitor", "CD33 antibody-drug conjugate", "IDH1 inhibitor",
+    "IDH2 inhibitor", "menin inhibitor",
+})
 DOSE_ORDER = ("low", "standard", "intermediate", "high")  # options.csv dose_level, lowest first
 
 
@@ -248,7 +258,9 @@ def similar(classes: frozenset[str], earlier: frozenset[str]) -> bool:
 
     Cytarabine counts as one class whatever its dose, but a regimen that gives it at a higher
     dose than before is a change of dose intensity, not a repeat: ELN 2017 names regimens with
-    higher doses of cytarabine as the usual choice after 7+3 fails (dohner-2017). So azacitidine
+    higher doses of cytarabine as the usual choice after 7+3 fails (dohner-2017). A regimen that
+    adds a targeted class (``CHANGES_THE_CLASS``) to the earlier one is no repeat either, so
+    azacitidine with venetoclax after azacitidine alone is open. Azacitidine
     alone after azacitidine with venetoclax is similar, and so are 7+3 with etoposide added (ADE)
     after 7+3, clofarabine with (intermediate-dose) cytarabine after FLAG, and 7+3 after MEC;
     FLAG, MEC and high-dose cytarabine with mitoxantrone after 7+3 are not, because they give
@@ -260,7 +272,12 @@ def similar(classes: frozenset[str], earlier: frozenset[str]) -> bool:
     plain_before, dose_before = _split_cytarabine(earlier)
     if dose is not None and dose_before is not None and not _not_higher(dose, dose_before):
         return False
-    return plain <= plain_before or plain_before <= plain
+    if plain <= plain_before:
+        return True
+    # A regimen that adds drugs to the earlier one is a repeat only if what it adds is more
+    # chemotherapy (etoposide in ADE after 7+3); adding a targeted class (venetoclax to an HMA)
+    # changes the class of treatment, and HMA with venetoclax is used after HMA alone (round 3).
+    return plain_before <= plain and not (plain - plain_before) & CHANGES_THE_CLASS
 
 
 def _shared(classes: frozenset[str], earlier: frozenset[str]) -> list[str]:
@@ -279,18 +296,26 @@ def _shared(classes: frozenset[str], earlier: frozenset[str]) -> list[str]:
 
 def _repeat(row: dict, p: Patient, kb: KnowledgeBase) -> Check | None:
     """The page gives the same or similar drugs again only after a remission over one year."""
-    if row["category"] not in DRUG_CATEGORIES or not p.prior_treatments:
+    if row["category"] not in DRUG_CATEGORIES:
+        return None
+    names = {r["option"]: r for r in kb.option_rows}
+    given, assumed = p.prior_treatments, False
+    if (not given and p.disease == "relapsed" and p.fit_for_intensive
+            and ASSUMED_INDUCTION in names):
+        given, assumed = (ASSUMED_INDUCTION,), True
+    if not given:
         return None
     classes = drug_classes(row, kb)
-    names = {r["option"]: r for r in kb.option_rows}
     matches = []
-    for earlier in p.prior_treatments:
+    for earlier in given:
         before = names.get(earlier)
         if before is None or before["category"] not in DRUG_CATEGORIES:
             continue
         if earlier == row["option"] or similar(classes, drug_classes(before, kb)):
             shared = _shared(classes, drug_classes(before, kb))
-            matches.append((_lower_first(before["name"]), shared))
+            name = (f"{earlier}, the usual induction, assumed because no earlier treatment is "
+                    "listed" if assumed else _lower_first(before["name"]))
+            matches.append((name, shared))
     if not matches:
         return None
     what = "; ".join(

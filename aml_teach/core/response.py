@@ -107,10 +107,15 @@ def classify_history(
             f"began: the landmark of {LESS_INTENSIVE_LANDMARK_DAYS} days, the example ELN 2022 "
             "gives for less intensive therapy (a trial or team may define its own), has passed.",
         )
+    less = (
+        f"no less intensive therapy given (its landmark would be day "
+        f"{LESS_INTENSIVE_LANDMARK_DAYS}, ELN 2022's example)"
+        if days == 0
+        else f"{days} of the {LESS_INTENSIVE_LANDMARK_DAYS} days of less intensive therapy "
+        "(ELN 2022's example landmark)"
+    )
     return Verdict(
         "too early to say",
         f"No remission yet, but neither landmark has passed: {courses} intensive course(s) of "
-        f"the 2 that define refractory disease, and {days} of the "
-        f"{LESS_INTENSIVE_LANDMARK_DAYS} days of less intensive therapy (ELN 2022's example "
-        "landmark).",
+        f"the 2 that define refractory disease, and {less}.",
     )

@@ -24,7 +24,7 @@ from IPython.display import HTML
 from ..core.knowledge import CATEGORIES, MARKERS, KnowledgeBase, load_knowledge_base
 from ..core.options import MARKER_WORDS, treatment_options
 from ..core.patient import Patient
-from ..core.response import Verdict, classify_history
+from ..core.response import MAX_DAYS, Verdict, classify_history
 from ..core.review import DISCLAIMER, reviewed_line
 from ..core.schedules import regimen_schedule
 from . import figures
@@ -229,17 +229,23 @@ def marker_table(kb: KnowledgeBase | None = None) -> HTML:
     )
 
 
-def factor_effect(patient: Patient, change: str, **changes: object) -> HTML:
+def factor_effect(patient: Patient, change: str, *, keep_in_view: Sequence[str] = (),
+                  **changes: object) -> HTML:
     """Which options change when one factor changes, and why: the factors made visible.
 
     ``change`` describes the change in words, e.g. ``"remission of 8 instead of 20 months"``;
-    ``changes`` are the new Patient fields.
+    ``changes`` are the new Patient fields. ``keep_in_view`` names options to show even when
+    they do not change (DLI staying closed after an autologous transplant is the lesson).
     """
     before = treatment_options(patient, include_excluded=True).set_index("option")
     changed = dataclasses.replace(patient, **changes)  # validated like any new Patient
     after = treatment_options(changed, include_excluded=True).set_index("option")
+    unknown = [o for o in keep_in_view if o not in after.index]
+    if unknown:
+        raise ValueError(f"keep_in_view names options that data/options.csv does not have: "
+                         f"{', '.join(unknown)}")
     flipped = [o for o in before.index if bool(before.loc[o, "applies"])
-               != bool(after.loc[o, "applies"])]
+               != bool(after.loc[o, "applies"]) or o in keep_in_view]
     if not flipped:
         body = ("<p>No option changes: the rules of this module do not use this factor on its "
                 "own.</p>")
@@ -388,6 +394,8 @@ CLASSIFIER_EXAMPLES: tuple[dict, ...] = (
      "blood_blast_samples": 1},
     {"remission_reached": True, "intensive_courses": 1, "marrow_blasts_percent": 3.0,
      "extramedullary": True},
+    {"remission_reached": False, "intensive_courses": 0, "marrow_blasts_percent": 30.0,
+     "less_intensive_days": 200},
 )
 STATUS_MARKS = {"refractory": "■", "relapsed": "▲", "in remission": "●", "too early to say": "◆"}
 
@@ -411,6 +419,8 @@ def _history_words(history: dict) -> str:
         parts.append(f"blasts in {history['blood_blast_samples']} blood sample(s)")
     if history.get("extramedullary"):
         parts.append("leukemia outside the marrow")
+    if history.get("less_intensive_days"):
+        parts.append(f"{history['less_intensive_days']} days since less intensive therapy began")
     return ", ".join(parts)
 
 
@@ -438,7 +448,8 @@ def classifier() -> widgets.VBox:
     remission = widgets.RadioButtons(
         options=[("no", False), ("yes", True)], value=False,
         description="Was a remission (CR, CRh or CRi) reached?", style=style, layout=wide)
-    number = widgets.Layout(width="34em", max_width="100%")  # room for the label and the box
+    # room for the label and the box; on a phone the box wraps under its label
+    number = widgets.Layout(width="46em", max_width="95%", flex_flow="row wrap")
     # Plain number boxes, not bounded ones: a bounded box changes 150 to 100 without a word,
     # so the limits are applied here and the learner is told (see ``correct``).
     courses = widgets.IntText(value=2, style=style, layout=number,
@@ -448,14 +459,19 @@ def classifier() -> widgets.VBox:
     samples = widgets.IntText(
         value=0, style=style, layout=number,
         description="Blood samples showing blasts, at least a week apart:")
+    less_intensive = widgets.IntText(
+        value=0, style=style, layout=number,
+        description="Days since less intensive therapy began (0 if none):",
+        tooltip="e.g. azacitidine with venetoclax; ELN 2022's example landmark is 180 days")
     limits = {courses: (0, 10, "Intensive induction courses"),
               blasts: (0, 100, "Blasts in the bone marrow (%)"),
-              samples: (0, 100, "Blood samples showing blasts")}
+              samples: (0, 100, "Blood samples showing blasts"),
+              less_intensive: (0, MAX_DAYS, "Days since less intensive therapy began")}
     extramedullary = widgets.Checkbox(
         value=False, indent=False, layout=wide,
         description="Leukemia found outside the blood and marrow (e.g. spinal fluid, skin)")
     verdict = widgets.HTML()
-    controls = (remission, courses, blasts, samples, extramedullary)
+    controls = (remission, courses, less_intensive, blasts, samples, extramedullary)
 
     correcting = False
 
@@ -483,7 +499,7 @@ def classifier() -> widgets.VBox:
         notes = correct()
         verdict.value = notes + verdict_html(classify_history(
             remission.value, int(courses.value), float(blasts.value), int(samples.value),
-            extramedullary.value))
+            extramedullary.value, less_intensive_days=int(less_intensive.value)))
 
     for control in controls:
         control.observe(update, names="value")

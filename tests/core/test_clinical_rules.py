@@ -101,6 +101,62 @@ def test_refractory_to_decitabine_venetoclax_is_not_offered_azacitidine():
     assert "did not respond" in reason(p, "azacitidine+venetoclax")
 
 
+@pytest.mark.parametrize("earlier", ["azacitidine", "decitabine"])
+def test_hma_with_venetoclax_after_an_hma_alone_is_not_a_repeat(earlier):
+    """Round 3: adding venetoclax changes the class of treatment (stahl-2021 and the R/R series)."""
+    p = Patient(age=80, fit_for_intensive=False, disease="relapsed", remission_months=6,
+                prior_treatments=(earlier,))
+    assert {"azacitidine+venetoclax", "decitabine+venetoclax"} <= options(p)
+    # the hypomethylating agent alone is still a repeat, and so is the reverse direction
+    assert not {"azacitidine", "decitabine"} & options(p)
+    assert "azacitidine" not in options(unfit_after_aza_ven(6))
+
+
+def test_ade_after_7_3_stays_similar_because_etoposide_is_more_chemotherapy():
+    p = Patient(age=45, fit_for_intensive=True, disease="relapsed", remission_months=6,
+                prior_treatments=("7+3",))
+    assert "ADE" not in options(p)
+
+
+def test_seven_plus_three_one_year_rule_only_when_induction_was_given():
+    """Round 3: a fit patient relapsing 8 months after azacitidine with venetoclax may have 7+3."""
+    p = Patient(age=60, fit_for_intensive=True, disease="relapsed", remission_months=8,
+                prior_treatments=("azacitidine+venetoclax",), matched_donor=True)
+    assert "7+3" in options(p)
+    after_7_3 = Patient(age=60, fit_for_intensive=True, disease="relapsed", remission_months=8,
+                        prior_treatments=("7+3",), matched_donor=True)
+    assert "7+3" not in options(after_7_3)
+    assert "longer than one year" in reason(after_7_3, "7+3")
+
+
+def test_seven_plus_three_after_a_short_remission_with_no_earlier_treatment_listed():
+    """Independent review of round 3: the explorer starts with no earlier treatment picked.
+
+    A relapse needs an earlier remission, so for a fit patient the module assumes the usual
+    induction, 7+3, and keeps the one-year rule; it says so in the reason.
+    """
+    unknown = relapse(remission_months=6, prior_treatments=())
+    assert not {"7+3", "ADE"} & options(unknown)
+    assert "no earlier treatment is listed" in reason(unknown, "7+3")
+    assert "longer than one year" in reason(unknown, "7+3")
+    assert "7+3" in options(relapse(remission_months=18, prior_treatments=()))
+    after_aza_ven = relapse(remission_months=6, prior_treatments=("azacitidine+venetoclax",))
+    assert "7+3" in options(after_aza_ven)
+    # an unfit patient's reasons do not mention the assumption (7+3 needs fitness anyway)
+    unfit = relapse(remission_months=6, fit_for_intensive=False, prior_treatments=())
+    assert "no earlier treatment" not in reason(unfit, "7+3")
+
+
+def test_a_90_year_old_refractory_to_aza_ven_is_offered_best_supportive_care():
+    p = Patient(age=90, fit_for_intensive=False, disease="refractory", remission_months=None,
+                prior_treatments=("azacitidine+venetoclax",))
+    assert "best-supportive-care" in options(p)
+    why = reason(p, "best-supportive-care")
+    assert "ASH 2020" in why and "goals of care" in why
+    fit = Patient(age=50, fit_for_intensive=True, disease="refractory", remission_months=None)
+    assert "best-supportive-care" not in options(fit)
+
+
 @pytest.mark.parametrize("disease, months", [("refractory", None), ("relapsed", 6)])
 def test_cytarabine_based_salvage_stays_after_7_3_fails(disease, months):
     p = Patient(

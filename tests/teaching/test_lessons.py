@@ -161,7 +161,8 @@ def test_classifier_examples_and_widget():
     for status in ("refractory", "too early to say", "relapsed", "in remission"):
         assert status in html
     box = lessons.classifier()
-    remission, courses, blasts, samples, extramedullary, _, verdict, _guard = box.children
+    (remission, courses, _days, blasts, samples, extramedullary, _, verdict,
+     _guard) = box.children
     assert "Refractory" in verdict.value
     courses.value = 1
     assert "Too early to say" in verdict.value
@@ -174,13 +175,40 @@ def test_classifier_examples_and_widget():
 
 def test_the_classifier_says_when_it_corrects_a_number():
     box = lessons.classifier()
-    blasts, verdict = box.children[2], box.children[6]
+    blasts, verdict = box.children[3], box.children[7]
     blasts.value = 150
     assert blasts.value == 100
     assert ("Corrected:</strong> Blasts in the bone marrow (%) must be from 0 to 100: 150 was "
             "changed to 100.") in verdict.value
     blasts.value = 30
     assert "Corrected" not in verdict.value
+
+
+def test_the_classifier_has_the_less_intensive_landmark():
+    """Issue 20: 8 months of azacitidine with venetoclax and no remission is refractory."""
+    box = lessons.classifier()
+    remission, courses, days, verdict = (box.children[0], box.children[1], box.children[2],
+                                         box.children[7])
+    assert days.description == "Days since less intensive therapy began (0 if none):"
+    assert remission.value is False
+    courses.value = 0
+    assert "Too early to say" in verdict.value and "no less intensive therapy" in verdict.value
+    days.value = 179
+    assert "Too early to say" in verdict.value and "179 of the 180 days" in verdict.value
+    days.value = 240
+    assert "Refractory" in verdict.value and "240 days after less intensive" in verdict.value
+    days.value = -3
+    assert days.value == 0
+    assert ("Corrected:</strong> Days since less intensive therapy began must be from 0 to "
+            "3650: -3 was changed to 0.") in verdict.value
+    days.value = 99999
+    assert days.value == 3650 and "99999 was changed to 3650" in verdict.value
+
+
+def test_the_worked_examples_include_the_less_intensive_landmark():
+    html = lessons.classify_examples().data
+    row = html.split("200 days since less intensive therapy began")[1].split("</tr>")[0]
+    assert "refractory" in row and "200 days after less intensive therapy began" in row
 
 
 def test_marker_table_follows_the_rules():
@@ -249,3 +277,22 @@ def test_each_pathway_diagram_has_its_own_ids_and_full_contrast_words():
         assert all(f'id="{name}"' in html for name in labelled)
     assert "(not now)" in patient
     assert "<g opacity" not in patient and 'fill="#000"' in patient
+
+
+def test_factor_effect_shows_both_transplant_types():
+    """Issue 20: after an allogeneic transplant DLI opens; after an autologous one it stays shut."""
+    from aml_teach import Patient
+
+    no_donor = Patient(age=52, fit_for_intensive=True, disease="relapsed", remission_months=20,
+                       prior_treatments=("7+3",), matched_donor=False)
+    allo = lessons.factor_effect(no_donor, "allogeneic", prior_transplant="allogeneic").data
+    assert ("Donor lymphocyte infusion (DLI)</th><td>✘ does not apply</td><td>✔ applies"
+            in allo)
+    assert "Autologous stem cell transplant</th><td>✔ applies</td><td>✘ does not apply" in allo
+    auto = lessons.factor_effect(no_donor, "autologous", prior_transplant="autologous",
+                                 keep_in_view=("dli",)).data
+    assert ("Donor lymphocyte infusion (DLI)</th><td>✘ does not apply</td><td>✘ does not apply"
+            in auto and "there is no donor" in auto)
+    with pytest.raises(ValueError, match="keep_in_view names options.*no-such-option"):
+        lessons.factor_effect(no_donor, "x", prior_transplant="autologous",
+                              keep_in_view=("no-such-option",))
