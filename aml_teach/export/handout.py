@@ -39,12 +39,9 @@ CSS = """
 .aml-summary a { color: #0645ad; }
 .aml-summary .aml-disclaimer { font-size: 0.85em; border: 1px solid #999; padding: 0.3em 0.6em;
   margin: 0.8em 0 0; }
-@media (min-width: 48rem) {
-  .aml-summary .aml-columns { column-count: 2; column-gap: 2em; }
-}
 @media print {
-  @page { size: A4; margin: 11mm 12mm; }
-  .aml-summary { font-size: 7.9pt; line-height: 1.28; max-width: none; }
+  @page { size: A4; margin: 10mm 11mm; }
+  .aml-summary { font-size: 8.2pt; line-height: 1.28; max-width: none; }
   .aml-summary h2 { margin: 0.55em 0 0.2em; }
   .aml-summary .aml-columns { column-count: 2; column-gap: 1.4em; }
   .aml-summary a { color: inherit; text-decoration: none; }
@@ -140,6 +137,21 @@ def _options(records: list[dict], kb: sources.KnowledgeBase, tr: Translator,
     return (f'<h2>{escape(heading)} <span class="aml-count">({len(chosen)})</span></h2>{body}')
 
 
+def _summary_body(patient: sources.Patient, kb: sources.KnowledgeBase, tr: Translator,
+                  citations: _Citations, story: str, story_sources: Iterable[str]) -> str:
+    records = sources.evaluate_options(patient, True, kb)
+    story_html = (f'<p class="aml-story">{escape(story)} {citations.cite(story_sources)}</p>'
+                  if story else "")
+    applies = _options(records, kb, tr, citations, True)
+    excluded = _options(records, kb, tr, citations, False)
+    return (f"{story_html}{_factors(patient, kb, tr)}"
+            f'<div class="aml-columns">{applies}{excluded}</div>')
+
+
+def _disclaimer(tr: Translator) -> str:
+    return f'<p class="aml-disclaimer" role="note">{escape(tr("disclaimer"))}</p>'
+
+
 def patient_summary_html(
     patient: sources.Patient,
     *,
@@ -150,27 +162,17 @@ def patient_summary_html(
     story_sources: Iterable[str] = (),
 ) -> str:
     """One patient on one printed page: factors, the options that apply with their reasons,
-    those that do not and why, and the references, with its own (print) CSS.
+    those that do not and why, then the references they cite, with its own (print) CSS.
 
-    ``anchor`` prefixes the ids of the reference list, so several summaries can share a page;
+    ``anchor`` prefixes the element ids, so the summary can sit in another page;
     ``story`` (a teaching case's text) is shown first, cited with ``story_sources``.
     """
     kb = kb or sources.load_knowledge_base()
     tr = translator(lang)
     citations = _Citations(kb, anchor)
-    records = sources.evaluate_options(patient, True, kb)
-    story_html = (f'<p class="aml-story">{escape(story)} {citations.cite(story_sources)}</p>'
-                  if story else "")
-    applies = _options(records, kb, tr, citations, True)
-    excluded = _options(records, kb, tr, citations, False)
-    return (
-        f"<style>{CSS}</style>"
-        f'<section class="aml-summary" id="{escape(anchor)}">{story_html}'
-        f"{_factors(patient, kb, tr)}"
-        f'<div class="aml-columns">{applies}{excluded}</div>'
-        f"{citations.list_html(tr)}"
-        f'<p class="aml-disclaimer" role="note">{escape(tr("disclaimer"))}</p></section>'
-    )
+    body = _summary_body(patient, kb, tr, citations, story, story_sources)
+    return (f'<style>{CSS}</style><section class="aml-summary" id="{escape(anchor)}">{body}'
+            f"{_disclaimer(tr)}{citations.list_html(tr)}</section>")
 
 
 PAGE_CSS = """
@@ -180,13 +182,16 @@ body { margin: 0; padding: 1rem; background: #f4f4f4; }
 .aml-handout header p { margin: 0; color: #444; font: 0.9rem system-ui, sans-serif; }
 .aml-handout h1 { font: 600 1.45rem/1.2 system-ui, sans-serif; margin: 0.1em 0 0.2em; }
 .aml-intro { max-width: 62rem; margin: 0 auto 1rem; font: 1rem/1.4 system-ui, sans-serif; }
+.aml-intro h1 { font-size: 1.7rem; margin: 0.3em 0; }
 .aml-intro ul { columns: 2 16rem; }
+.aml-handout .aml-summary { max-width: none; }
 @media (max-width: 30rem) { body { padding: 0.4rem; } .aml-handout { padding: 0.8rem; } }
 @media print {
   body { background: none; padding: 0; }
   .aml-intro { display: none; }
   .aml-handout { box-shadow: none; padding: 0; margin: 0; max-width: none; }
   .aml-handout + .aml-handout { break-before: page; }
+  #aml-references .aml-sources { column-count: 2; column-gap: 1.4em; font-size: 7.5pt; }
   .aml-handout h1 { font-size: 13pt; }
   .aml-handout header p { font-size: 8pt; }
 }
@@ -194,28 +199,32 @@ body { margin: 0; padding: 1rem; background: #f4f4f4; }
 
 
 def handout_html(course: Course, lang: str = "en") -> str:
-    """Every teaching case, one per printed page, in one HTML document."""
+    """Every teaching case, one per printed page, then the references they cite (numbered in
+    order of first use across the document), in one HTML document."""
     tr = course.tr
+    citations = _Citations(course.kb, "aml")
     pages, contents = [], []
-    for case in course.kb.rows["cases"]:
+    cases = course.kb.rows["cases"]
+    for number, case in enumerate(cases, start=1):
+        ident = escape(case["case"])
         patient = sources.case_patient(case["case"], course.kb)
-        contents.append(f'<li><a href="#{escape(case["case"])}">{escape(case["title"])}</a></li>')
+        body = _summary_body(patient, course.kb, tr, citations, case["story"], case["sources"])
+        contents.append(f'<li><a href="#{ident}">{escape(case["title"])}</a></li>')
         pages.append(
-            f'<article class="aml-handout" aria-labelledby="{escape(case["case"])}-title">'
-            f'<header><p>{escape(tr("module"))} · {escape(tr("case_label"))} '
-            f'{escape(case["case"])}</p>'
-            f'<h1 id="{escape(case["case"])}-title">{escape(case["title"])}</h1></header>'
-            + patient_summary_html(patient, kb=course.kb, lang=lang, anchor=case["case"],
-                                   story=case["story"], story_sources=case["sources"])
-            + "</article>")
+            f'<article class="aml-handout" id="{ident}" aria-labelledby="{ident}-title">'
+            f'<header><p>{escape(tr("module"))} · '
+            f'{escape(tr("case_label", number=number, total=len(cases)))}</p>'
+            f'<h1 id="{ident}-title">{escape(case["title"])}</h1></header>'
+            f'<section class="aml-summary">{body}{_disclaimer(tr)}</section></article>')
+    references = (f'<article class="aml-handout" id="aml-references">'
+                  f'<section class="aml-summary">{citations.list_html(tr)}</section></article>')
     return (
         f'<!DOCTYPE html><html lang="{escape(lang)}"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
-        f"<title>{escape(tr('handout_title'))}</title><style>{PAGE_CSS}</style></head><body>"
-        f'<div class="aml-intro"><h1>{escape(tr("handout_title"))}</h1>'
+        f"<title>{escape(tr('handout_title'))}</title><style>{CSS}{PAGE_CSS}</style></head>"
+        f'<body><div class="aml-intro"><h1>{escape(tr("handout_title"))}</h1>'
         f"<p>{escape(tr('print_hint'))}</p><p><strong>{escape(tr('disclaimer'))}</strong></p>"
-        f"<ul>{''.join(contents)}</ul></div>"
-        f"{''.join(pages)}</body></html>"
+        f"<ul>{''.join(contents)}</ul></div>{''.join(pages)}{references}</body></html>"
     )
 
 

@@ -42,7 +42,7 @@ EN: dict[str, str] = {
     "glossary_intro": "Terms used by aml-teach, each with its sources. {disclaimer}",
     # handout
     "handout_title": "aml-teach: teaching case handouts",
-    "case_label": "Teaching case",
+    "case_label": "Teaching case {number} of {total}",
     "factors": "The patient's factors",
     "options_apply": "Options that apply",
     "options_do_not_apply": "Options that do not apply, and why",
