@@ -19,6 +19,7 @@ from aml_teach import (
     check_data,
     load_knowledge_base,
 )
+from aml_teach.glossary import cell_id as glossary_cell_id
 from aml_teach.glossary import terms as glossary_terms
 from aml_teach.knowledge import data_dir
 from aml_teach.options import evaluate_options
@@ -40,6 +41,7 @@ __all__ = [
     "check_data",
     "data_dir",
     "evaluate_options",
+    "glossary_cell_id",
     "glossary_terms",
     "lesson_of_questions",
     "lessons",

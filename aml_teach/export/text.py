@@ -71,6 +71,11 @@ EN: dict[str, str] = {
     "none": "none",
     "yes": "yes",
     "no": "no",
+    # course site
+    "live_note": (
+        "Interactive: open this lesson live with the rocket button at the top of the page "
+        "(Binder or your course hub) to use it here."
+    ),
     "print_hint": "Print this page, or save it as PDF from the browser's print dialogue.",
 }
 

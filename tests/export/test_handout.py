@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from aml_teach import Patient, load_knowledge_base
+from aml_teach import Patient
 from aml_teach.export import patient_summary_html
 
 from .conftest import table
