@@ -39,7 +39,7 @@ FORMATS: dict[str, Format] = {
         Format("qti", "aml-teach-qti.zip", "QTI 1.2 package (.zip) that Canvas imports",
                "qti"),
         Format("handout", "aml-teach-handout.html",
-               "printable one-page summary of each teaching case (.html)", "handout"),
+               "printable one-page summary of each teaching case (.html, or .pdf)", "handout"),
     )
 }
 

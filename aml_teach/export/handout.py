@@ -14,9 +14,10 @@ from pathlib import Path
 
 from . import sources
 from .common import Course, atomic_files
+from .errors import ExportError
 from .text import Translator, translator
 
-INLINE_ID = re.compile(r"\s*\(([a-z0-9][a-z0-9-]*)\)")
+INLINE_IDS = re.compile(r"\s*\(([a-z0-9][a-z0-9-]*(?:;\s*[a-z0-9][a-z0-9-]*)*)\)")
 LEAD = re.compile(r"^(?:Applies|Does not apply)\s*:\s*")
 
 CSS = """
@@ -44,6 +45,7 @@ CSS = """
   .aml-summary { font-size: 8.2pt; line-height: 1.28; max-width: none; }
   .aml-summary h2 { margin: 0.55em 0 0.2em; }
   .aml-summary .aml-columns { column-count: 2; column-gap: 1.4em; }
+  .aml-summary dl { grid-template-columns: 1fr 1fr; }
   .aml-summary a { color: inherit; text-decoration: none; }
   .aml-summary .aml-sources { font-size: 0.92em; }
   .aml-summary .aml-disclaimer { margin-top: 0.5em; }
@@ -65,12 +67,14 @@ class _Citations:
         return f"[{links}]" if marks else ""
 
     def text(self, words: str) -> str:
-        """Escaped text whose ``(reference-id)`` mentions become numbered citations."""
+        """Escaped text whose ``(id)`` or ``(id; id)`` mentions of references become numbered
+        citations (the engine's reasons name their sources by id)."""
         known = self.kb.keyed("references")
         parts, last = [], 0
-        for match in INLINE_ID.finditer(words):
-            if match.group(1) in known:
-                parts += [escape(words[last:match.start()]), " ", self.cite([match.group(1)])]
+        for match in INLINE_IDS.finditer(words):
+            ids = [i.strip() for i in match.group(1).split(";")]
+            if all(i in known for i in ids):
+                parts += [escape(words[last:match.start()]), " ", self.cite(ids)]
                 last = match.end()
         return "".join(parts) + escape(words[last:])
 
@@ -228,7 +232,23 @@ def handout_html(course: Course, lang: str = "en") -> str:
     )
 
 
+def pdf_bytes(html: str) -> bytes:
+    """The handout printed to PDF by WeasyPrint (offline: the page loads nothing outside)."""
+    try:
+        from weasyprint import HTML
+    except (ImportError, OSError) as error:  # OSError: the Pango library is missing
+        raise ExportError(
+            f"a PDF handout needs WeasyPrint and the Pango library ({error}); install them "
+            "(pip install 'aml-teach[pdf]'; apt-get install libpango-1.0-0), or write .html "
+            "and print it from a browser"
+        ) from error
+    return HTML(string=html).write_pdf()
+
+
 def write(course: Course, out: Path, lang: str = "en") -> list[Path]:
+    """HTML, or PDF when ``out`` ends in ``.pdf``."""
+    html = handout_html(course, lang)
+    content = pdf_bytes(html) if out.suffix.lower() == ".pdf" else html.encode("utf-8")
     with atomic_files(out) as (temp,):
-        temp.write_text(handout_html(course, lang), encoding="utf-8")
+        temp.write_bytes(content)
     return [out]

@@ -12,7 +12,7 @@ import pytest
 from aml_teach import Patient
 from aml_teach.export import patient_summary_html
 
-from .conftest import table
+from .conftest import export, table
 
 CHROMIUM = os.environ.get("AML_TEACH_CHROMIUM", "/usr/bin/chromium")
 A4_PRINTABLE_PX = (297 - 20) / 25.4 * 96  # @page margins 10 mm top and bottom
@@ -62,6 +62,22 @@ def test_handout_has_every_case_and_resolving_citations(exported):
         assert case["case"] in found.ids and case["title"].replace("'", "&#x27;") in html
     assert set(found.fragments) <= found.ids
     assert html.count("not a prescribing tool") >= len(table("cases"))
+    for ref in table("references"):  # the engine's "(id)" mentions became numbers too
+        assert f"({ref['id']})" not in html and f"({ref['id']};" not in html
+
+
+def test_pdf_has_each_case_on_its_own_page(tmp_path):
+    from weasyprint import HTML
+
+    out = export("handout", tmp_path / "cases.pdf")
+    assert out.read_bytes().startswith(b"%PDF-")
+    html = export("handout", tmp_path / "cases.html")
+    pages = HTML(filename=str(html)).render().pages
+    cases = [case["case"] for case in table("cases")]
+    first_page = {anchor: number for number, page in enumerate(pages)
+                  for anchor in page.anchors if anchor in cases}
+    assert [first_page[case] for case in cases] == list(range(len(cases)))
+    assert len(cases) < len(pages) <= len(cases) + 4  # then the references
 
 
 @pytest.mark.browser
