@@ -66,17 +66,18 @@ class _Citations:
         links = ", ".join(f'<a href="#{self.anchor}-ref-{n}">{n}</a>' for n in marks)
         return f"[{links}]" if marks else ""
 
-    def text(self, words: str) -> str:
+    def text(self, words: str) -> tuple[str, set[str]]:
         """Escaped text whose ``(id)`` or ``(id; id)`` mentions of references become numbered
-        citations (the engine's reasons name their sources by id)."""
+        citations (the engine's reasons name their sources by id); also the ids so cited."""
         known = self.kb.keyed("references")
-        parts, last = [], 0
+        parts, last, cited = [], 0, set()
         for match in INLINE_IDS.finditer(words):
             ids = [i.strip() for i in match.group(1).split(";")]
             if all(i in known for i in ids):
                 parts += [escape(words[last:match.start()]), " ", self.cite(ids)]
                 last = match.end()
-        return "".join(parts) + escape(words[last:])
+                cited.update(ids)
+        return "".join(parts) + escape(words[last:]), cited
 
     def list_html(self, tr: Translator) -> str:
         items = []
@@ -132,11 +133,12 @@ def _options(records: list[dict], kb: sources.KnowledgeBase, tr: Translator,
         items = []
         for record in chosen:
             star = f" {escape(tr('beyond_seed'))}" if record["beyond_seed"] else ""
+            reason, inline = citations.text(_reason(record, notes[record["option"]]))
+            rest = citations.cite(s for s in record["sources"] if s not in inline)
             items.append(
                 f"<li><strong>{escape(record['name'])}</strong> "
                 f'<span class="aml-category">({escape(record["category"])}{star})</span>: '
-                f"{citations.text(_reason(record, notes[record['option']]))} "
-                f"{citations.cite(record['sources'])}</li>")
+                f"{reason} {rest}</li>")
         body = f"<ul>{''.join(items)}</ul>"
     return (f'<h2>{escape(heading)} <span class="aml-count">({len(chosen)})</span></h2>{body}')
 
