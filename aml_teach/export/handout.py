@@ -189,7 +189,7 @@ body { margin: 0; padding: 1rem; background: #f4f4f4; }
 .aml-handout h1 { font: 600 1.45rem/1.2 system-ui, sans-serif; margin: 0.1em 0 0.2em; }
 .aml-intro { max-width: 62rem; margin: 0 auto 1rem; font: 1rem/1.4 system-ui, sans-serif; }
 .aml-intro h1 { font-size: 1.7rem; margin: 0.3em 0; }
-.aml-intro ul { columns: 2 16rem; }
+.aml-intro ul { columns: 2 16rem; } .aml-intro li { padding: 0.2em 0; break-inside: avoid; }
 .aml-handout .aml-summary { max-width: none; }
 @media (max-width: 30rem) { body { padding: 0.4rem; } .aml-handout { padding: 0.8rem; } }
 @media print {
@@ -228,9 +228,9 @@ def handout_html(course: Course, lang: str = "en") -> str:
         f'<!DOCTYPE html><html lang="{escape(lang)}"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
         f"<title>{escape(tr('handout_title'))}</title><style>{CSS}{PAGE_CSS}</style></head>"
-        f'<body><div class="aml-intro"><h1>{escape(tr("handout_title"))}</h1>'
+        f'<body><main><div class="aml-intro"><h1>{escape(tr("handout_title"))}</h1>'
         f"<p>{escape(tr('print_hint'))}</p><p><strong>{escape(tr('disclaimer'))}</strong></p>"
-        f"<ul>{''.join(contents)}</ul></div>{''.join(pages)}{references}</body></html>"
+        f"<ul>{''.join(contents)}</ul></div>{''.join(pages)}{references}</main></body></html>"
     )
 
 

@@ -11,6 +11,7 @@ import pytest
 
 from aml_teach import Patient
 from aml_teach.export import patient_summary_html
+from tests.browser.a11y import violations
 
 from .conftest import export, table
 
@@ -90,6 +91,7 @@ def test_each_case_prints_on_one_a4_page(exported, playwright_driver, tmp_path: 
     try:
         page = browser.new_page(viewport={"width": round(A4_WIDTH_PX), "height": 1000})
         page.goto(exported["handout"].as_uri())
+        assert violations(page, "handout", ["body"]) == []
         page.emulate_media(media="print")
         heights = page.eval_on_selector_all(
             "article.aml-handout:not(#aml-references)",
