@@ -4,6 +4,7 @@
     python3 run.py serve [options]   install into .venv if needed, then serve the dashboard
     python3 run.py test [pytest args] install into .venv (with test tools), then run every test
     python3 run.py lab                open the teaching notebooks in JupyterLab
+    python3 run.py book [--hub-url URL] build the course site into _build/html (offline)
 
 Both are idempotent: the virtual environment is created once and reinstalled only when
 pyproject.toml changes.
@@ -72,6 +73,11 @@ def lab(args: list[str]) -> int:
     return subprocess.call(lab_argv(args), cwd=ROOT)
 
 
+def book(args: list[str]) -> int:
+    ensure_environment("book")
+    return subprocess.call([str(PYTHON), "-m", "aml_teach.export.book", *args], cwd=ROOT)
+
+
 def find_browser() -> bool:
     """Debian's Chromium, or else Playwright's own download; False if neither can be had."""
     if Path(CHROMIUM).exists() or shutil.which("chromium"):
@@ -104,7 +110,7 @@ def test(args: list[str]) -> int:
 
 
 def main() -> int:
-    commands = {"serve": serve, "test": test, "lab": lab}
+    commands = {"serve": serve, "test": test, "lab": lab, "book": book}
     if len(sys.argv) < 2 or sys.argv[1] not in commands:
         print(__doc__)
         return 2

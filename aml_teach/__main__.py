@@ -1,4 +1,4 @@
-"""Command line: ``python -m aml_teach check-data [DIR]`` and ``python -m aml_teach serve``."""
+"""Command line: ``python -m aml_teach check-data [DIR]``, ``serve`` and ``export``."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from pathlib import Path
 from .classroom.solara_engine import add_arguments as add_engine_arguments
 from .classroom.voila_engine import add_arguments as add_serve_arguments
 from .core.knowledge import check_data, data_dir
+from .export.cli import add_arguments as add_export_arguments
 
 
 def _check_data(args: argparse.Namespace) -> int:
@@ -39,7 +40,18 @@ def build_parser() -> argparse.ArgumentParser:
     add_serve_arguments(serve)
     add_engine_arguments(serve)
     serve.set_defaults(run=_serve)
+    export = commands.add_parser(
+        "export", help="export the questions, glossary or case handouts (anki, moodle, qti, "
+        "handout)")
+    add_export_arguments(export)
+    export.set_defaults(run=_export)
     return parser
+
+
+def _export(args: argparse.Namespace) -> int:
+    from .export.cli import run
+
+    return run(args)
 
 
 def _serve(args: argparse.Namespace) -> int:

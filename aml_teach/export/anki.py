@@ -1,0 +1,135 @@
+"""The question bank and glossary as an Anki deck (``.apkg``), built with genanki.
+
+Every note's GUID comes from its question id or glossary term, and the model and deck ids are
+fixed: re-importing a newer deck updates the cards a student already has (keeping their
+review history) instead of adding copies.
+"""
+
+from __future__ import annotations
+
+from html import escape
+from pathlib import Path
+
+import genanki
+
+from .common import (
+    Course,
+    atomic_files,
+    choice_reason_html,
+    numbering,
+    question_html,
+    sources_html,
+)
+
+# Fixed for ever: changing one makes Anki treat the deck or its note types as new.
+DECK_ID = 1_733_574_123_241
+QUESTION_MODEL_ID = 1_733_574_123_242
+TERM_MODEL_ID = 1_733_574_123_243
+GUID_NAMESPACE = "aml-teach"
+QUESTION_FIELDS = ("Id", "Front", "Answer", "Why", "Sources", "Note")
+TERM_FIELDS = ("Term", "Definition", "Sources", "Note")
+TAG_PREFIX = "aml-teach::"
+CSS = """.card { font-family: system-ui, sans-serif; font-size: 18px; line-height: 1.4;
+  text-align: left; color: #111; background: #fff; max-width: 40em; margin: 0 auto; }
+.aml-sources { font-size: 0.85em; } .aml-note { font-size: 0.75em; color: #555; }
+.nightMode .card, .card.nightMode { color: #eee; background: #222; }
+.nightMode .aml-note { color: #bbb; }"""
+
+
+def question_guid(question_id: str) -> str:
+    return genanki.guid_for(GUID_NAMESPACE, "question", question_id)
+
+
+def term_guid(term: str) -> str:
+    return genanki.guid_for(GUID_NAMESPACE, "term", term)
+
+
+def _models(course: Course) -> tuple[genanki.Model, genanki.Model]:
+    tr = course.tr
+    question = genanki.Model(
+        QUESTION_MODEL_ID,
+        tr("question_model"),
+        fields=[{"name": name} for name in QUESTION_FIELDS],
+        templates=[{
+            "name": "Question",
+            "qfmt": "{{Front}}",
+            "afmt": '{{FrontSide}}<hr id="answer">{{Answer}}{{Why}}'
+                    '<h4>' + escape(tr("sources")) + '</h4>{{Sources}}'
+                    '<p class="aml-note">{{Note}}</p>',
+        }],
+        css=CSS,
+    )
+    term = genanki.Model(
+        TERM_MODEL_ID,
+        tr("term_model"),
+        fields=[{"name": name} for name in TERM_FIELDS],
+        templates=[{
+            "name": "Term",
+            "qfmt": "<h3>{{Term}}</h3>",
+            "afmt": '{{FrontSide}}<hr id="answer">{{Definition}}'
+                    '<h4>' + escape(tr("sources")) + '</h4>{{Sources}}'
+                    '<p class="aml-note">{{Note}}</p>',
+        }],
+        css=CSS,
+    )
+    return question, term
+
+
+def _question_note(course: Course, model: genanki.Model, question) -> genanki.Note:
+    tr = course.tr
+    numbers = numbering(question.sources)
+    letters = "ABCDEFGHIJ"
+    right = next(i for i, c in enumerate(question.choices) if c.correct)
+    why = "".join(
+        f"<li>{escape(tr('right_mark' if c.correct else 'wrong_mark'))}: "
+        f"<strong>{escape(c.text)}</strong>. {choice_reason_html(c, numbers)}</li>"
+        for c in question.choices
+    )
+    answer = tr("answer_is", choice=f"{letters[right]}. {question.right.text}")
+    return genanki.Note(
+        model=model,
+        fields=[
+            question.id,
+            question_html(question),
+            f"<p><strong>{escape(answer)}</strong></p>",
+            f"<h4>{escape(tr('why_each'))}</h4><ol type=\"A\">{why}</ol>",
+            sources_html(course, numbers),
+            escape(tr("disclaimer")),
+        ],
+        tags=[TAG_PREFIX + course.lesson_tag(question), TAG_PREFIX + "question"],
+        guid=question_guid(question.id),
+    )
+
+
+def _term_note(course: Course, model: genanki.Model, row) -> genanki.Note:
+    numbers = numbering(row["sources"])
+    return genanki.Note(
+        model=model,
+        fields=[
+            escape(row["term"]),
+            f"<p>{escape(row['definition'])} {' '.join(f'[{n}]' for n in numbers.values())}</p>",
+            sources_html(course, numbers),
+            escape(course.tr("disclaimer")),
+        ],
+        tags=[TAG_PREFIX + "glossary"],
+        guid=term_guid(row["term"]),
+    )
+
+
+def deck(course: Course) -> genanki.Deck:
+    """One deck: a note per question, then a note per glossary term."""
+    tr = course.tr
+    question_model, term_model = _models(course)
+    result = genanki.Deck(DECK_ID, tr("deck_name"),
+                          description=escape(tr("deck_description", disclaimer=tr("disclaimer"))))
+    for question in course.questions:
+        result.add_note(_question_note(course, question_model, question))
+    for row in course.glossary():
+        result.add_note(_term_note(course, term_model, row))
+    return result
+
+
+def write(course: Course, out: Path, lang: str = "en") -> list[Path]:
+    with atomic_files(out) as (temp,):
+        genanki.Package(deck(course)).write_to_file(str(temp))
+    return [out]

@@ -1,0 +1,122 @@
+"""What every export shares: the course read from ``data/``, citations, and safe writing.
+
+Citations take one form everywhere: a number in brackets after a statement, resolving to the
+full reference listed under "Sources" on the same card, question or page.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from html import escape
+from pathlib import Path
+
+from . import sources
+from .errors import ExportError
+from .text import Translator
+
+
+@dataclass
+class Course:
+    """The knowledge base as the exports see it: questions with their lessons, the glossary,
+    and the references (each question's sources numbered in its own list)."""
+
+    kb: sources.KnowledgeBase
+    tr: Translator
+    questions: list[sources.Question] = field(init=False)
+    lessons: dict[str, sources.Lesson] = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.questions = sources.questions(kb=self.kb)
+        self.lessons = sources.lesson_of_questions(self.questions)
+
+    def category(self, question: sources.Question) -> str:
+        """The lesson a question belongs to, in words (its Moodle category, its QTI section)."""
+        lesson = self.lessons.get(question.id)
+        if lesson is None:
+            return self.tr("other_questions")
+        return self.tr("lesson", number=lesson.number, title=lesson.title)
+
+    def lesson_tag(self, question: sources.Question) -> str:
+        lesson = self.lessons.get(question.id)
+        return f"lesson-{lesson.number:02d}" if lesson else "other-questions"
+
+    def glossary(self) -> list[sources.KnowledgeBase]:
+        """Glossary rows in the order the glossary notebook shows them."""
+        keyed = self.kb.keyed("glossary")
+        return [keyed[term] for term in sources.glossary_terms(self.kb)]
+
+    def reference(self, ref_id: str) -> str:
+        """The full reference as one line of text: the citation and its address."""
+        row = self.kb.row("references", ref_id)
+        return f"{row['citation']} {row['url']}".strip()
+
+
+def numbering(ids: Iterable[str]) -> dict[str, int]:
+    """Each id's number in a local list, in order of first use."""
+    return {ref: n for n, ref in enumerate(dict.fromkeys(ids), start=1)}
+
+
+def cite_html(ids: Iterable[str], numbers: dict[str, int]) -> str:
+    """``[1, 3]``: the numbers of ``ids`` in the list that ``numbers`` describes."""
+    marks = sorted({numbers[i] for i in ids})
+    return f"[{', '.join(map(str, marks))}]" if marks else ""
+
+
+def sources_html(course: Course, numbers: dict[str, int], anchor: str = "") -> str:
+    """The numbered list of full references (``anchor``: prefix of each item's id)."""
+    items = []
+    for ref, number in numbers.items():
+        row = course.kb.row("references", ref)
+        ident = f' id="{escape(anchor)}ref-{number}"' if anchor else ""
+        url = f' <a href="{escape(row["url"])}">{escape(row["url"])}</a>' if row["url"] else ""
+        items.append(f"<li{ident} value=\"{number}\">{escape(row['citation'])}{url}</li>")
+    return f'<ol class="aml-sources">{"".join(items)}</ol>'
+
+
+def question_html(question: sources.Question) -> str:
+    """The stem and its lettered choices, as a learner sees them before answering."""
+    choices = "".join(f"<li>{escape(c.text)}</li>" for c in question.choices)
+    return f'<p>{escape(question.prompt)}</p><ol type="A">{choices}</ol>'
+
+
+def choice_reason_html(choice, numbers: dict[str, int]) -> str:
+    """Why one choice is right or wrong, with its citation."""
+    return f"{escape(sources.reason(choice.explanation))} {cite_html(choice.sources, numbers)}"
+
+
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+@contextlib.contextmanager
+def atomic_files(*targets: Path) -> Iterator[list[Path]]:
+    """Temporary files beside ``targets``, renamed onto them only if the block succeeds.
+
+    A failure part-way (or a full disk) leaves the targets as they were: never half a file.
+    """
+    temps: list[Path] = []
+    try:
+        for target in targets:
+            try:
+                handle, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part",
+                                                dir=target.parent)
+            except OSError as error:
+                raise ExportError(
+                    f"cannot write {target}: {error.strerror or error}; choose a folder that "
+                    "exists and that you may write to"
+                ) from error
+            os.close(handle)
+            temps.append(Path(name))
+            os.chmod(name, 0o666 & ~_umask())  # as an ordinary new file, not mkstemp's 0600
+        yield temps
+        for temp, target in zip(temps, targets, strict=True):
+            os.replace(temp, target)
+    finally:
+        for temp in temps:
+            temp.unlink(missing_ok=True)
