@@ -11,18 +11,18 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from aml_teach import (
-    DISCLAIMER,
+from aml_teach.core.knowledge import (
     DataError,
     KnowledgeBase,
-    Patient,
     check_data,
+    data_dir,
     load_knowledge_base,
 )
+from aml_teach.core.options import evaluate_options
+from aml_teach.core.patient import Patient
+from aml_teach.core.review import DISCLAIMER
 from aml_teach.teaching.glossary import cell_id as glossary_cell_id
 from aml_teach.teaching.glossary import terms as glossary_terms
-from aml_teach.core.knowledge import data_dir
-from aml_teach.core.options import evaluate_options
 from aml_teach.teaching.quiz import Question, case_patient, questions, reason
 
 NOTEBOOKS = Path(__file__).resolve().parents[2] / "notebooks"
