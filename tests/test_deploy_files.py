@@ -5,13 +5,17 @@ from __future__ import annotations
 
 import copy
 import re
+import types
 import urllib.parse
 
+import bcrypt
 import jsonschema
 import pytest
+import sqlalchemy
 import yaml
 from jupyterhub.auth import LocalAuthenticator
 from nativeauthenticator import NativeAuthenticator
+from sqlalchemy.orm import sessionmaker
 from traitlets.config import Config
 
 from .conftest import ROOT
@@ -64,7 +68,8 @@ def test_binder_environment_installs_the_module_and_what_it_needs():
 # --- the department hub --------------------------------------------------------------------
 
 
-def _hub_config(**env: str) -> Config:
+def _hub_config(**env: str) -> dict:
+    """The names the department hub's config file defines, ``c`` its configuration."""
     config = Config()
     code = compile(HUB_CONFIG.read_text(), str(HUB_CONFIG), "exec")
     namespace = {"get_config": lambda: config, "__file__": str(HUB_CONFIG)}
@@ -72,11 +77,11 @@ def _hub_config(**env: str) -> Config:
         for key, value in env.items():
             patch.setenv(key, value)
         exec(code, namespace)
-    return config
+    return namespace
 
 
 def test_hub_config_serves_the_course_as_the_issue_asks():
-    c = _hub_config(AML_TEACH_INSTRUCTORS="teacher1,teacher2", AML_TEACH_CULL_TIMEOUT="900")
+    c = _hub_config(AML_TEACH_INSTRUCTORS="teacher1,teacher2", AML_TEACH_CULL_TIMEOUT="900")["c"]
     auth = c.JupyterHub.authenticator_class
     assert issubclass(auth, NativeAuthenticator) and issubclass(auth, LocalAuthenticator)
     assert c.LocalAuthenticator.create_system_users is True
@@ -138,6 +143,91 @@ def test_helm_values_match_the_project():
     sizes = {k: int(v.removesuffix("M")) for k, v in single["memory"].items()}
     assert 0 < sizes["guarantee"] <= sizes["limit"]
     assert values["cull"]["enabled"] is True
+
+
+# --- Kubernetes: sign-up (hub.extraConfig) ----------------------------------------------------
+
+PASSWORD = "plum-kettle-origami-42"  # long and not a common password
+
+
+def _signup(values: dict | None = None) -> dict:
+    """Run the values' sign-up extraConfig as the chart's hub does: after hub.config is loaded
+    into ``c``, in the same namespace. Returns the names it defines."""
+    values = values or yaml.safe_load(VALUES.read_text())
+    c = Config()
+    for section, settings in values["hub"]["config"].items():
+        c[section].update(settings)
+    namespace = {"c": c}
+    code = values["hub"]["extraConfig"]["aml-teach-signup"]
+    exec(compile(code, f"{VALUES}: hub.extraConfig.aml-teach-signup", "exec"), namespace)
+    return namespace
+
+
+def _start_hub(code: dict, db, password: str | None) -> NativeAuthenticator:
+    """The hub's authenticator as the hub makes it at start, on the database ``db``."""
+    with pytest.MonkeyPatch.context() as patch:
+        if password is None:
+            patch.delenv("AML_TEACH_INSTRUCTOR_PASSWORD", raising=False)
+        else:
+            patch.setenv("AML_TEACH_INSTRUCTOR_PASSWORD", password)
+        c = code["c"]
+        return c.JupyterHub.authenticator_class(config=c, db=db)
+
+
+def _database():
+    return sessionmaker(bind=sqlalchemy.create_engine("sqlite://"))()
+
+
+def test_kubernetes_sign_up_refuses_reserved_and_instructor_names():
+    values = yaml.safe_load(VALUES.read_text())
+    admins = set(values["hub"]["config"]["Authenticator"]["admin_users"])
+    refused = _signup(values)["refused"]
+    for name in ["instructor", "admin", "root", *admins]:
+        assert refused(name, admins), f"a student could sign up as {name}"
+    assert refused("dr-lee", {"dr-lee"})  # whoever the instructors are
+    assert not refused("alice", admins) and not refused("dr-lee", admins)
+
+
+def test_kubernetes_hub_makes_the_instructor_and_no_student_can_take_an_admin_name():
+    code = _signup()
+    auth_class = code["c"].JupyterHub.authenticator_class
+    assert issubclass(auth_class, NativeAuthenticator)
+    db = _database()
+    auth = _start_hub(code, db, PASSWORD)
+    instructor = auth.get_user("instructor")
+    assert instructor.is_authorized
+    assert bcrypt.checkpw(PASSWORD.encode(), instructor.password)
+    for name in ["root", "admin", "Instructor", "instructor"]:
+        assert auth.create_user(name, "a-fine-long-passphrase") is None, name
+    assert not auth.get_user("root") and not auth.get_user("admin")
+    student = auth.create_user("alice", "a-fine-long-passphrase")
+    assert student is not None and not student.is_authorized  # the instructor approves her
+    # A restart needs no Secret any more and keeps the instructor's (changed) password.
+    auth.change_password("instructor", "another-long-passphrase")
+    again = _start_hub(code, db, None).get_user("instructor")
+    assert bcrypt.checkpw(b"another-long-passphrase", again.password)
+
+
+def test_kubernetes_hub_without_the_secret_says_how_to_make_it():
+    code = _signup()
+    for password in (None, "short"):
+        with pytest.raises(RuntimeError, match="kubectl create secret generic aml-teach-instr"):
+            _start_hub(code, _database(), password)
+
+
+def test_kubernetes_sign_up_page_says_a_reserved_name_is_refused():
+    code = _signup()
+    auth = _start_hub(code, _database(), PASSWORD)
+    (page_class,) = [h for path, h in auth.get_handlers(None) if path == "/signup"]
+    page = page_class.__new__(page_class)  # no request needed: only its message
+    page.application = types.SimpleNamespace(settings={"authenticator": auth})
+    page.get_body_argument = lambda name, default=None, strip=True: "root"
+    alert, message = page.get_result_message(None, True, False, True, False)
+    assert alert == "alert-danger" and "root is reserved" in message
+
+
+def test_both_hubs_reserve_the_same_names():
+    assert _signup()["RESERVED"] == _hub_config()["RESERVED"]
 
 
 # --- the single-user image -----------------------------------------------------------------
