@@ -18,7 +18,7 @@ from aml_teach.classroom.lab import RUN_AGAIN
 from aml_teach.teaching.glossary import NOTEBOOK as GLOSSARY
 from aml_teach.teaching.glossary import fragment, href
 
-from ..test_run_lab import ADDRESS_BLOCK, start_lab, stop_lab
+from ..classroom.test_run_lab import ADDRESS_BLOCK, start_lab, stop_lab
 from .a11y import violations
 from .conftest import RENDER_TIMEOUT_MS, ROOT
 from .jupyterlab import (
