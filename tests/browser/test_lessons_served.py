@@ -141,3 +141,32 @@ def test_the_solara_page_says_where_the_lessons_are(browser, solara_url):
         page.screenshot(path=ARTIFACTS / "shots" / "solara-lessons-note-390x844.png")
     finally:
         context.close()
+
+
+def test_a_lesson_kernel_has_the_classroom_comm_checks(class_server):
+    """A lesson page's kernel checks its comms as the dashboard's does: what a hostile
+    browser sends to a lesson's widgets brings back no traceback, path or error."""
+    from tests.classroom.voila.test_hardening import internal_details, settle
+    from tests.voila_client import KernelSession, fetch_page, run
+
+    base = f"http://127.0.0.1:{class_server.port}/"
+    _, kernel_id, _ = fetch_page(base, "03-the-7-3-schedule.ipynb", TOKEN)
+
+    async def hostile() -> list[dict]:
+        session = await KernelSession.connect(base, kernel_id)
+        await session.request_states()
+        radio = next(k for k, v in session.states.items()
+                     if v["state"].get("_model_name") == "RadioButtonsModel")
+        await session.send("comm_msg", {"comm_id": radio})  # no data
+        await session.send("comm_msg", {"comm_id": radio, "data": {"method": "update",
+                                                                    "state": {"index": "x"}}})
+        await session.send("comm_msg", {"comm_id": radio, "data": {"method": "update",
+                                                                    "state": {"index": 99}}})
+        await session.send("comm_open", {"comm_id": "c" * 32, "target_name": "jupyter.widget",
+                                         "data": {"state": {"_model_name": 7}}})
+        received = await settle(session)
+        await session.close()
+        return received
+
+    received = run(hostile())
+    assert internal_details(received) == []
