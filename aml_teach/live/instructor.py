@@ -114,7 +114,8 @@ input { font-size: 1em; }
 #tally .bar { display: block; height: 100%; background: #0b4f94; }
 #tally .count { font-weight: bold; font-size: 1.6em; min-width: 2ch; text-align: right;
   color: #000; }
-#message { font-weight: bold; min-height: 1.5em; }
+p { margin: 0.4em 0; }
+#message { font-weight: bold; min-height: 1.4em; margin: 0.2em 0; }
 @media (max-width: 40em) {
   #tally .row { grid-template-columns: minmax(0, 1fr) auto; gap: 0.2em 0.6em; }
   #tally .label { grid-column: 1 / -1; }
