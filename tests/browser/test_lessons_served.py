@@ -98,6 +98,27 @@ def test_every_lesson_reads_on_a_phone(browser, class_server, name):
         context.close()
 
 
+def test_a_glossary_link_in_a_lesson_opens_the_term_on_a_phone(browser, class_server):
+    """The lessons' own links (``glossary.ipynb#cell-id=term-...``) work on the class server."""
+    term = "refractory AML"
+    context = browser.new_context(viewport=PHONE)
+    try:
+        page = context.new_page()
+        page.set_default_timeout(RENDER_TIMEOUT_MS)
+        page.goto(f"http://localhost:{class_server.port}/01-start-here.ipynb?token={TOKEN}")
+        page.locator("#rendered_cells").wait_for(state="visible")
+        with page.expect_navigation() as navigation:
+            page.locator("#rendered_cells a", has_text=term).first.click()
+        assert navigation.value.status == 200
+        assert "/glossary.ipynb#cell-id=term-refractory-AML" in page.url
+        page.locator("#rendered_cells").wait_for(state="visible")
+        heading = page.locator('[id="cell-id=term-refractory-AML"] h3')
+        expect(heading).to_contain_text(term)
+        expect(heading).to_be_in_viewport()
+    finally:
+        context.close()
+
+
 def test_only_the_lessons_and_only_with_the_token(browser, class_server):
     """No other notebook or file of the folder, nor a lesson without the class token."""
     base = f"http://localhost:{class_server.port}"
