@@ -102,6 +102,9 @@ def address_lines(
             f"{class_mode}: students on this network can open",
             *(f"    {url}" for url in share_urls(ip, port, token)),
             "(Put the address on the projector. Stop the server with Ctrl+C.)",
+            "To preview a student's page on this computer, open",
+            f"    {share_urls('localhost', port, token)[0]}",
+            "(this computer's own tabs do not count against the pages-per-device limit).",
         ]
     return [
         f"{dashboard} is at {share_urls(ip, port, token)[0]}",

@@ -20,6 +20,14 @@ from .page import App
 
 NOTEBOOK = Path(__file__).resolve().parents[2] / "notebooks" / "dashboard.ipynb"
 TITLE = "Relapsed and refractory AML: the class dashboard"
+# Where the lessons are: this engine serves the dashboard alone (the Voila engine links the
+# lessons from the dashboard notebook's second cell and serves them as pages).
+LESSONS_NOTE = (
+    '<p class="aml-lessons-note"><strong>The lessons</strong> are not on this class server, '
+    "which shows the dashboard only. Read them in JupyterLab (<code>python3 run.py lab</code> "
+    "in the module's folder), or on any screen when your instructor serves the class with "
+    "the Voila engine (<code>python3 run.py serve --class</code>): it links them here.</p>"
+)
 
 # Solara's page is styled by Vuetify, whose reset differs from JupyterLab's: it drops the bold
 # of <strong>/<b> (the Roboto weights it loads), indents lists and cards, and tints <code>.
@@ -77,7 +85,10 @@ def Page() -> None:
     solara.Title(TITLE)
     # <main>, as in the Voila template: the landmark screen readers jump to
     with solara.v.Html(tag="main", class_="aml-page", attributes={"aria-label": TITLE}):
-        solara.HTML(tag="div", unsafe_innerHTML=SOLARA_CSS + intro_html(), classes=["aml-intro"])
+        solara.HTML(
+            tag="div", unsafe_innerHTML=SOLARA_CSS + intro_html() + LESSONS_NOTE,
+            classes=["aml-intro"],
+        )
         solara.display(app)
 
 

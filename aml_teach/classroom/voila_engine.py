@@ -38,6 +38,22 @@ TEMPLATES = CLASSROOM / "share" / "jupyter"
 NATIVE_KERNEL = "python3"
 FDS_PER_LEARNER = 30  # open files per learner: measured about 22 (page, websockets, kernel)
 DEFAULT_PER_CLIENT = 3  # pages one device may hold (--max-kernels-per-client)
+# The lessons the class server also shows, read-only with live widgets, each at /NAME.ipynb
+# (the address their links to one another already use): these notebooks and no others.
+LESSONS = (
+    "01-start-here",
+    "02-relapsed-or-refractory",
+    "03-the-7-3-schedule",
+    "04-intensive-or-less-intensive",
+    "05-targeted-cns-transplant-support",
+    "06-cases-and-self-check",
+    "glossary",
+)
+# Run in every classroom kernel before any cell: the comm checks of the dashboard's App, for
+# the lessons' widgets too (a no-op outside a class server, and when App installs them again).
+GUARD_LINE = (
+    "from aml_teach.classroom.comm_guard import protect_if_classroom; protect_if_classroom()"
+)
 
 
 class ClassroomKernelSpecManager(KernelSpecManager):
@@ -57,7 +73,9 @@ class ClassroomKernelSpecManager(KernelSpecManager):
 
         if kernel_name != NATIVE_KERNEL:
             raise NoSuchKernel(kernel_name)
-        return self.kernel_spec_class(resource_dir=RESOURCES, **get_kernel_dict())
+        spec = get_kernel_dict()
+        spec["argv"] = [*spec["argv"], f"--IPKernelApp.exec_lines={GUARD_LINE}"]
+        return self.kernel_spec_class(resource_dir=RESOURCES, **spec)
 
     def get_all_specs(self) -> dict[str, Any]:
         spec = self.get_kernel_spec(NATIVE_KERNEL)
@@ -107,6 +125,25 @@ def _banner(
         lines.append(f"Open-files limit: {open_files}.")
     lines += ["=" * 64, ""]
     return "\n".join(lines)
+
+
+def lesson_routes(handlers: list, folder: Path) -> list:
+    """One route per lesson of :data:`LESSONS` found beside the dashboard, served as the
+    dashboard is (the class token, the caps, the page's own kernel): nothing else of the
+    folder, and no route at all when the lessons are not there (``--notebook``)."""
+    import re
+
+    from .voila_handlers import ClassroomPageHandler
+
+    page = next((r for r in handlers if r[1] is ClassroomPageHandler), None)
+    if page is None or len(page) < 3:
+        return []
+    return [
+        (rf"/{re.escape(name)}\.ipynb", ClassroomPageHandler,
+         {**page[2], "notebook_path": f"{name}.ipynb"})
+        for name in LESSONS
+        if (folder / f"{name}.ipynb").is_file()
+    ]
 
 
 def free_memory_mb() -> float | None:
@@ -240,7 +277,8 @@ def classroom_voila(
             }
 
         def init_handlers(self) -> list:
-            return replace_handlers(super().init_handlers())
+            handlers = replace_handlers(super().init_handlers())
+            return lesson_routes(handlers, Path(self.root_dir)) + handlers
 
         def start(self) -> None:
             """Voila's start, with a Host allowlist, no Server header and a status line."""

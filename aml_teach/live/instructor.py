@@ -14,6 +14,8 @@ from ..core.knowledge import MARKERS
 from .room import LiveClass, case_label
 
 SCRIPT = r"""
+// the key that opened this view leaves the address bar (and the history) at once
+if (location.search) history.replaceState(null, "", location.pathname);
 const xsrf = document.body.dataset.xsrf;
 let version = 0;
 const $ = (id) => document.getElementById(id);
@@ -93,17 +95,31 @@ follow();
 """
 
 STYLE = """
-body { font-family: sans-serif; max-width: 60em; margin: 1em auto; padding: 0 1em;
-  line-height: 1.45; color: #1a1a1a; }
-fieldset { border: 1px solid #767676; margin: 0.8em 0; padding: 0.5em 1em; }
+html { font-size: clamp(17px, 0.9rem + 0.55vw, 24px); }
+*, *::before, *::after { box-sizing: border-box; }
+body { font-family: sans-serif; max-width: 72em; margin: 0 auto; padding: 0.5em 1em;
+  line-height: 1.4; color: #111; background: #fff; overflow-wrap: anywhere; }
+h1 { font-size: 1.5em; margin: 0.3em 0; }
+fieldset { border: 2px solid #555; margin: 0.6em 0; padding: 0.4em 0.8em; min-width: 0; }
+legend { font-weight: bold; }
 button { font-size: 1em; padding: 0.3em 0.8em; margin: 0.2em 0.3em 0.2em 0; }
-select { max-width: 100%; font-size: 1em; }
-#tally .row { display: grid; grid-template-columns: minmax(10em, 2fr) 3fr 3em; gap: 0.5em;
-  align-items: center; margin: 0.3em 0; }
-#tally .track { background: #eee; border: 1px solid #767676; height: 1.4em; }
-#tally .bar { display: block; height: 100%; background: #0b5cad; }
-#tally .count { font-weight: bold; font-size: 1.2em; }
-#message { font-weight: bold; min-height: 1.5em; }
+select { display: block; width: 100%; max-width: 100%; font-size: 1em; margin: 0.2em 0; }
+input { font-size: 1em; }
+#question-prompt { font-size: 1.35em; margin: 0.4em 0 0.2em; }
+#question-state, #answered { margin: 0.2em 0; font-weight: bold; }
+#tally .row { display: grid; grid-template-columns: minmax(0, 3fr) minmax(3em, 2fr) auto;
+  gap: 0.6em; align-items: center; margin: 0.4em 0; font-size: 1.15em; }
+#tally .label { min-width: 0; }
+#tally .track { background: #e6e6e6; border: 2px solid #333; height: 1.5em; }
+#tally .bar { display: block; height: 100%; background: #0b4f94; }
+#tally .count { font-weight: bold; font-size: 1.6em; min-width: 2ch; text-align: right;
+  color: #000; }
+p { margin: 0.4em 0; }
+#message { font-weight: bold; min-height: 1.4em; margin: 0.2em 0; }
+@media (max-width: 40em) {
+  #tally .row { grid-template-columns: minmax(0, 1fr) auto; gap: 0.2em 0.6em; }
+  #tally .label { grid-column: 1 / -1; }
+}
 """
 
 # what the instructor's door shows anyone else (both engines)

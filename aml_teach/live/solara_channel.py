@@ -30,7 +30,7 @@ from typing import Any
 from ..app.factor_panel import FactorPanel
 from ..app.look import Look, instructor_log
 from .box import LivePanel
-from .instructor import NOT_INSTRUCTOR
+from .instructor import NOT_INSTRUCTOR, instructor_html
 from .room import (
     DOOR_HEADERS,
     INSTRUCTOR_COOKIE,
@@ -174,18 +174,14 @@ class LiveRoom:
             cookie = (
                 f"{INSTRUCTOR_COOKIE}={self._cookie()}; Path={PREFIX}; HttpOnly; SameSite=Strict"
             )
-            await _reply(
-                send,
-                302,
-                b"",
-                [(b"location", f"{PREFIX}/instructor".encode()), (b"set-cookie", cookie.encode())],
-            )
+            # the view itself (a redirect from the file:// page would not carry the Strict
+            # cookie); its script takes the key out of the address bar
+            page = instructor_html(self.live, self.xsrf_token()).encode()
+            await _reply(send, 200, page, [(b"set-cookie", cookie.encode())], html=True)
             return
         if not instructor:
             await _reply(send, 403, NOT_INSTRUCTOR.encode(), html=True)
             return
-        from .instructor import instructor_html
-
         await _reply(send, 200, instructor_html(self.live, self.xsrf_token()).encode(), html=True)
 
 

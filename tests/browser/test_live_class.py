@@ -35,16 +35,21 @@ TOKEN = "live-hall-11"
 FOLLOW_MS = 30_000  # generous on a shared machine; the measured time is printed
 
 
-def link_of(server: Server, seconds: float = 60) -> str:
-    """The instructor link, read from the file whose path the server printed."""
+def printed_file(server: Server, seconds: float = 60) -> str:
+    """The ``file://`` address the server printed for the instructor, exactly as printed."""
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
-        found = re.search(r"open file://(\S+instructor\.html)", server.log_text())
+        found = re.search(r"open (file://\S+instructor\.html)", server.log_text())
         if found:
-            html = Path(found.group(1)).read_text()
-            return re.search(r'url=([^"]+)"', html).group(1).replace("&amp;", "&")
+            return found.group(1)
         time.sleep(0.5)
     pytest.fail(f"the server printed no instructor link file:\n{server.log_text()}")
+
+
+def link_of(server: Server, seconds: float = 60) -> str:
+    """The instructor link, read from the file whose path the server printed."""
+    html = Path(urllib.parse.urlsplit(printed_file(server, seconds)).path).read_text()
+    return re.search(r'url=([^"]+)"', html).group(1).replace("&amp;", "&")
 
 
 @pytest.fixture(scope="module")
@@ -63,9 +68,9 @@ def instructor(browser, live_server):
     context = browser.new_context(viewport={"width": 1200, "height": 900})
     page = context.new_page()
     page.set_default_timeout(RENDER_TIMEOUT_MS)
-    page.goto(link)
+    page.goto(printed_file(server))  # the instructor's way in: the file the server printed
     expect(page.get_by_role("heading", name="Instructor view: live class")).to_be_visible()
-    assert "key=" not in page.url  # the key left the address bar
+    expect(page).to_have_url(re.compile(r"/aml-live/instructor$"))  # the key left the bar
     yield page
     context.close()
 
@@ -366,3 +371,121 @@ def test_forged_pushes_and_answers_are_refused(browser, live_server, instructor)
     assert kernel_id not in log, "a kernel id reached the terminal"
     parsed = urllib.parse.urlsplit(link_of(server))
     assert parsed.query not in log
+
+
+SHOTS = ARTIFACTS / "shots"
+PROJECTORS = ((1024, 768), (1366, 768))
+
+
+def test_the_printed_file_opens_the_view_first_time(browser, live_server, instructor):
+    """Issue 25: the ``file://`` page the server printed opens the view in a fresh browser
+    (the Strict cookie is set by the answer that shows the view, not across a redirect),
+    the key leaves the address bar, and the view's own requests carry the cookie."""
+    server, link = live_server
+    context = browser.new_context(viewport={"width": 1366, "height": 768})
+    try:
+        page = context.new_page()
+        page.set_default_timeout(RENDER_TIMEOUT_MS)
+        page.goto(printed_file(server))
+        expect(page.get_by_role("heading", name="Instructor view: live class")).to_be_visible()
+        expect(page.get_by_role("alert")).to_have_count(0)
+        expect(page).to_have_url(re.compile(r"^http://localhost:\d+/aml-live/instructor$"))
+        key = link.split("key=")[1]
+        assert key not in page.evaluate("location.href + JSON.stringify(history.state)")
+        status = page.evaluate(
+            "fetch('/aml-live/instructor/state?since=-1', {cache: 'no-store'})"
+            ".then((r) => r.status)"
+        )
+        assert status == 200
+        cookie = next(c for c in context.cookies() if c["name"] == "aml_live_instructor")
+        assert cookie["sameSite"] == "Strict" and cookie["httpOnly"]
+        page.reload()  # the address left in the bar opens the view again
+        expect(page.get_by_role("heading", name="Instructor view: live class")).to_be_visible()
+        SHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=SHOTS / f"{server.log.stem}-printed-file-1366x768.png")
+    finally:
+        context.close()
+
+
+def longest_question() -> str:
+    """The question whose prompt and choices are the longest: the hardest to fit."""
+    questions = live_questions(load_knowledge_base()).values()
+    return max(
+        questions, key=lambda q: len(q.prompt) + max(len(text) for text, _, _ in q.choices)
+    ).id
+
+
+def fits(page, width: int) -> None:
+    """No horizontal scroll, and every tally count inside the viewport, in large type."""
+    counts = page.locator("#tally .count")
+    assert counts.count() >= 2
+    for i in range(counts.count()):
+        box = counts.nth(i).bounding_box()
+        assert box and box["x"] >= 0 and box["x"] + box["width"] <= width, (width, i, box)
+        size = counts.nth(i).evaluate("(n) => parseFloat(getComputedStyle(n).fontSize)")
+        assert size >= 28, (width, size)  # readable from the back of a hall
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+
+
+def test_the_tally_fits_a_projector(browser, live_server, instructor):
+    """Issue 25: at 1024x768 and 1366x768 with the longest question asked and answers in,
+    every count is inside the viewport (no horizontal scroll); also revealed, and on a phone."""
+    from .a11y import violations
+
+    server, _ = live_server
+    question = longest_question()
+    instructor.select_option("#question", question)
+    instructor.click("#ask")
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    try:
+        student = context.new_page()
+        student.set_default_timeout(RENDER_TIMEOUT_MS)
+        open_dashboard(student, student_url(server))
+        student.locator(".aml-live").get_by_role("radio").first.check(timeout=FOLLOW_MS)
+        expect(instructor.locator("#answered")).to_have_text("1 page answered")
+        SHOTS.mkdir(parents=True, exist_ok=True)
+        stem = server.log.stem
+        student.locator(".aml-live").scroll_into_view_if_needed()
+        student.screenshot(path=SHOTS / f"{stem}-student-box-390x844.png")
+        for width, height in PROJECTORS:
+            instructor.set_viewport_size({"width": width, "height": height})
+            instructor.locator("#live-question").scroll_into_view_if_needed()
+            fits(instructor, width)
+            instructor.screenshot(path=SHOTS / f"{stem}-answers-{width}x{height}.png")
+        assert violations(instructor, f"{stem}-instructor", ["main"]) == []
+        instructor.click("#reveal")
+        expect(instructor.locator("#question-state")).to_contain_text("Revealed")
+        for width, height in (*PROJECTORS, (390, 844)):
+            instructor.set_viewport_size({"width": width, "height": height})
+            instructor.locator("#live-question").scroll_into_view_if_needed()
+            fits(instructor, width)
+            instructor.screenshot(path=SHOTS / f"{stem}-revealed-{width}x{height}.png")
+        expect(student.locator(".aml-live-reveal")).to_contain_text(
+            "The right answer is", timeout=FOLLOW_MS
+        )
+        student.locator(".aml-live").scroll_into_view_if_needed()
+        student.screenshot(path=SHOTS / f"{stem}-student-revealed-390x844.png")
+    finally:
+        instructor.set_viewport_size({"width": 1200, "height": 900})
+        context.close()
+
+
+def test_the_banner_says_how_to_preview_as_a_student(browser, live_server):
+    """Issue 25: the start banner gives this computer's own address for a preview, and that
+    address is not held to the pages-per-device limit (four tabs at once all open)."""
+    server, _ = live_server
+    preview = f"http://localhost:{server.port}/?token={TOKEN}"
+    log = server.log_text()
+    assert "To preview a student's page on this computer, open" in log
+    assert f"    {preview}\n" in log
+    context = browser.new_context()
+    try:
+        pages = [context.new_page() for _ in range(4)]
+        for page in pages:
+            page.set_default_timeout(RENDER_TIMEOUT_MS)
+            page.goto(preview, wait_until="commit")
+        for page in pages:
+            page.locator(".aml-options .aml-count").wait_for(timeout=RENDER_TIMEOUT_MS)
+            expect(page.get_by_text("Close your other tabs")).to_have_count(0)
+    finally:
+        context.close()

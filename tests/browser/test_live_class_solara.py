@@ -22,6 +22,7 @@ from .conftest import ARTIFACTS, open_dashboard
 # the Voila module's tests and fixture, collected here in that module's order (the first
 # expects a room where the instructor has not acted yet)
 TOKEN, link_of, student_url = voila_live.TOKEN, voila_live.link_of, voila_live.student_url
+printed_file = voila_live.printed_file
 instructor = voila_live.instructor
 test_the_instructor_runs_a_case_with_three_pages = (
     voila_live.test_the_instructor_runs_a_case_with_three_pages
@@ -32,6 +33,13 @@ test_a_late_joiner_gets_the_case_and_the_open_question = (
 test_hand_set_factors_reach_the_pages = voila_live.test_hand_set_factors_reach_the_pages
 test_a_student_cannot_open_the_instructor_view = (
     voila_live.test_a_student_cannot_open_the_instructor_view
+)
+test_the_printed_file_opens_the_view_first_time = (
+    voila_live.test_the_printed_file_opens_the_view_first_time
+)
+test_the_tally_fits_a_projector = voila_live.test_the_tally_fits_a_projector
+test_the_banner_says_how_to_preview_as_a_student = (
+    voila_live.test_the_banner_says_how_to_preview_as_a_student
 )
 
 pytestmark = pytest.mark.browser
