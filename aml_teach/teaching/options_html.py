@@ -14,7 +14,7 @@ from typing import Any
 from ..core.knowledge import CATEGORIES, KnowledgeBase, load_knowledge_base
 from ..core.options import evaluate_options
 from ..core.patient import Patient
-from .figures import cite_numbered
+from .figures import cite
 
 BEYOND_MARK = "★"
 EXCLUDED_MARK = "✗"
@@ -96,7 +96,7 @@ class _Renderer:
             )
             self.after[option] = (
                 f'</div><div class="aml-detail aml-sources"><em>Sources:</em> '
-                f"{cite_numbered(sources, kb)}</div></li>"
+                f"{cite(sources, kb)}</div></li>"
             )
 
     def item(self, option: str, reason: str, excluded: bool) -> str:

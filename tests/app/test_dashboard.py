@@ -22,7 +22,12 @@ from aml_teach.app.options_view import explorer
 from aml_teach.app.schedule_viewer import schedule_viewer
 from aml_teach.core.knowledge import CATEGORIES, DataError, DataProblem
 from aml_teach.core.schedules import regimen_schedule, scheduled_options
-from aml_teach.teaching.figures import cite_numbered, numbered_references_html, reference_numbers
+from aml_teach.teaching.figures import (
+    cite,
+    numbered_references_html,
+    reference_numbers,
+    timeline_lines,
+)
 from aml_teach.teaching.options_html import options_html
 
 from ..conftest import ROOT
@@ -139,14 +144,16 @@ def test_options_beyond_the_source_page_are_marked(kb):
     assert "Beyond the source page</em>: the Canadian Cancer Society page" in html
 
 
-def test_sources_are_numbered_and_listed(kb):
+def test_sources_are_cited_by_id_as_in_the_lessons_and_listed(kb):
     numbers = reference_numbers(kb)
     assert list(numbers.values()) == list(range(1, len(kb.references) + 1))
-    cited = cite_numbered(["dohner-2022", "ccs-2024"], kb)
-    assert cited.index(">1<") < cited.index(f">{numbers['dohner-2022']}<")
+    cited = cite(["dohner-2022", "ccs-2024"], kb)
+    assert re.fullmatch(r'\[<a href="#ref-dohner-2022" title="[^"]+">dohner-2022</a>; '
+                        r'<a href="#ref-ccs-2024" title="[^"]+">ccs-2024</a>\]', cited)
     listing = numbered_references_html(kb=kb)
     assert listing.count("<li ") == len(kb.references)
-    assert f'<li value="{numbers["dohner-2022"]}" id="ref-dohner-2022">' in listing
+    assert (f'<li value="{numbers["dohner-2022"]}" id="ref-dohner-2022">'
+            "<strong>dohner-2022</strong>: ") in listing
 
 
 def test_the_excluded_switch_explains(app):
@@ -287,8 +294,9 @@ def test_the_schedule_viewer_draws_each_regimen(kb):
         viewer.regimen.value = option
         assert "aml-timeline" in viewer.figure.value
         assert f"{name}: day by day".replace("'", "&#x27;") in viewer.figure.value
+        chosen = None if viewer.variant.value == viewer.ALL_VARIANTS else viewer.variant.value
         assert viewer.figure.value.count("<tr><th scope=\"row\">") == len(
-            regimen_schedule(option, kb=kb))
+            timeline_lines(regimen_schedule(option, chosen, kb=kb)))
     viewer.regimen.value = "7+3"
     assert viewer.variant.layout.display == ""
     viewer.variant.value = "idarubicin"
@@ -309,7 +317,7 @@ def test_the_epi_panel_alone_and_linked(kb):
     linked = App(kb)
     linked.factors.age.value = 70
     assert "older than the adults (15 to 60)" in linked.epi.result.value
-    assert f">{reference_numbers(kb)['breems-2005']}<" in linked.epi.result.value
+    assert '">breems-2005</a>]' in linked.epi.result.value
 
 
 def test_explorer_and_factor_panel_for_notebooks(kb):
