@@ -184,17 +184,26 @@ def test_each_case_preset_loads_every_factor(case, kb):
     assert patient.prior_transplant == (row["transplant_type"] or False)
     assert patient.white_cell_count == row["white_cell_count"]
     assert calls == [1], "a case load must redraw once, not once per widget"
-    assert app.options.value == options_html(patient, False, kb)
+    assert app.options.value == options_html(patient, False, kb, summary=True)
     assert row["title"] in app.factors.story.value
 
 
-def test_editing_a_loaded_case_lets_it_be_loaded_again(app):
+def test_editing_a_loaded_case_keeps_it_named_and_lets_it_be_loaded_again(app):
     app.factors.load_case("case-1")
     browser_update(app.factors.age, value=70)
-    assert app.factors.case.value == ""
-    assert "changed some factors" in app.factors.story.value
-    app.factors.load_case("case-1")
+    label = dict((v, k) for k, v in app.factors.case.options)[app.factors.case.value]
+    assert label == "Case 1, changed: age"
+    browser_update(app.factors.prior, value=["MEC"])
+    label = dict((v, k) for k, v in app.factors.case.options)[app.factors.case.value]
+    assert label == "Case 1, changed: age, treatments given"
+    assert app.factors.story.value.count("changed some factors") == 1
+    # picking the case itself again reloads it; the "changed" entry goes
+    values = [v for _, v in app.factors.case.options]
+    browser_update(app.factors.case, index=values.index("case-1"))
     assert app.factors.age.value == load_knowledge_base().cases["age"].iloc[0]
+    assert app.factors.case.value == "case-1"
+    assert not [o for o in app.factors.case.options if "changed" in o[0]]
+    assert "changed some factors" not in app.factors.story.value
 
 
 def test_an_unknown_case_is_refused(app):
@@ -223,7 +232,8 @@ def test_an_invalid_value_gives_a_friendly_message(app, widget, value, words):
 @pytest.mark.parametrize(
     ("widget", "state"),
     [("age", {"value": "seventy"}), ("fit", {"value": "yes"}), ("disease", {"index": 7}),
-     ("case", {"index": 999}), ("prior", {"index": [999]})],
+     ("case", {"index": 999}), ("prior", {"value": ["no-such-option"]}),
+     ("prior", {"value": "all"}), ("prior", {"value": [["nested"]]})],
 )
 def test_a_value_a_widget_cannot_hold_is_refused_in_words(app, widget, state):
     control = getattr(app.factors, widget)
@@ -262,7 +272,7 @@ def instructor_log():
 
 def test_an_unexpected_error_asks_to_reload_and_logs_without_values(app, monkeypatch,
                                                                      instructor_log):
-    def broken(patient, include_excluded, kb):
+    def broken(patient, include_excluded, kb, summary=False):
         raise RuntimeError(f"learner-{patient.age}")
 
     monkeypatch.setattr(aml_widgets, "options_html", broken)
