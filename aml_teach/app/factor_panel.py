@@ -251,6 +251,18 @@ class FactorPanel(ShortRepr, widgets.VBox):
         now = self._factor_values()
         return [FACTOR_NAMES[k] for k, v in self._case_values.items() if now[k] != v]
 
+    def case_named(self) -> tuple[str, str, tuple[str, ...]]:
+        """The loaded case as printed: its name (with what was changed), story and sources;
+        blank when no case is loaded."""
+        if self._loaded_case is None:
+            return "", "", ()
+        row = self.kb.keyed("cases")[self._loaded_case]
+        name = _case_label(self._loaded_case, row["title"])
+        changed = self.changed_factors()
+        if changed:
+            name += f" (changed since loading: {', '.join(changed)})"
+        return name, row["story"], tuple(row["sources"])
+
     def _mark_case_edited(self) -> None:
         """After an edit, keep the case named in the picker and say what was changed.
 
