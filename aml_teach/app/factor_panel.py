@@ -329,13 +329,14 @@ class FactorPanel(ShortRepr, widgets.VBox):
             self.white_count.value = "" if count is None else f"{count:g}"
             self.prior.value = tuple(row["prior_treatments"])
             self._dirty = True
-        self._loaded_case = case_id
-        self._case_values = self._factor_values()
-        self._story = (
-            f"<strong>{escape(_case_label(case_id, row['title']))}.</strong> "
-            f"{escape(row['story'])}"
-        )
-        self.story.value = self._story
+            # before the single notification at the end of the hold: listeners see the case
+            self._loaded_case = case_id
+            self._case_values = self._factor_values()
+            self._story = (
+                f"<strong>{escape(_case_label(case_id, row['title']))}.</strong> "
+                f"{escape(row['story'])}"
+            )
+            self.story.value = self._story
 
     def patient(self) -> Patient:
         """The patient the widgets describe; raises PatientError naming a bad factor."""

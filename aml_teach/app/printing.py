@@ -28,11 +28,29 @@ PRINT_CSS = """
 .aml-print-area { display: none; }
 .aml-print-area h1 { font: 600 1.3rem/1.2 system-ui, sans-serif; margin: 0 0 0.3em; }
 .aml-print-area .aml-print-case { margin: 0 0 0.3em; font-weight: 600; }
+.aml-print-area .aml-summary dt { flex: 1 1 auto; }
+.aml-print-area .aml-summary dd { flex: 0 1 auto; max-width: 60%; }
 @media print {
-  .aml-app > :not(.aml-print-area), .aml-print-hide { display: none !important; }
-  .aml-app .aml-print-area { display: block !important; }
-  .aml-app { max-width: none !important; }
-  .aml-print-area h1 { font-size: 12pt; }
+  /* everything but the summary and the boxes that hold it, whatever the engine's page */
+  body *:not(:has(.aml-print-area)):not(.aml-print-area):not(.aml-print-area *) {
+    display: none !important; }
+  /* the boxes that hold it: plain blocks, as tall as their content (no scrolling panes) */
+  html, body, body *:has(.aml-print-area) { display: block !important; height: auto !important;
+    min-height: 0 !important; max-height: none !important; width: auto !important;
+    min-width: 0 !important; max-width: none !important; overflow: visible !important;
+    position: static !important; margin: 0 !important; padding: 0 !important;
+    border: 0 !important; box-shadow: none !important; transform: none !important;
+    contain: none !important; background: #fff !important; }
+  .aml-app .aml-print-area { display: block !important; overflow: visible !important;
+    contain: none !important; }
+  .aml-app .aml-print-area h1 { font-size: 12pt !important; line-height: 1.2 !important;
+    margin: 0 0 2pt !important; }
+  .aml-app .aml-print-area .aml-print-case { font-size: 9pt; margin: 0 0 2pt; }
+  .aml-app .aml-print-area .aml-print-note { font-size: 7pt; margin: 2pt 0 0; }
+  /* one or two pages: the reference list small, in two columns */
+  .aml-print-area .aml-summary .aml-sources { column-count: 2; column-gap: 1.2em;
+    font-size: 6.6pt; line-height: 1.2; }
+  .aml-print-area .aml-summary .aml-sources li { break-inside: avoid; margin: 0 0 1pt; }
 }
 </style>
 """
@@ -80,6 +98,11 @@ def print_html(
     named = f'<p class="aml-print-case">{escape(case)}</p>' if case else ""
     summary = patient_summary_html(
         patient, kb=kb, anchor="aml-print", story=story, story_sources=story_sources,
-        cite_by_id=True,
+        cite_by_id=True, brief_excluded=True,
     )
-    return f"<h1>{escape(TITLE)}</h1>{named}{summary}"
+    note = (
+        '<p class="aml-print-note">Printed from the aml-teach dashboard. An option that does '
+        "not apply cites only its main source here; the dashboard lists every source of "
+        "each option.</p>"
+    )
+    return f"<h1>{escape(TITLE)}</h1>{named}{summary}{note}"

@@ -139,7 +139,7 @@ def _reason(record: dict, note: str) -> str:
 
 
 def _options(records: list[dict], kb: KnowledgeBase, tr: Translator,
-             citations: Citations, applies: bool) -> str:
+             citations: Citations, applies: bool, main_source_only: bool = False) -> str:
     notes = {row["option"]: row["note"] for row in kb.option_rows}
     chosen = [r for r in records if r["applies"] is applies]
     heading = tr("options_apply" if applies else "options_do_not_apply")
@@ -150,7 +150,9 @@ def _options(records: list[dict], kb: KnowledgeBase, tr: Translator,
         for record in chosen:
             star = f" {escape(tr('beyond_seed'))}" if record["beyond_seed"] else ""
             reason, inline = citations.text(_reason(record, notes[record["option"]]))
-            rest = citations.cite(s for s in record["sources"] if s not in inline)
+            own = record["sources"][:1] if main_source_only and not inline else ()
+            listed = own if main_source_only else record["sources"]
+            rest = citations.cite(s for s in listed if s not in inline)
             items.append(
                 f"<li><strong>{escape(record['name'])}</strong> "
                 f'<span class="aml-category">({escape(record["category"])}{star})</span>: '
@@ -160,12 +162,13 @@ def _options(records: list[dict], kb: KnowledgeBase, tr: Translator,
 
 
 def summary_body(patient: Patient, kb: KnowledgeBase, tr: Translator,
-                 citations: Citations, story: str, story_sources: Iterable[str]) -> str:
+                 citations: Citations, story: str, story_sources: Iterable[str],
+                 brief_excluded: bool = False) -> str:
     records = evaluate_options(patient, True, kb)
     story_html = (f'<p class="aml-story">{escape(story)} {citations.cite(story_sources)}</p>'
                   if story else "")
     applies = _options(records, kb, tr, citations, True)
-    excluded = _options(records, kb, tr, citations, False)
+    excluded = _options(records, kb, tr, citations, False, main_source_only=brief_excluded)
     return (f"{story_html}{_factors(patient, kb, tr)}"
             f'<div class="aml-columns">{applies}{excluded}</div>')
 
@@ -183,17 +186,20 @@ def patient_summary_html(
     story: str = "",
     story_sources: Iterable[str] = (),
     cite_by_id: bool = False,
+    brief_excluded: bool = False,
 ) -> str:
     """One patient on one printed page: factors, the options that apply with their reasons,
     those that do not and why, then the references they cite, with its own (print) CSS.
 
     ``anchor`` prefixes the element ids, so the summary can sit in another page;
     ``story`` (a teaching case's text) is shown first, cited with ``story_sources``;
-    ``cite_by_id`` cites ``[ccs-2024]`` as the lessons do, rather than ``[1]``.
+    ``cite_by_id`` cites ``[ccs-2024]`` as the lessons do, rather than ``[1]``;
+    ``brief_excluded`` cites, for an option that does not apply, only the sources its reason
+    names (or else its main source, the first listed), so a patient fits two printed pages.
     """
     kb = kb or load_knowledge_base()
     tr = translator(lang)
     citations = Citations(kb, anchor, by_id=cite_by_id)
-    body = summary_body(patient, kb, tr, citations, story, story_sources)
+    body = summary_body(patient, kb, tr, citations, story, story_sources, brief_excluded)
     return (f'<style>{CSS}</style><section class="aml-summary" id="{escape(anchor)}">{body}'
             f"{disclaimer_html(tr)}{citations.list_html(tr)}</section>")
