@@ -57,11 +57,17 @@ function render({ model, el }) {
     row.appendChild(document.createTextNode(" " + label));
     list.appendChild(row);
   }
+  const ticked = document.createElement("div");
+  ticked.className = "aml-checklist-ticked";
+  fieldset.appendChild(ticked);
   fieldset.appendChild(scroller);
   el.appendChild(fieldset);
+  const names = new Map(model.get("options").map(([label, value]) => [value, label]));
   function show() {
     const chosen = new Set(model.get("value"));
     for (const box of boxes) { box.checked = chosen.has(box.value); }
+    const listed = model.get("value").map((v) => names.get(v) || v);
+    ticked.textContent = "Ticked: " + (listed.length ? listed.join("; ") : "none");
   }
   model.on("change:value", show);
   show();
@@ -70,10 +76,12 @@ export default { render };
 """
 
 _CSS = """
+.aml-checklist { font-size: var(--jp-widgets-font-size, 13px); }
 .aml-checklist fieldset { border: 0; margin: 0.3em 0 0; padding: 0; min-width: 0; }
-.aml-checklist legend { font-weight: bold; padding: 0; margin-bottom: 0.2em; }
+.aml-checklist legend { font-weight: bold; font-size: 1em; padding: 0; margin-bottom: 0.2em; }
 .aml-checklist-choices { max-height: 17em; overflow-y: auto; border: 1px solid #767676;
   border-radius: 4px; padding: 0.1em 0.5em 0.3em; }
+.aml-checklist-ticked { font-size: 0.92em; margin: 0 0 0.25em; color: #333; }
 .aml-checklist-group { font-size: 0.9em; font-weight: bold; color: #444; margin-top: 0.4em; }
 .aml-checklist label { display: flex; align-items: flex-start; gap: 0.4em; min-height: 1.9em;
   padding: 0.15em 0; line-height: 1.3; cursor: pointer; }

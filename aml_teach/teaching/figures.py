@@ -47,7 +47,7 @@ STYLE = """
 .aml-timeline-days th, .aml-timeline-days td { border: 1px solid #999; padding: 3px 6px;
   text-align: left; vertical-align: top; }
 .aml-timeline-days th[scope=row] { white-space: nowrap; }
-.aml-timeline-days ul { margin: 0; padding-left: 0; list-style: none; }
+table.aml-timeline-days ul { margin: 0; padding-left: 0; list-style: none; }
 .aml-note { font-size: 0.9em; color: #333; white-space: normal; overflow-wrap: anywhere; }
 .aml-timeline-scroll { overflow-x: auto; max-width: 100%; }
 .aml-scroll-hint { display: none; margin: 0.2em 0; font-size: 0.9em; font-weight: bold; }
@@ -109,6 +109,8 @@ def timeline_lines(schedule: Schedule) -> list[list[Mapping[str, Any]]]:
     by_variant: dict[str, list[Mapping[str, Any]]] = {}
     for row in alternatives:
         by_variant.setdefault(row["variant"], []).append(row)
+    if len(by_variant) == 1:  # one variant chosen: its drugs are simply given (title names it)
+        return [*shared, *([{**row, "variant": ""}] for row in alternatives)]
     one_each = all(len(group) == 1 for group in by_variant.values())
     same_days = len({tuple(row["days"]) for row in alternatives}) == 1
     if len(by_variant) > 1 and one_each and same_days:
