@@ -117,6 +117,12 @@ class Checklist(anywidget.AnyWidget):
         return "<Checklist: aml-teach widget>"
 
     @property
+    def _options_labels(self) -> tuple[str, ...]:
+        """The labels, as a selection widget names them: the classroom's message checks
+        bound a ``value`` list by them (aml_teach.classroom.comm_guard)."""
+        return tuple(label for label, _, _ in self.options)
+
+    @property
     def choices(self) -> tuple[str, ...]:
         """Every value that can be ticked, in the list's order."""
         return tuple(value for _, value, _ in self.options)

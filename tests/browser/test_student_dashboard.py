@@ -176,6 +176,14 @@ def test_print_media_shows_the_summary_and_hides_the_controls(page, dashboard_ur
     for control in (page.get_by_label("Age (years)", exact=True), button,
                     page.get_by_label("Regimen", exact=True), region):
         expect(control).to_be_hidden()
+    # nothing around it clips it (the engines' pages scroll in panes of a screen's height)
+    clipped = summary.evaluate(
+        "e => { const h = e.getBoundingClientRect().height; const out = [];"
+        " for (let n = e.parentElement; n; n = n.parentElement) {"
+        " if (n.getBoundingClientRect().height < h - 1) out.push(n.className || n.tagName); }"
+        " return out; }"
+    )
+    assert clipped == [], f"boxes shorter than the summary would cut it off: {clipped}"
     # every citation resolves inside the printed summary
     for link in summary.locator('a[href^="#"]').all():
         expect(summary.locator(link.get_attribute("href"))).to_have_count(1)
