@@ -55,6 +55,8 @@ table.aml-timeline-days ul { margin: 0; padding-left: 0; list-style: none; }
   .aml-timeline-grid { display: none; }
   .aml-timeline-days { display: table; }
   .aml-scroll-hint { display: block; }
+  .aml-timeline-scroll .aml-timeline th[scope=row] { white-space: normal; min-width: 6.5em;
+    max-width: 9em; }
   .aml-timeline-scroll { border-right: 4px solid #0072B2; }
 }
 </style>
@@ -63,8 +65,8 @@ table.aml-timeline-days ul { margin: 0; padding-left: 0; list-style: none; }
 
 # Shown on a narrow screen above a table too wide for it (a comparison of regimens).
 SCROLL_HINT = (
-    '<p class="aml-scroll-hint"><span aria-hidden="true">⟷ </span>The table is wider than '
-    "this screen: swipe or scroll it sideways to see every day.</p>"
+    '<p class="aml-scroll-hint"><span aria-hidden="true">⟷ </span>On a small screen this '
+    "table can be wider than the screen: swipe or scroll it sideways to see every day.</p>"
 )
 
 

@@ -223,3 +223,27 @@ def test_the_new_states_have_no_serious_accessibility_violation(browser, dashboa
         assert found == [], "\n".join(found)
     finally:
         context.close()
+
+
+def test_a_lesson_timeline_and_comparison_read_on_a_phone(phone):
+    """The lessons show the same timelines (and comparisons of regimens) as stored HTML."""
+    from aml_teach.teaching import lessons
+
+    single = lessons.timeline("7+3").data
+    compared = lessons.timeline_comparison_html(["7+3", "azacitidine+venetoclax"])
+    phone.set_content(
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        f'<div id="one">{single}</div><div id="many">{compared}</div>'
+    )
+    one = phone.locator("#one figure")
+    assert set(range(1, 8)) <= _days_reachable(phone, one)
+    expect(one.locator("table.aml-timeline-days")).to_contain_text("one of:")
+    # a comparison is wider than a phone: it says so, and scrolls sideways (by keyboard too)
+    many = phone.locator("#many figure")
+    expect(many.locator(".aml-scroll-hint")).to_be_visible()
+    pane = many.locator(".aml-timeline-scroll")
+    assert pane.evaluate("e => e.scrollWidth > e.clientWidth")
+    assert pane.evaluate("e => ['auto', 'scroll'].includes(getComputedStyle(e).overflowX)")
+    assert pane.get_attribute("tabindex") == "0"
+    last = int(many.locator("table.aml-timeline thead th").last.text_content())
+    assert set(range(1, last + 1)) <= _days_reachable(phone, many)
