@@ -25,6 +25,7 @@ from .factor_panel import FactorPanel
 from .guard import guard
 from .look import WIDGET_CSS, Look, ShortRepr, instructor_log, message_html, something_went_wrong
 from .options_view import OptionsView
+from .printing import PRINT_CSS, PrintButton, print_html
 from .schedule_viewer import ScheduleViewer
 
 __all__ = ["App", "LiveBox"]
@@ -34,7 +35,8 @@ __all__ = ["App", "LiveBox"]
 LiveBox = Callable[[FactorPanel, Look], "widgets.Widget | None"]
 
 HEADER = (
-    f'{CSS}{WIDGET_CSS}<div class="aml-disclaimer" role="note"><strong>Educational only.</strong> '
+    f"{CSS}{WIDGET_CSS}{PRINT_CSS}"
+    '<div class="aml-disclaimer" role="note"><strong>Educational only.</strong> '
     f"{escape(DISCLAIMER)} <span class=\"aml-reviewed\">{escape(reviewed_line())}.</span></div>"
 )
 INTRO = (
@@ -91,8 +93,11 @@ class App(ShortRepr, widgets.VBox):
         # live class mode: only in a page a class server made (aml_teach.classroom.page)
         self.live = self.live_box(self.factors, look) if self.live_box else None
 
+        self.print_button = PrintButton()
+        self.print_area = look.html_widget(css_class="aml-print-area")
         results = look.vbox(
-            [look.html_widget("<h2>Treatment options</h2>"), self.show_excluded, self.options]
+            [look.html_widget("<h2>Treatment options</h2>"), self.show_excluded,
+             self.print_button, self.options]
         )
         results.add_class("aml-results")
         columns = widgets.Box([self.factors, results], layout=look.plain)
@@ -109,6 +114,7 @@ class App(ShortRepr, widgets.VBox):
             self.schedules,
             self.epi,
             references,
+            self.print_area,
             KeyGuard(),
         ]
         self.refresh()
@@ -120,5 +126,22 @@ class App(ShortRepr, widgets.VBox):
             self.remove_class("aml-large")
 
     def refresh(self) -> None:
-        """Bring the options up to date with the factors (the EPI listens on its own)."""
+        """Bring the options up to date with the factors (the EPI listens on its own), and
+        the printed summary with them (the browser's own Print prints it too)."""
         self.options.show(self.factors, self.show_excluded.value)
+        self._refresh_print()
+
+    def _refresh_print(self) -> None:
+        try:
+            patient = self.factors.patient()
+        except Exception:  # noqa: BLE001 - the options region already says what is wrong
+            self.print_area.value = (
+                "<p>Please check the patient factors: the summary is printed once they are "
+                "valid.</p>"
+            )
+            return
+        try:
+            name, story, sources = self.factors.case_named()
+            self.print_area.value = print_html(patient, self.kb, name, story, sources)
+        except Exception as error:  # noqa: BLE001
+            self.print_area.value = something_went_wrong("preparing the printed summary", error)

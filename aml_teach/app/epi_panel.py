@@ -10,7 +10,7 @@ import ipywidgets as widgets
 from ..core.epi import CYTOGENETICS, european_prognostic_index
 from ..core.knowledge import KnowledgeBase, load_knowledge_base
 from ..core.patient import PatientError
-from ..teaching.figures import cite_numbered
+from ..teaching.figures import cite
 from ..teaching.keys import keyboard_safe
 from .factor_panel import DEFAULTS, FactorPanel
 from .guard import guard, refusal_message
@@ -134,7 +134,7 @@ class EpiPanel(ShortRepr, widgets.VBox):
             f'<p class="aml-detail"><strong>Risk group: {escape(index.group)}</strong>. '
             f"In the study, {index.one_year_survival_percent}% of this group were alive after "
             f"one year and {index.five_year_survival_percent}% after five years "
-            f"{cite_numbered([index.source], self.kb)}.</p>{older}"
+            f"{cite([index.source], self.kb)}.</p>{older}"
             f'<p class="aml-detail"><em>Caveat:</em> {escape(index.caveat)}</p>'
         )
 

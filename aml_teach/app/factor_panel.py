@@ -15,8 +15,9 @@ from typing import Any
 import ipywidgets as widgets
 from ipywidgets.widgets.widget_string import TextStyle
 
-from ..core.knowledge import MARKERS, KnowledgeBase, load_knowledge_base
+from ..core.knowledge import CATEGORIES, MARKERS, KnowledgeBase, load_knowledge_base
 from ..core.patient import Patient, PatientError
+from .checklist import Checklist
 from .guard import guard, refusal_message
 from .look import Look, ShortRepr, _heading, something_went_wrong
 
@@ -50,9 +51,30 @@ TRANSPLANT_CHOICES = [
 # --- the factor panel ------------------------------------------------------------------
 
 
-def _case_label(case_id: str, title: str) -> str:
+def _case_name(case_id: str) -> str:
     number = case_id.removeprefix("case-")
-    return f"Case {number}: {title}" if number.isdigit() else f"{case_id}: {title}"
+    return f"Case {number}" if number.isdigit() else case_id
+
+
+def _case_label(case_id: str, title: str) -> str:
+    return f"{_case_name(case_id)}: {title}"
+
+
+# The picker's entry for a loaded case whose factors were then changed (never loads a case).
+CHANGED = "changed:"
+# What each factor is called where the picker says which were changed since the case loaded.
+FACTOR_NAMES = {
+    "age": "age",
+    "fit": "fitness",
+    "disease": "disease",
+    "remission": "remission",
+    "cns": "CNS",
+    "markers": "markers",
+    "donor": "donor",
+    "prior_transplant": "transplant",
+    "white_count": "white cell count",
+    "prior": "treatments given",
+}
 
 
 class FactorPanel(ShortRepr, widgets.VBox):
@@ -76,6 +98,8 @@ class FactorPanel(ShortRepr, widgets.VBox):
         self._holding = 0
         self._dirty = False
         self._loaded_case: str | None = None
+        self._case_values: dict[str, Any] = {}
+        self._story = ""
 
         self._rejected: str | None = None
         self.age = look.int_text("Age (years)", DEFAULTS["age"])
@@ -105,15 +129,15 @@ class FactorPanel(ShortRepr, widgets.VBox):
             style=TextStyle(description_width="initial"),
             layout=look.plain,
         )
-        self.prior = widgets.SelectMultiple(
-            options=[(row["name"], row["option"]) for row in self.kb.rows["options"]],
-            value=(),
-            rows=5,
-            description="Treatments already given (Ctrl or Shift to pick several)",
-            style=look.label,
-            layout=look.wide,
+        rows = self.kb.rows["options"]
+        self.prior = Checklist(
+            [(row["name"], row["option"]) for row in rows],
+            "Treatments already given (tick each one)",
+            groups=[
+                (category.capitalize(), [r["option"] for r in rows if r["category"] == category])
+                for category in CATEGORIES
+            ],
         )
-        self.prior.add_class("aml-stacked")
         self.case = look.dropdown(
             "Teaching case",
             [("Choose a teaching case…", "")]
@@ -198,24 +222,76 @@ class FactorPanel(ShortRepr, widgets.VBox):
         if self._holding:
             self._dirty = True
             return
-        if self._loaded_case is not None and self.case.value:
+        if self._loaded_case is not None:
             self._mark_case_edited()
         self._notify()
 
     def _disease_changed(self, change: dict[str, Any]) -> None:
         self.remission.disabled = change["new"] == "refractory"
 
+    def _factor_values(self) -> dict[str, Any]:
+        """Each factor's value, by its name in FACTOR_NAMES (to tell what was changed)."""
+        return {
+            "age": self.age.value,
+            "fit": self.fit.value,
+            "disease": self.disease.value,
+            "remission": self.remission.value,
+            "cns": self.cns.value,
+            "markers": tuple(box.value for box in self.markers.values()),
+            "donor": self.donor.value,
+            "prior_transplant": self.prior_transplant.value,
+            "white_count": self.white_count.value.strip(),
+            "prior": tuple(self.prior.value),
+        }
+
+    def changed_factors(self) -> list[str]:
+        """The factors changed since the teaching case was loaded (none without a case)."""
+        if self._loaded_case is None:
+            return []
+        now = self._factor_values()
+        return [FACTOR_NAMES[k] for k, v in self._case_values.items() if now[k] != v]
+
+    def case_named(self) -> tuple[str, str, tuple[str, ...]]:
+        """The loaded case as printed: its name (with what was changed), story and sources;
+        blank when no case is loaded."""
+        if self._loaded_case is None:
+            return "", "", ()
+        row = self.kb.keyed("cases")[self._loaded_case]
+        name = _case_label(self._loaded_case, row["title"])
+        changed = self.changed_factors()
+        if changed:
+            name += f" (changed since loading: {', '.join(changed)})"
+        return name, row["story"], tuple(row["sources"])
+
     def _mark_case_edited(self) -> None:
-        """After an edit, reset the picker so choosing the same case reloads it."""
+        """After an edit, keep the case named in the picker and say what was changed.
+
+        The picker shows "Case 3, changed: age" (an entry that loads nothing); choosing the
+        case itself again reloads it. Changed back to the case's values, it is the case again.
+        """
+        case_id = self._loaded_case
+        if case_id is None:
+            return
+        changed = self.changed_factors()
+        base = [o for o in self.case.options if not str(o[1]).startswith(CHANGED)]
         self._holding += 1
         try:
-            self.case.value = ""
+            if changed:
+                entry = (f"{_case_name(case_id)}, changed: {', '.join(changed)}",
+                         CHANGED + case_id)
+                self.case.options = [base[0], entry, *base[1:]]
+                self.case.value = entry[1]
+                note = " <em>(You have changed some factors since loading it.)</em>"
+            else:
+                self.case.options = base
+                self.case.value = case_id
+                note = ""
         finally:
             self._holding -= 1
-        self.story.value += " <em>(You have changed some factors since loading it.)</em>"
+        self.story.value = self._story + note
 
     def _case_picked(self, change: dict[str, Any]) -> None:
-        if self._holding or not change["new"]:
+        if self._holding or not change["new"] or str(change["new"]).startswith(CHANGED):
             return
         try:
             self.load_case(change["new"])
@@ -233,6 +309,9 @@ class FactorPanel(ShortRepr, widgets.VBox):
         with self.hold():
             self._holding += 1  # the picker itself must not re-trigger a load
             try:
+                self.case.options = [
+                    o for o in self.case.options if not str(o[1]).startswith(CHANGED)
+                ]
                 self.case.value = case_id
             finally:
                 self._holding -= 1
@@ -250,11 +329,14 @@ class FactorPanel(ShortRepr, widgets.VBox):
             self.white_count.value = "" if count is None else f"{count:g}"
             self.prior.value = tuple(row["prior_treatments"])
             self._dirty = True
-        self._loaded_case = case_id
-        self.story.value = (
-            f"<strong>{escape(_case_label(case_id, row['title']))}.</strong> "
-            f"{escape(row['story'])}"
-        )
+            # before the single notification at the end of the hold: listeners see the case
+            self._loaded_case = case_id
+            self._case_values = self._factor_values()
+            self._story = (
+                f"<strong>{escape(_case_label(case_id, row['title']))}.</strong> "
+                f"{escape(row['story'])}"
+            )
+            self.story.value = self._story
 
     def patient(self) -> Patient:
         """The patient the widgets describe; raises PatientError naming a bad factor."""

@@ -27,6 +27,7 @@ KINDS = {
     "Dropdown": "one of the listed choices",
     "RadioButtons": "one of the listed choices",
     "SelectMultiple": "choices from the list",
+    "Checklist": "choices from the list",
 }
 
 

@@ -62,7 +62,7 @@ class OptionsView(ShortRepr, widgets.HTML):
             self.value = something_went_wrong("reading the factors", error)
             return
         try:
-            self.value = options_html(patient, bool(include_excluded), self.kb)
+            self.value = options_html(patient, bool(include_excluded), self.kb, summary=True)
         except Exception as error:  # noqa: BLE001
             self.value = something_went_wrong("listing the options", error)
 

@@ -8,16 +8,21 @@ import ipywidgets as widgets
 
 from ..core.knowledge import KnowledgeBase, load_knowledge_base
 from ..core.schedules import UnknownRegimenError, schedule_rows, scheduled_options, variants
-from ..teaching.figures import cite_numbered, timeline_html
+from ..teaching.figures import timeline_html
 from ..teaching.keys import keyboard_safe
 from .guard import guard, refusal_message
 from .look import Look, ShortRepr, _heading, message_html, something_went_wrong
 
 
 class ScheduleViewer(ShortRepr, widgets.VBox):
-    """Pick a regimen (and a variant, where it has some) and see its day-by-day timeline."""
+    """Pick a regimen (and a variant, where it has some) and see its day-by-day timeline.
 
-    ALL_VARIANTS = "all variants"
+    A regimen with variants (7+3: one anthracycline of four) opens on its first variant, so
+    the timeline shows what one patient is given; "all, as alternatives" draws the variants
+    as one "one of:" row, never as drugs given together.
+    """
+
+    ALL_VARIANTS = "all, as alternatives (one of)"
 
     def __init__(
         self, kb: KnowledgeBase | None = None, heading: str | None = None,
@@ -62,8 +67,8 @@ class ScheduleViewer(ShortRepr, widgets.VBox):
             return
         self._updating = True
         try:
-            self.variant.options = [self.ALL_VARIANTS, *names]
-            self.variant.value = self.ALL_VARIANTS
+            self.variant.options = [*names, self.ALL_VARIANTS]
+            self.variant.value = names[0] if names else self.ALL_VARIANTS
         finally:
             self._updating = False
         self.variant.layout.display = "" if names else "none"
@@ -89,7 +94,7 @@ class ScheduleViewer(ShortRepr, widgets.VBox):
         if chosen:
             title += f" ({chosen})"
         try:
-            self.figure.value = timeline_html(schedule, title, kb=self.kb, citer=cite_numbered)
+            self.figure.value = timeline_html(schedule, title, kb=self.kb)
         except Exception as error:  # noqa: BLE001
             self.figure.value = something_went_wrong("drawing a schedule", error)
 

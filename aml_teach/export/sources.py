@@ -24,6 +24,13 @@ from aml_teach.core.review import DISCLAIMER
 from aml_teach.teaching.glossary import cell_id as glossary_cell_id
 from aml_teach.teaching.glossary import terms as glossary_terms
 from aml_teach.teaching.quiz import Question, case_patient, questions, reason
+from aml_teach.teaching.summary import CSS as SUMMARY_CSS
+from aml_teach.teaching.summary import (
+    Citations,
+    disclaimer_html,
+    patient_summary_html,
+    summary_body,
+)
 
 NOTEBOOKS = Path(__file__).resolve().parents[2] / "notebooks"
 LESSON_FILE = re.compile(r"^(\d\d)-.*\.ipynb$")
@@ -32,6 +39,8 @@ QUOTED = re.compile(r"[\"']([^\"']+)[\"']")
 
 __all__ = [
     "DISCLAIMER",
+    "SUMMARY_CSS",
+    "Citations",
     "DataError",
     "KnowledgeBase",
     "Lesson",
@@ -40,14 +49,17 @@ __all__ = [
     "case_patient",
     "check_data",
     "data_dir",
+    "disclaimer_html",
     "evaluate_options",
     "glossary_cell_id",
     "glossary_terms",
     "lesson_of_questions",
     "lessons",
     "load_knowledge_base",
+    "patient_summary_html",
     "questions",
     "reason",
+    "summary_body",
 ]
 
 

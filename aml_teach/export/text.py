@@ -1,23 +1,22 @@
 """Every word the exports write that is not from ``data/``: one catalogue per language.
 
 The exporters never hold English text themselves; they ask :func:`translator` for a ``tr``
-function and call ``tr("key", **values)``. A French edition adds a ``FR`` catalogue with the
-same keys (a test keeps the keys equal) and lists it in ``CATALOGUES``.
+function and call ``tr("key", **values)``. The one-patient summary's words come from
+:mod:`aml_teach.teaching.summary_text` (the dashboard prints the same summary) and are part
+of each catalogue here. A French edition adds a ``FR`` catalogue with the same keys (a test
+keeps the keys equal) and lists it in ``CATALOGUES``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from aml_teach.teaching import summary_text
+from aml_teach.teaching.summary_text import LANGUAGES, LanguageUnavailable, Translator
 
-LANGUAGES = ("en", "fr")
+__all__ = ["CATALOGUES", "EN", "LANGUAGES", "LanguageUnavailable", "Translator", "translator"]
 
 EN: dict[str, str] = {
-    # shared
-    "module": "aml-teach: relapsed and refractory AML",
-    "disclaimer": (
-        "For education only: not a prescribing tool and not a substitute for the advice of a "
-        "qualified healthcare professional."
-    ),
+    # shared (with the summary's words: module, disclaimer, the patient's factors, ...)
+    **summary_text.EN,
     "sources": "Sources",
     "lesson": "Lesson {number}: {title}",
     "other_questions": "Other questions",
@@ -43,34 +42,6 @@ EN: dict[str, str] = {
     # handout
     "handout_title": "aml-teach: teaching case handouts",
     "case_label": "Teaching case {number} of {total}",
-    "factors": "The patient's factors",
-    "options_apply": "Options that apply",
-    "options_do_not_apply": "Options that do not apply, and why",
-    "none_apply": "None of the options in the knowledge base applies.",
-    "none_excluded": "Every option in the knowledge base applies.",
-    "references": "References",
-    "beyond_seed": "★ beyond the source page",
-    "age": "Age",
-    "age_value": "{age} years",
-    "fit": "Fit for intensive chemotherapy",
-    "disease": "Disease",
-    "relapsed": "relapsed",
-    "refractory": "refractory",
-    "remission": "Last complete remission",
-    "remission_value": "{months:g} months",
-    "remission_none": "none reached (refractory)",
-    "prior": "Treatments before",
-    "cns": "Leukemia in the central nervous system",
-    "markers": "Markers",
-    "markers_none": "none found",
-    "donor": "Matched donor",
-    "transplant": "Earlier stem cell transplant",
-    "white_count": "White cell count",
-    "white_count_value": "{count:g} × 10⁹/L",
-    "not_given": "not given",
-    "none": "none",
-    "yes": "yes",
-    "no": "no",
     # course site
     "live_note": (
         "Interactive: open this lesson live with the rocket button at the top of the page "
@@ -81,24 +52,7 @@ EN: dict[str, str] = {
 
 CATALOGUES: dict[str, dict[str, str]] = {"en": EN}
 
-Translator = Callable[..., str]
-
-
-class LanguageUnavailable(ValueError):
-    """The language is planned but its catalogue (and translated tables) do not exist yet."""
-
 
 def translator(lang: str = "en") -> Translator:
     """``tr(key, **values)`` for ``lang``: the catalogue's text with the values filled in."""
-    if lang not in CATALOGUES:
-        if lang in LANGUAGES:
-            raise LanguageUnavailable(
-                f"the {lang!r} edition is not available yet: only 'en' can be exported for now"
-            )
-        raise LanguageUnavailable(f"unknown language {lang!r}; choose one of {LANGUAGES}")
-    catalogue = CATALOGUES[lang]
-
-    def tr(key: str, **values: object) -> str:
-        return catalogue[key].format(**values) if values else catalogue[key]
-
-    return tr
+    return summary_text.translator(lang, CATALOGUES)

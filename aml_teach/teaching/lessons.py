@@ -31,7 +31,6 @@ from . import figures
 from .figures import (
     MARKS,
     OKABE_ITO,
-    ROUTE_ABBREVIATIONS,
     STYLE,
     _days_shown,
     reference_numbers,
@@ -102,8 +101,7 @@ def notebook_references(notebook: str | Path) -> list[str]:
 def references_list_html(ids: Iterable[str]) -> str:
     """The list for ``ids``, numbered by position in references.csv and showing each id.
 
-    Prose cites by id ([dohner-2022]) and the shared option views by number ([14]); showing
-    both in the list lets a learner match either by eye, and both link to the same anchor.
+    Prose and the shared views cite alike, by id ([dohner-2022]), each linked to its item here.
     """
     numbers = reference_numbers()
     return re.sub(r'<li id="ref-([a-z0-9-]+)"',
@@ -286,24 +284,20 @@ def _drug_styles(schedules: Iterable[pd.DataFrame]) -> dict[str, tuple[str, str]
 
 
 def _regimen_rows(schedule: pd.DataFrame, shown: int, styles: dict[str, tuple[str, str]]) -> str:
+    """A regimen's lines: each drug, and its alternatives as one "one of:" row."""
     rows = []
-    for _, row in schedule.iterrows():
-        colour, mark = styles[row["drug"]]
-        label = escape(row["drug"])
-        if row["variant"] == row["drug"]:
-            label += " <em>(one alternative)</em>"
-        elif row["variant"]:
-            label += f" <em>(alternative: {escape(row['variant'])})</em>"
-        route = ROUTE_ABBREVIATIONS.get(row["route"], row["route"])
+    for line in figures.timeline_lines(schedule):
+        colour, mark = styles[line[0]["drug"]]
         ink = "#000" if colour in LIGHT_COLOURS else "#fff"
+        days = line[0]["days"]
+        what = escape(figures.line_label(line, html=False))
         cells = "".join(
             f'<td class="on" style="background:{colour};color:{ink}" '
-            f'aria-label="{escape(row["drug"])} on day {day}">{mark}</td>'
-            if day in row["days"] else '<td class="off"></td>'
+            f'aria-label="{what} on day {day}">{mark}</td>'
+            if day in days else '<td class="off"></td>'
             for day in range(1, shown + 1)
         )
-        rows.append(f'<tr><th scope="row">{label} <abbr title="{escape(row["route"])}">'
-                    f"{route}</abbr></th>{cells}</tr>")
+        rows.append(f'<tr><th scope="row">{figures.line_label(line)}</th>{cells}</tr>')
     return "".join(rows)
 
 
@@ -349,9 +343,12 @@ def timeline_comparison_html(options: Sequence[str], title: str = "Regimens comp
     )
     return (
         f'{STYLE}<figure class="aml-timeline-wrap" role="group" aria-label="{escape(title)}">'
+        f"{figures.SCROLL_HINT}"
+        f'<div class="aml-timeline-scroll" tabindex="0" role="region" '
+        f'aria-label="{escape(title)}: the table scrolls sideways">'
         f'<table class="aml-timeline"><caption>{escape(title)} (day 1 is the first day; '
         f"each drug keeps its colour and mark)</caption>"
-        f'<thead><tr><th scope="col">Drug, route</th>{header}</tr></thead>{groups}</table>'
+        f'<thead><tr><th scope="col">Drug, route</th>{header}</tr></thead>{groups}</table></div>'
         f'<figcaption class="aml-note">In words:<ul>{words}</ul></figcaption></figure>'
     )
 

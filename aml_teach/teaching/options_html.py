@@ -2,11 +2,15 @@
 
 Pure HTML from the options engine's rows, shared by the lessons (static outputs), the
 quizzes' reveals and the dashboard's live options view, so an option reads the same
-everywhere.
+everywhere. The live views open with a summary for the patient (``summary=True``): the
+groups with their counts, and what the patient's own factors opened or closed, each linked
+to its card, so the page's order is not read as a ranking.
 """
 
 from __future__ import annotations
 
+import dataclasses
+import re
 from functools import lru_cache
 from html import escape
 from typing import Any
@@ -14,7 +18,7 @@ from typing import Any
 from ..core.knowledge import CATEGORIES, KnowledgeBase, load_knowledge_base
 from ..core.options import evaluate_options
 from ..core.patient import Patient
-from .figures import cite_numbered
+from .figures import cite
 
 BEYOND_MARK = "★"
 EXCLUDED_MARK = "✗"
@@ -53,6 +57,14 @@ CSS = """
 .aml-badge { display: inline-block; border: 1px solid #000; border-radius: 3px;
   padding: 0 0.3em; font-size: 0.85em; margin-left: 0.3em; background: #fff3cd; }
 .aml-detail { margin: 0.1em 0; }
+.aml-options-summary { border: 1px solid var(--aml-line); border-left-width: 6px;
+  padding: 0.3em 0.8em; margin: 0.3em 0 0.6em; background: #f4f8fc; }
+.aml-options-summary p { margin: 0.2em 0; }
+.aml-options-summary ul { margin: 0.1em 0 0.3em; padding-left: 1.2em; }
+.aml-summary-groups { display: flex; flex-wrap: wrap; gap: 0 1.4em; list-style: none;
+  padding-left: 0 !important; }
+.aml-option:target, .aml-option:focus { outline: 3px solid #0b5cad; outline-offset: 1px; }
+
 .aml-message { border: 2px solid #b00020; border-left-width: 6px; padding: 0.5em 0.8em;
   background: #fff5f5; }
 .aml-epi-table, .aml-points { border-collapse: collapse; margin: 0.3em 0; }
@@ -96,33 +108,39 @@ class _Renderer:
             )
             self.after[option] = (
                 f'</div><div class="aml-detail aml-sources"><em>Sources:</em> '
-                f"{cite_numbered(sources, kb)}</div></li>"
+                f"{cite(sources, kb)}</div></li>"
             )
 
-    def item(self, option: str, reason: str, excluded: bool) -> str:
+    def item(self, option: str, reason: str, excluded: bool, ids: bool = False) -> str:
         mark = f'<span aria-hidden="true">{EXCLUDED_MARK} </span>' if excluded else ""
         css = "aml-option aml-excluded" if excluded else "aml-option"
+        card = f'id="{card_id(option)}" tabindex="-1" ' if ids else ""
         return (
-            f'<li class="{css}" {self.before[option].replace("{mark}", mark, 1)}'
+            f'<li class="{css}" {card}{self.before[option].replace("{mark}", mark, 1)}'
             f"{escape(reason)}{self.after[option]}"
         )
 
-    def grouped(self, rows: list[tuple[str, str, str]], excluded: bool, level: str) -> str:
+    def grouped(self, rows: list[tuple[str, str, str]], excluded: bool, level: str,
+                ids: bool = False) -> str:
         parts = []
         for category in CATEGORIES:
             items = "".join(
-                self.item(option, reason, excluded)
+                self.item(option, reason, excluded, ids)
                 for option, row_category, reason in rows
                 if row_category == category
             )
             if items:
+                heading = (
+                    f' id="{group_id(category, excluded)}" tabindex="-1"' if ids else ""
+                )
                 parts.append(
-                    f"<{level}>{escape(category.capitalize())}</{level}>"
+                    f"<{level}{heading}>{escape(category.capitalize())}</{level}>"
                     f'<ul class="aml-options-list">{items}</ul>'
                 )
         return "".join(parts)
 
-    def render(self, results: list[dict[str, Any]]) -> str:
+    def render(self, results: list[dict[str, Any]], summary: str = "") -> str:
+        ids = bool(summary)
         applying: list[tuple[str, str, str]] = []
         excluded: list[tuple[str, str, str]] = []
         beyond = False
@@ -136,9 +154,11 @@ class _Renderer:
                 excluded.append((option, category, reason))
         count = len(applying)
         parts = [
-            f'<p class="aml-count"><strong>{count} option{"s" if count != 1 else ""} '
-            f"apply</strong> to this patient, grouped as the source page groups them.</p>",
-            self.grouped(applying, excluded=False, level="h3"),
+            summary or (
+                f'<p class="aml-count"><strong>{count} option{"s" if count != 1 else ""} '
+                f"apply</strong> to this patient, grouped as the source page groups them.</p>"
+            ),
+            self.grouped(applying, excluded=False, level="h3", ids=ids),
         ]
         if beyond:
             parts.append(
@@ -150,9 +170,98 @@ class _Renderer:
             parts.append(
                 f'<section class="aml-excluded-list" aria-label="Options that do not apply">'
                 f"<h3>What doesn't apply, and why ({len(excluded)})</h3>"
-                f"{self.grouped(excluded, excluded=True, level='h4')}</section>"
+                f"{self.grouped(excluded, excluded=True, level='h4', ids=ids)}</section>"
             )
         return "".join(parts)
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+
+
+def card_id(option: str) -> str:
+    """The element id of an option's card (the summary links to it)."""
+    return f"aml-card-{_slug(option)}"
+
+
+def group_id(category: str, excluded: bool = False) -> str:
+    """The element id of a group's heading among the options that apply (or do not)."""
+    return f"aml-{'not-' if excluded else ''}group-{_slug(category)}"
+
+
+def _own_factors(patient: Patient) -> list[tuple[str, Patient]]:
+    """This patient's own factors that open or close options, each with the patient
+    without it: each marker, CNS disease, an earlier transplant and a matched donor."""
+    without = [
+        (f"{marker} mutation" if marker != "CD33" else "CD33",
+         dataclasses.replace(patient, markers=patient.markers - {marker}))
+        for marker in sorted(patient.markers)
+    ]
+    if patient.cns:
+        without.append(("CNS disease", dataclasses.replace(patient, cns=False)))
+    if patient.prior_transplant is not False:
+        without.append(
+            ("the earlier transplant", dataclasses.replace(patient, prior_transplant=False))
+        )
+    if patient.matched_donor:
+        without.append(("the matched donor", dataclasses.replace(patient, matched_donor=False)))
+    return without
+
+
+def summary_html(
+    patient: Patient,
+    results: list[dict[str, Any]],
+    include_excluded: bool,
+    kb: KnowledgeBase,
+) -> str:
+    """The summary that opens the options: the groups with their counts, then what this
+    patient's own factors opened or closed, each linked to its card."""
+    names = {row["option"]: row["name"] for row in kb.option_rows}
+    applies = {r["option"]: r["applies"] for r in results}
+    count = sum(applies.values())
+    groups = []
+    for category in CATEGORIES:
+        n = sum(1 for r in results if r["applies"] and r["category"] == category)
+        if n:
+            groups.append(
+                f'<li><a href="#{group_id(category)}">{escape(category.capitalize())}</a>: {n}'
+                "</li>"
+            )
+    shown = {option for option, ok in applies.items() if ok or include_excluded}
+
+    def link(option: str) -> str:
+        name = escape(names[option])
+        return f'<a href="#{card_id(option)}">{name}</a>' if option in shown else name
+
+    factors = []
+    any_closed = False
+    for factor, other in _own_factors(patient):
+        before = {r["option"]: r["applies"] for r in evaluate_options(other, True, kb=kb)}
+        opened = [o for o in names if applies.get(o) and not before.get(o)]
+        closed = [o for o in names if o in applies and not applies[o] and before.get(o)]
+        said = []
+        if opened:
+            said.append("opens " + ", ".join(link(o) for o in opened))
+        if closed:
+            any_closed = True
+            said.append("closes " + ", ".join(link(o) for o in closed))
+        if said:
+            factors.append(f"<li><strong>{escape(factor)}</strong> {'; '.join(said)}</li>")
+    hidden = "" if include_excluded or not any_closed else (
+        ' (tick "Show what doesn\'t apply, and why" to see the cards of closed options)'
+    )
+    own = (
+        f"<p>This patient's own factors:{hidden}</p><ul>{''.join(factors)}</ul>"
+        if factors
+        else ""
+    )
+    return (
+        f'<nav class="aml-options-summary" aria-label="Summary of the options for this patient">'
+        f'<p class="aml-count"><strong>{count} option{"s" if count != 1 else ""} '
+        f"apply</strong> to this patient. They are grouped and ordered as the source page "
+        f"groups them: the order is not a ranking or a recommendation.</p>"
+        f'<ul class="aml-summary-groups">{"".join(groups)}</ul>{own}</nav>'
+    )
 
 
 @lru_cache(maxsize=8)
@@ -161,15 +270,30 @@ def _renderer(kb: KnowledgeBase) -> _Renderer:
 
 
 @lru_cache(maxsize=512)
-def _options_html_cached(patient: Patient, include_excluded: bool, kb: KnowledgeBase) -> str:
-    return _renderer(kb).render(evaluate_options(patient, include_excluded, kb=kb))
+def _options_html_cached(
+    patient: Patient, include_excluded: bool, kb: KnowledgeBase, summary: bool
+) -> str:
+    if not summary:
+        return _renderer(kb).render(evaluate_options(patient, include_excluded, kb=kb))
+    everything = evaluate_options(patient, True, kb=kb)
+    results = everything if include_excluded else [r for r in everything if r["applies"]]
+    return _renderer(kb).render(
+        results, summary_html(patient, everything, include_excluded, kb)
+    )
 
 
 def options_html(
-    patient: Patient, include_excluded: bool = False, kb: KnowledgeBase | None = None
+    patient: Patient,
+    include_excluded: bool = False,
+    kb: KnowledgeBase | None = None,
+    summary: bool = False,
 ) -> str:
     """The options for ``patient`` as HTML: by category in the page's order, with reasons.
 
+    ``summary`` opens them with :func:`summary_html` and gives each card and group an id to
+    link to (the live views; the lessons show several lists on one page and leave it off).
     Results are cached per patient: a class of students explores the same few cases.
     """
-    return _options_html_cached(patient, include_excluded, kb or load_knowledge_base())
+    return _options_html_cached(
+        patient, include_excluded, kb or load_knowledge_base(), bool(summary)
+    )

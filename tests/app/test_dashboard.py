@@ -22,7 +22,12 @@ from aml_teach.app.options_view import explorer
 from aml_teach.app.schedule_viewer import schedule_viewer
 from aml_teach.core.knowledge import CATEGORIES, DataError, DataProblem
 from aml_teach.core.schedules import regimen_schedule, scheduled_options
-from aml_teach.teaching.figures import cite_numbered, numbered_references_html, reference_numbers
+from aml_teach.teaching.figures import (
+    cite,
+    numbered_references_html,
+    reference_numbers,
+    timeline_lines,
+)
 from aml_teach.teaching.options_html import options_html
 
 from ..conftest import ROOT
@@ -139,14 +144,16 @@ def test_options_beyond_the_source_page_are_marked(kb):
     assert "Beyond the source page</em>: the Canadian Cancer Society page" in html
 
 
-def test_sources_are_numbered_and_listed(kb):
+def test_sources_are_cited_by_id_as_in_the_lessons_and_listed(kb):
     numbers = reference_numbers(kb)
     assert list(numbers.values()) == list(range(1, len(kb.references) + 1))
-    cited = cite_numbered(["dohner-2022", "ccs-2024"], kb)
-    assert cited.index(">1<") < cited.index(f">{numbers['dohner-2022']}<")
+    cited = cite(["dohner-2022", "ccs-2024"], kb)
+    assert re.fullmatch(r'\[<a href="#ref-dohner-2022" title="[^"]+">dohner-2022</a>; '
+                        r'<a href="#ref-ccs-2024" title="[^"]+">ccs-2024</a>\]', cited)
     listing = numbered_references_html(kb=kb)
     assert listing.count("<li ") == len(kb.references)
-    assert f'<li value="{numbers["dohner-2022"]}" id="ref-dohner-2022">' in listing
+    assert (f'<li value="{numbers["dohner-2022"]}" id="ref-dohner-2022">'
+            "<strong>dohner-2022</strong>: ") in listing
 
 
 def test_the_excluded_switch_explains(app):
@@ -177,17 +184,26 @@ def test_each_case_preset_loads_every_factor(case, kb):
     assert patient.prior_transplant == (row["transplant_type"] or False)
     assert patient.white_cell_count == row["white_cell_count"]
     assert calls == [1], "a case load must redraw once, not once per widget"
-    assert app.options.value == options_html(patient, False, kb)
+    assert app.options.value == options_html(patient, False, kb, summary=True)
     assert row["title"] in app.factors.story.value
 
 
-def test_editing_a_loaded_case_lets_it_be_loaded_again(app):
+def test_editing_a_loaded_case_keeps_it_named_and_lets_it_be_loaded_again(app):
     app.factors.load_case("case-1")
     browser_update(app.factors.age, value=70)
-    assert app.factors.case.value == ""
-    assert "changed some factors" in app.factors.story.value
-    app.factors.load_case("case-1")
+    label = dict((v, k) for k, v in app.factors.case.options)[app.factors.case.value]
+    assert label == "Case 1, changed: age"
+    browser_update(app.factors.prior, value=["MEC"])
+    label = dict((v, k) for k, v in app.factors.case.options)[app.factors.case.value]
+    assert label == "Case 1, changed: age, treatments given"
+    assert app.factors.story.value.count("changed some factors") == 1
+    # picking the case itself again reloads it; the "changed" entry goes
+    values = [v for _, v in app.factors.case.options]
+    browser_update(app.factors.case, index=values.index("case-1"))
     assert app.factors.age.value == load_knowledge_base().cases["age"].iloc[0]
+    assert app.factors.case.value == "case-1"
+    assert not [o for o in app.factors.case.options if "changed" in o[0]]
+    assert "changed some factors" not in app.factors.story.value
 
 
 def test_an_unknown_case_is_refused(app):
@@ -216,7 +232,8 @@ def test_an_invalid_value_gives_a_friendly_message(app, widget, value, words):
 @pytest.mark.parametrize(
     ("widget", "state"),
     [("age", {"value": "seventy"}), ("fit", {"value": "yes"}), ("disease", {"index": 7}),
-     ("case", {"index": 999}), ("prior", {"index": [999]})],
+     ("case", {"index": 999}), ("prior", {"value": ["no-such-option"]}),
+     ("prior", {"value": "all"}), ("prior", {"value": [["nested"]]})],
 )
 def test_a_value_a_widget_cannot_hold_is_refused_in_words(app, widget, state):
     control = getattr(app.factors, widget)
@@ -255,7 +272,7 @@ def instructor_log():
 
 def test_an_unexpected_error_asks_to_reload_and_logs_without_values(app, monkeypatch,
                                                                      instructor_log):
-    def broken(patient, include_excluded, kb):
+    def broken(patient, include_excluded, kb, summary=False):
         raise RuntimeError(f"learner-{patient.age}")
 
     monkeypatch.setattr(aml_widgets, "options_html", broken)
@@ -287,8 +304,9 @@ def test_the_schedule_viewer_draws_each_regimen(kb):
         viewer.regimen.value = option
         assert "aml-timeline" in viewer.figure.value
         assert f"{name}: day by day".replace("'", "&#x27;") in viewer.figure.value
+        chosen = None if viewer.variant.value == viewer.ALL_VARIANTS else viewer.variant.value
         assert viewer.figure.value.count("<tr><th scope=\"row\">") == len(
-            regimen_schedule(option, kb=kb))
+            timeline_lines(regimen_schedule(option, chosen, kb=kb)))
     viewer.regimen.value = "7+3"
     assert viewer.variant.layout.display == ""
     viewer.variant.value = "idarubicin"
@@ -309,7 +327,7 @@ def test_the_epi_panel_alone_and_linked(kb):
     linked = App(kb)
     linked.factors.age.value = 70
     assert "older than the adults (15 to 60)" in linked.epi.result.value
-    assert f">{reference_numbers(kb)['breems-2005']}<" in linked.epi.result.value
+    assert '">breems-2005</a>]' in linked.epi.result.value
 
 
 def test_explorer_and_factor_panel_for_notebooks(kb):

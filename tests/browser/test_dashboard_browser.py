@@ -182,7 +182,7 @@ def test_the_keyboard_alone_can_change_a_factor(page, dashboard_url):
 
 def test_the_disclaimer_and_numbered_references_are_on_the_page(page, dashboard_url):
     open_dashboard(page, dashboard_url)
-    expect(page.locator(".aml-disclaimer")).to_contain_text("not a prescribing tool")
+    expect(page.locator(".aml-disclaimer:visible")).to_contain_text("not a prescribing tool")
     first = page.locator("ol.aml-references > li").first
     expect(first).to_have_attribute("id", "ref-ccs-2024")
     expect(first).to_have_attribute("value", "1")

@@ -95,14 +95,18 @@ def test_the_keyboard_alone_works_every_choice_in_notebook_04(page, lab):
     page.keyboard.press("ArrowUp")
     expect(relapsed).to_be_checked()
 
-    treatments = explorer.locator(".widget-select-multiple select")
-    treatments.focus()
+    treatments = explorer.locator(".aml-checklist")
+    mec = treatments.get_by_role("checkbox", name="MEC (mitoxantrone, etoposide and cytarabine)")
+    mec.focus()
     for letter in "mdayb":  # each is a JupyterLab command-mode shortcut
         page.keyboard.press(letter)
-    page.keyboard.press("m")
-    page.keyboard.press("Shift+ArrowDown")
-    chosen = treatments.evaluate("s => [...s.selectedOptions].map(o => o.textContent)")
-    assert len(chosen) == 2 and chosen[0].startswith("MEC"), chosen
+    page.keyboard.press("Space")
+    page.keyboard.press("Tab")
+    page.keyboard.press("Space")
+    chosen = treatments.locator("input:checked").evaluate_all(
+        "boxes => boxes.map(b => b.parentElement.textContent.trim())")
+    # case 1 (picked above) ticked 7+3; Space ticked MEC, Tab moved on to the next box
+    assert [c.split(" ")[0] for c in chosen] == ["7+3", "MEC", "High-dose"], chosen
     expect(options.locator('li[data-option="MEC"] .aml-reason')).to_contain_text(
         "a repeat of the same or similar drugs")
 

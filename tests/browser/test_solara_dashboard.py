@@ -59,7 +59,8 @@ def test_the_page_looks_like_the_voila_one(page, solara_url):
     """Title and introduction, bold text, unindented cards, no third-party badge."""
     region = open_dashboard(page, solara_url)
     expect(page).to_have_title("Relapsed and refractory AML: the class dashboard")
-    expect(page.locator("h1")).to_have_text("Relapsed and refractory AML: the class dashboard")
+    expect(page.locator("h1:visible")).to_have_text(
+        "Relapsed and refractory AML: the class dashboard")
     expect(page.locator(".aml-intro")).to_contain_text("Educational only: not a prescribing tool")
     expect(page.locator(".aml-disclaimer strong")).to_have_css("font-weight", "700")
     expect(region.locator(".aml-count strong")).to_have_css("font-weight", "700")

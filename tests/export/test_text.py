@@ -8,13 +8,16 @@ from pathlib import Path
 import pytest
 
 from aml_teach.export import text
+from aml_teach.teaching import summary
 
 EXPORT = Path(text.__file__).parent
+# the one-patient summary the handout prints lives with the lessons (the dashboard prints it)
+SUMMARY = Path(summary.__file__)
 KEY = re.compile(r"""\btr\(\s*["']([a-z_]+)["']""")
 
 
 def test_every_key_the_exports_use_is_in_each_catalogue():
-    used = {key for path in EXPORT.glob("*.py") if path.name != "text.py"
+    used = {key for path in [*EXPORT.glob("*.py"), SUMMARY] if path.name != "text.py"
             for key in KEY.findall(path.read_text())}
     used.add("live_note")  # the site's extension asks translator(LANG)("live_note")
     assert len(used) > 30
