@@ -7,7 +7,7 @@ docs/clinical-review.md (a test checks that the two agree).
 
 from __future__ import annotations
 
-CONTENT_REVIEWED = "November 2026"
+CONTENT_REVIEWED = "December 2026"
 REVIEW_LOG = "docs/clinical-review.md"
 DISCLAIMER = (
     "aml-teach is for education only. It is not a prescribing tool and does not replace the "
