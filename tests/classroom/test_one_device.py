@@ -23,6 +23,7 @@ from aml_teach.classroom.limits import (
 )
 from aml_teach.classroom.solara_engine import DEFAULT_PER_CLIENT
 from aml_teach.classroom.voila_engine import DEFAULT_PER_CLIENT as VOILA_PER_CLIENT
+from tests.engines import Engine
 from tests.page_client import run
 
 PER_CLIENT = {"voila": VOILA_PER_CLIENT, "solara": DEFAULT_PER_CLIENT}
