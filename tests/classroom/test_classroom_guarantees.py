@@ -94,10 +94,10 @@ def test_an_unknown_host_name_is_refused(every_server, host):
     names it prints (and in class mode this computer's network addresses) are answered."""
     server_id, server = every_server
     refused = server.visit(token=server.token, Host=host)
-    assert (refused.status, REFUSED_HOST[server_id][1] in refused.body) == (
-        REFUSED_HOST[server_id][0],
-        True,
-    ), refused.body[-300:]
+    status, words = REFUSED_HOST[server_id]
+    if "@" in host and server_id.startswith("voila"):  # tornado: not a host name at all
+        status, words = 400, ""
+    assert (refused.status, words in refused.body) == (status, True), refused.body[-300:]
     assert not server.is_dashboard(refused.body)
     names = ["localhost", "127.0.0.1"]
     if server_id in ("voila", "voila-token", "solara-class"):  # class mode: the room's address
