@@ -490,14 +490,15 @@ EVIL_REQUESTS = [
 def _send_evil(engine: Engine) -> None:
     """Every request above, from another device and from this computer, with the token and
     without, with escape codes in the headers and a body of them."""
-    headers = {"User-Agent": "\x1b[31mUA", "Referer": "http://x/\x1b[2J", "X-Note": "\x1b]0;t\x07"}
+    evil = {"User-Agent": "\x1b[31mUA", "Referer": "http://x/\x1b[2J", "X-Note": "\x1b]0;t\x07"}
     body = ('{"page": "%s", "action": "%s"}' % (RAW, RAW)).encode()  # noqa: UP031
     for method, path in EVIL_REQUESTS:
         for source in ("127.0.0.2", "127.0.0.1"):
             for token in {None, engine.token}:
                 query = f"{'&' if '?' in path else '?'}token={token}" if token else ""
                 sent = body if method == "POST" else None
-                request(engine.port, method, path + query, dict(headers), sent, source=source)
+                for headers in ({}, evil):  # (tornado refuses the latter as a bad request)
+                    request(engine.port, method, path + query, dict(headers), sent, source=source)
 
 
 def _forged_lines(log: str) -> list[str]:
