@@ -474,6 +474,11 @@ class ClassroomGate:
         )
         await send({"type": "http.response.body", "body": body})
 
+    def status_line(self) -> str:
+        """Learners on (connected pages), as the Voila engine's status line says it."""
+        cap = f" of {self.max_learners}" if self.max_learners else ""
+        return f"[class] learners on: {len(self.connected)}{cap}"
+
     async def _gc_loop(self) -> None:
         """Keep Python's garbage collector from pausing the whole class.
 
@@ -485,8 +490,13 @@ class ClassroomGate:
         """
         last_reclaim = time.monotonic()
         known = self.live_kernels()
+        shown = ""
         while True:
             await asyncio.sleep(1)
+            line = self.status_line()
+            if line != shown:  # what the instructor reads from across the room, on change
+                print(line, flush=True)
+                shown = line
             gc.freeze()
             live = self.live_kernels()
             self.closed_since_reclaim += len(known - live)

@@ -7,6 +7,7 @@ address), as a second laptop on the class Wi-Fi is to the server; the server's o
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import socket
 import time
@@ -202,3 +203,20 @@ def test_comm_values_are_bounded_as_in_the_voila_kernels():
     fine = {"method": "update", "state": {"value": 61}}
     assert comms.problem(msg("comm_msg", comm_id="m1", data=fine)) is None
 
+
+
+def test_the_solara_terminal_says_how_many_learners_are_on(solara_server):
+    """Like the Voila engine's status line: the instructor sees learners arrive."""
+    from tests.classroom.solara.client import Learner
+
+    async def one_on() -> None:
+        learner = await Learner.open(solara_server.url, source="127.0.0.54")
+        try:
+            deadline = time.monotonic() + 20
+            while "[class] learners on: 1 of" not in solara_server.log_text():
+                assert time.monotonic() < deadline, solara_server.log_text()[-500:]
+                await asyncio.sleep(0.2)
+        finally:
+            await learner.close()
+
+    run(one_on())
