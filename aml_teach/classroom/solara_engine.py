@@ -228,6 +228,7 @@ class ClassroomGate:
         # each connection would let a script reconnect for a full burst again and again)
         self.budgets: dict[str, Bucket] = {}
         self.comms: dict[str, PageComms] = {}  # kernel id -> what its page has opened
+        self.left: dict[str, list[str]] = {}  # client -> its disconnected pages, oldest first
         self._cull_task: asyncio.Task | None = None
         self._gc_task: asyncio.Task | None = None
         self.closed_since_reclaim = 0
@@ -454,6 +455,26 @@ class ClassroomGate:
                     await send({"type": "websocket.close", "code": 1011})
         finally:
             self.connected.pop(kernel_id, None)
+            self._left(client, kernel_id)
+
+    def _left(self, client: str, kernel_id: str) -> None:
+        """A page of ``client`` disconnected. Its page is kept for a while in case it comes
+        back (a phone's locked screen); but a device's pages left so are at most its page
+        cap: past it the oldest are closed at once, so that a script opening page after page
+        without the close beacon cannot hold their widgets in the one process."""
+        if client in THIS_COMPUTER or not self.max_per_client:
+            return
+        live = self.live_kernels()
+        left = [k for k in self.left.get(client, []) if k in live and k not in self.connected]
+        if kernel_id in live and kernel_id not in left:
+            left.append(kernel_id)
+        extra, self.left[client] = left[: -self.max_per_client], left[-self.max_per_client :]
+        if not self.left[client]:
+            del self.left[client]
+        if extra:
+            log.warning("closed %d page(s) one device had left open past its page cap", len(extra))
+            for old in extra:  # Solara's close talks to the websocket: not from this loop
+                asyncio.get_running_loop().run_in_executor(None, self.close_kernel, old)
 
     async def _refuse(self, scope: Scope, send: Send, status: int, message: str) -> None:
         if scope["type"] == "websocket":

@@ -220,3 +220,26 @@ def test_the_solara_terminal_says_how_many_learners_are_on(solara_server):
             await learner.close()
 
     run(one_on())
+
+
+def test_pages_a_device_leaves_open_are_at_most_its_cap():
+    """A script opening page after page and dropping each without the close beacon: past
+    the device's page cap its oldest pages are closed at once (not kept 5 minutes each)."""
+    from tests.classroom.solara.client import Learner
+    from tests.classroom.solara.servers import start_solara, stop
+
+    server = start_solara("left-open", "--max-per-client", "2")
+
+    async def drop_pages() -> None:
+        for _ in range(4):  # within the device's new-page budget (5)
+            learner = await Learner.open(server.url, source="127.0.0.55")
+            await learner.close()  # the websocket only: no beacon
+
+    try:
+        run(drop_pages())
+        deadline = time.monotonic() + 20
+        while "left open past its page cap" not in server.log_text():
+            assert time.monotonic() < deadline, server.log_text()[-500:]
+            time.sleep(0.2)
+    finally:
+        stop(server.process)
