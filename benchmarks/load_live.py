@@ -343,7 +343,7 @@ def live(args: argparse.Namespace) -> int:
     base = f"http://{HOST}:{port}/"
     (ARTIFACTS / "server-load.log").unlink(missing_ok=True)
     print(f"Starting the server on {base} (pool {args.pool}) ...")
-    server = start_server(port, args.pool, args.cull)
+    server = start_server(port, args.pool, args.cull, "--class")  # a live class needs --class
     try:
         run = run_room(base, server.log, args, _voila_learner)
     finally:

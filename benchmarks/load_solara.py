@@ -205,7 +205,7 @@ def live_room(server: SolaraServer, args: argparse.Namespace):
 def live(args: argparse.Namespace) -> int:
     """``--scenario live``: the room answers a question; also the server's memory."""
     print("Starting the Solara engine ...")
-    server = start_solara("load-live")
+    server = start_solara("load-live", "--class")  # a live class needs --class
     print(f"The Solara engine is on {server.url}")
     memory = Memory(server.process.pid).start()
     try:

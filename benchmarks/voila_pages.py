@@ -53,6 +53,6 @@ def _close_tab(base: str, kernel_id: str, xsrf: str) -> None:
             raise
 
 
-def start_server(port: int, pool: int, cull: int) -> Server:
+def start_server(port: int, pool: int, cull: int, *extra: str) -> Server:
     """The README's serve command, as the server tests start it."""
-    return start("load", "--pool", str(pool), "--cull-idle", str(cull), port=port)
+    return start("load", "--pool", str(pool), "--cull-idle", str(cull), *extra, port=port)

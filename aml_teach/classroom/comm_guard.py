@@ -60,6 +60,8 @@ class _OneLine(logging.Filter):
         self.window: list[float] = []
 
     def filter(self, record: logging.LogRecord) -> bool:
+        if "No such comm" in str(record.msg):  # a page closing: nothing for an instructor
+            return False
         now = time.monotonic()
         self.window = [t for t in self.window if now - t < self.window_s]
         if len(self.window) >= self.per_window:
@@ -156,6 +158,59 @@ def message_problem(msg: Any) -> str | None:
     if not isinstance(msg.get("buffers", []), list):
         return "bad buffers"
     return None
+
+
+# --- the Solara engine's pages: the same checks, in the one process, per page ------------
+# What a Solara page opens: Solara's control comm (it runs the page) and the widget
+# manager's. ``jupyter.widget`` would let a page create widgets in the server's memory.
+SOLARA_TARGETS = frozenset({"solara.control", "jupyter.widget.control"})
+CONTROL_METHODS = frozenset({"run", "app-status", "reload", "evict"})  # on solara.control
+COMMS_PER_PAGE = 16  # comms one page may open in its life (a page opens one or two)
+
+
+class PageComms:
+    """What one Solara page may send on its comms: the targets it needs, bounded values,
+    and at most ``COMMS_PER_PAGE`` comms, so one learner cannot fill the shared process."""
+
+    def __init__(self) -> None:
+        self.opened = 0
+        self.targets: dict[str, str] = {}  # comm id -> target, for the page's own comms
+
+    def problem(self, msg: Any) -> str | None:
+        """Why a message from the page is refused (None: it may go on to Solara)."""
+        header = msg.get("header") if isinstance(msg, dict) else None
+        kind = header.get("msg_type") if isinstance(header, dict) else None
+        if kind not in ("comm_open", "comm_msg", "comm_close"):
+            return None
+        problem = message_problem(msg)
+        if problem is not None:
+            return problem
+        content = msg["content"]
+        data = content.get("data") or {}
+        if not _depth_ok(data):
+            return "the data is too large"
+        if kind == "comm_open":
+            target = content.get("target_name")
+            if target not in SOLARA_TARGETS:
+                return f"unknown comm target {_one_line(target, 40)!r}"
+            if self.opened >= COMMS_PER_PAGE:
+                return "this page has opened too many comms"
+            self.opened += 1
+            self.targets[content["comm_id"]] = target
+            return None
+        if kind == "comm_close":
+            self.targets.pop(content["comm_id"], None)
+            return None
+        method = data.get("method")
+        if self.targets.get(content["comm_id"]) == "solara.control":
+            return None if method in CONTROL_METHODS else "unknown control method"
+        if method not in ALLOWED_METHODS:
+            return f"unknown method {_one_line(method, 40)!r}"
+        if method == "update":
+            if data.get("buffer_paths") not in (None, []):
+                return "buffers are not used by this page"
+            return state_problem(None, data.get("state", {}))
+        return None
 
 
 def _widget(comm_id: Any) -> Any:

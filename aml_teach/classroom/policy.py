@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import ipaddress
 import os
+import re
 import secrets
 import socket
 import sys
@@ -110,6 +111,16 @@ def address_lines(
         f"{dashboard} is at {share_urls(ip, port, token)[0]}",
         "Only this computer can open it; use --class to share it with a class.",
     ]
+
+
+HOST_HEADER = re.compile(r"(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.-]+)(?::[0-9]{1,5})?")
+
+
+def host_name(header: str) -> str | None:
+    """The name a Host header gives (lower case, IPv6 without brackets), or None when it is
+    not a plain name with an optional port (``127.0.0.1:1@evil`` is not)."""
+    found = HOST_HEADER.fullmatch(header.strip())
+    return found.group(1).lower().strip("[]") if found else None
 
 
 def allowed_hosts(ip: str) -> list[str]:

@@ -47,8 +47,23 @@ import warnings
 from collections.abc import Awaitable, Callable, Collection, MutableMapping
 from typing import Any
 
-from .limits import COOL_DOWN_S, MAX_MESSAGE_BYTES, MESSAGE_BURST, MESSAGE_RATE, STRIKES, Bucket
-from .policy import THIS_COMPUTER  # the instructor's own tabs: no per-device caps
+from .comm_guard import PageComms
+from .limits import (
+    COOL_DOWN_S,
+    HEADER_TIMEOUT_S,
+    MAX_MESSAGE_BYTES,
+    MESSAGE_BURST,
+    MESSAGE_RATE,
+    SOURCE,
+    STRIKES,
+    TOO_FAST,
+    Bucket,
+    Connections,
+    NewPages,
+    TerminalLines,
+    connections_per_address,
+)
+from .policy import THIS_COMPUTER, host_name  # THIS_COMPUTER: no per-device caps
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
@@ -68,9 +83,6 @@ DISCONNECTED_SECONDS = 300  # a phone's locked screen comes back within this and
 RECLAIM_SECONDS = 300  # how often what closed pages left behind is collected (a short pause)
 CLOSE_WAIT_S = 2.0  # for a close reply: a browser sends it at once, a flooding script never
 FRAME_LIMIT = 1 << 20  # larger frames close the socket (uvicorn); past 64 KB they are refused
-# lines a minute the terminal shows: a page sending what Solara cannot use makes a line
-# (or a traceback) of each, and must not scroll the projected terminal away
-LOG_LINES_PER_MINUTE = 10
 DEAD_CDN = "http://127.0.0.1:9/"  # discard port: a missing asset fails at once, offline
 # headers a reverse proxy would set: none stands in front of a classroom server, and Solara
 # would let the first request's values steer every later page's addresses
@@ -98,10 +110,6 @@ TOO_MANY_TABS = (
 NEEDS_TOKEN = (
     "This dashboard needs the class token. Open the full address your instructor shows "
     "(it ends in ?token=...)."
-)
-TOO_FAST = (
-    "Many new pages were opened from this device in a short time. Wait a minute, then "
-    "reload this page."
 )
 NOT_HERE = "There is nothing at this address: the dashboard is at the server's top address (/)."
 WRONG_HOST = "This server only answers to addresses of this computer (localhost)."
@@ -215,10 +223,12 @@ class ClassroomGate:
         self.cooling: dict[str, float] = {}  # kernel id -> until when it may not reconnect
         # new pages a device may start: its tab limit at once, then that many a minute
         # (building a page is the costliest thing a learner asks of the one process)
-        self.opens: dict[str, Bucket] = {}
+        self.new_pages = NewPages(max_per_client, THIS_COMPUTER)
         # kernel id -> its page's message budget: kept across reconnects (a fresh one for
         # each connection would let a script reconnect for a full burst again and again)
         self.budgets: dict[str, Bucket] = {}
+        self.comms: dict[str, PageComms] = {}  # kernel id -> what its page has opened
+        self.left: dict[str, list[str]] = {}  # client -> its disconnected pages, oldest first
         self._cull_task: asyncio.Task | None = None
         self._gc_task: asyncio.Task | None = None
         self.closed_since_reclaim = 0
@@ -230,11 +240,12 @@ class ClassroomGate:
     def _host_ok(self, headers: dict[str, str]) -> bool:
         if not self.local_only and not self.hosts:
             return True
-        host = headers.get("host", "")
-        name = (host.rsplit(":", 1)[0] if not host.endswith("]") else host).lower()
+        name = host_name(headers.get("host", ""))
+        if name is None:  # not a name and a port (e.g. ``127.0.0.1:1@evil``)
+            return False
         if self.local_only:
             return name in LOCAL_HOSTS
-        return name in LOCAL_HOSTS or name.strip("[]") in self.hosts
+        return name in LOCAL_HOSTS or name in self.hosts
 
     def _origin_ok(self, headers: dict[str, str]) -> bool:
         origin = headers.get("origin")
@@ -303,20 +314,13 @@ class ClassroomGate:
     def _page_refusal(self, client: str) -> str | None:
         """Why a new page may not be served now (the caps, or too many new pages of late)."""
         refusal = self._refusal(client)
-        bucket = self.opens.get(client)
-        if refusal is None and bucket is not None and bucket.peek() < 1:
+        if refusal is None and not self.new_pages.may_open(client):
             return TOO_FAST
         return refusal
 
     def _take_open(self, client: str) -> bool:
         """Count a new page from ``client``; False when it has opened too many too fast."""
-        if client in THIS_COMPUTER or not self.max_per_client:
-            return True
-        if len(self.opens) > 10_000:  # forget devices whose budget is full again
-            self.opens = {c: b for c, b in self.opens.items() if b.peek() < b.burst}
-        cap = self.max_per_client
-        bucket = self.opens.setdefault(client, Bucket(rate=cap / 60, burst=cap))
-        return bucket.take()
+        return self.new_pages.take(client)
 
     # -- the ASGI entry point ---------------------------------------------------------
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -332,6 +336,7 @@ class ClassroomGate:
         scope["headers"] = [
             (k, v) for k, v in scope["headers"] if k.decode("latin-1").lower() not in PROXY_HEADERS
         ]
+        SOURCE.set(self._client(scope))  # this request's log lines count to its address
         if self.live_room is not None and scope["path"].startswith("/aml-live/"):
             # live class mode's instructor door: its own checks (this computer, the
             # instructor's cookie); the class token does not open it
@@ -402,6 +407,7 @@ class ClassroomGate:
         self.last_seen[kernel_id] = time.monotonic()
 
         bucket = self.budgets.setdefault(kernel_id, Bucket(MESSAGE_RATE, MESSAGE_BURST))
+        comms = self.comms.setdefault(kernel_id, PageComms())
         strikes = 0
         closed = False
 
@@ -416,7 +422,7 @@ class ClassroomGate:
                 if (
                     len(frame) <= MAX_MESSAGE_BYTES
                     and bucket.take()
-                    and _widget_message(message.get("text"))
+                    and _widget_message(message.get("text"), comms)
                 ):
                     return message
                 # Anything else is dropped: too large, too fast (one page flooding would
@@ -449,6 +455,26 @@ class ClassroomGate:
                     await send({"type": "websocket.close", "code": 1011})
         finally:
             self.connected.pop(kernel_id, None)
+            self._left(client, kernel_id)
+
+    def _left(self, client: str, kernel_id: str) -> None:
+        """A page of ``client`` disconnected. Its page is kept for a while in case it comes
+        back (a phone's locked screen); but a device's pages left so are at most its page
+        cap: past it the oldest are closed at once, so that a script opening page after page
+        without the close beacon cannot hold their widgets in the one process."""
+        if client in THIS_COMPUTER or not self.max_per_client:
+            return
+        live = self.live_kernels()
+        left = [k for k in self.left.get(client, []) if k in live and k not in self.connected]
+        if kernel_id in live and kernel_id not in left:
+            left.append(kernel_id)
+        extra, self.left[client] = left[: -self.max_per_client], left[-self.max_per_client :]
+        if not self.left[client]:
+            del self.left[client]
+        if extra:
+            log.warning("closed %d page(s) one device had left open past its page cap", len(extra))
+            for old in extra:  # Solara's close talks to the websocket: not from this loop
+                asyncio.get_running_loop().run_in_executor(None, self.close_kernel, old)
 
     async def _refuse(self, scope: Scope, send: Send, status: int, message: str) -> None:
         if scope["type"] == "websocket":
@@ -469,6 +495,11 @@ class ClassroomGate:
         )
         await send({"type": "http.response.body", "body": body})
 
+    def status_line(self) -> str:
+        """Learners on (connected pages), as the Voila engine's status line says it."""
+        cap = f" of {self.max_learners}" if self.max_learners else ""
+        return f"[class] learners on: {len(self.connected)}{cap}"
+
     async def _gc_loop(self) -> None:
         """Keep Python's garbage collector from pausing the whole class.
 
@@ -480,14 +511,20 @@ class ClassroomGate:
         """
         last_reclaim = time.monotonic()
         known = self.live_kernels()
+        shown = ""
         while True:
             await asyncio.sleep(1)
+            line = self.status_line()
+            if line != shown:  # what the instructor reads from across the room, on change
+                print(line, flush=True)
+                shown = line
             gc.freeze()
             live = self.live_kernels()
             self.closed_since_reclaim += len(known - live)
             known = live
             for kernel_id in [k for k in self.budgets if k not in live and k not in self.connected]:
                 del self.budgets[kernel_id]  # its page is gone
+                self.comms.pop(kernel_id, None)
             if self.closed_since_reclaim and time.monotonic() - last_reclaim > RECLAIM_SECONDS:
                 gc.unfreeze()
                 gc.collect()
@@ -527,15 +564,18 @@ WIDGET_MESSAGES = {
 }
 
 
-def _widget_message(text: str | None) -> bool:
-    """Whether a websocket text frame is one of the messages a widget page sends."""
+def _widget_message(text: str | None, comms: PageComms) -> bool:
+    """Whether a websocket frame is one of the messages a widget page sends, with the
+    comm checks of :class:`~aml_teach.classroom.comm_guard.PageComms` (the Voila engine's
+    kernels make the same ones). The page sends text frames only: binary ones are refused."""
     if text is None:
-        return True  # a binary frame: Solara reads its header and refuses other kinds itself
+        return False
     try:
-        kind = json.loads(text)["header"]["msg_type"]
+        msg = json.loads(text)
+        kind = msg["header"]["msg_type"]
     except (ValueError, KeyError, TypeError):
         return False
-    return kind in WIDGET_MESSAGES
+    return kind in WIDGET_MESSAGES and comms.problem(msg) is None
 
 
 # kernel, page and session ids (uuids, or the hex digests Solara quotes): never printed
@@ -562,10 +602,6 @@ class WithheldFormatter(logging.Formatter):
     """
 
     def format(self, record: logging.LogRecord) -> str:
-        if record.args and not record.name.startswith("aml_teach"):
-            # Solara's lines quote what a page sent (a control method, a message kind):
-            # numbers stay, every other value is withheld
-            record = logging.makeLogRecord({**record.__dict__, "args": _withheld(record.args)})
         try:
             return IDS.sub("<id>", super().format(record))
         except (TypeError, ValueError):  # logging's own error report would quote the values
@@ -577,26 +613,14 @@ class WithheldFormatter(logging.Formatter):
         return f"{frames.rstrip()}\n{kind} (message withheld: it may quote a learner's values)"
 
 
-class FewLines(logging.Filter):
-    """At most ``LOG_LINES_PER_MINUTE`` records a minute reach the terminal, then one note."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.minute_from = -60.0
-        self.count = 0
+class Withhold(logging.Filter):
+    """Solara's lines quote what a page sent (a control method, a message kind): numbers
+    stay, every other value is withheld (before :class:`TerminalLines` makes the line)."""
 
     def filter(self, record: logging.LogRecord) -> bool:
-        now = time.monotonic()
-        if now - self.minute_from >= 60:
-            self.minute_from, self.count = now, 0
-        self.count += 1
-        if self.count == LOG_LINES_PER_MINUTE + 1:
-            record.name, record.args, record.exc_info, record.exc_text = "aml_teach", (), None, None
-            record.msg = (
-                "more lines withheld for this minute "
-                "(a page may be sending messages the dashboard does not use)"
-            )
-        return self.count <= LOG_LINES_PER_MINUTE + 1
+        if record.args and not record.name.startswith("aml_teach"):
+            record.args = _withheld(record.args)
+        return True
 
 
 def logging_config() -> dict[str, Any]:
@@ -610,12 +634,12 @@ def logging_config() -> dict[str, Any]:
                 "format": "[aml-teach %(levelname)s %(asctime)s] %(message)s",
             }
         },
-        "filters": {"few": {"()": FewLines}},
+        "filters": {"withhold": {"()": Withhold}, "lines": {"()": TerminalLines}},
         "handlers": {
             "terminal": {
                 "class": "logging.StreamHandler",
                 "formatter": "withheld",
-                "filters": ["few"],
+                "filters": ["withhold", "lines"],
                 "stream": "ext://sys.stderr",
             }
         },
@@ -680,7 +704,7 @@ def build_app(
 
         room = solara_channel.LiveRoom(LiveClass(load_knowledge_base()), live_keys)
         solara_channel.ROOM = room
-    return ClassroomGate(
+    gate = ClassroomGate(
         solara_starlette.app,
         token=token,
         port=port,
@@ -693,6 +717,10 @@ def build_app(
         live_room=room,
         hosts=hosts,
     )
+    if room is not None:  # a device's answers count for at most its page cap
+        room.live.device_of, room.live.per_device = gate.connected.get, max_per_client
+        room.port = port
+    return gate
 
 
 def quick_close_protocol() -> type:
@@ -715,6 +743,78 @@ def quick_close_protocol() -> type:
                 super().data_received(data)
 
     return QuickClose
+
+
+def guarded_http_protocol(per_address: int) -> type:
+    """uvicorn's HTTP protocol with a per-address connection limit and a header timeout.
+
+    uvicorn waits for ever for a first request on a new connection, and its
+    ``limit_concurrency`` counts idle sockets too: one laptop holding a few hundred idle
+    sockets made every other learner's new page a 503. Here an address past its limit has
+    its new connections closed at once (this computer excepted), and a connection that has
+    not sent a whole request head within ``HEADER_TIMEOUT_S`` is closed. A connection that
+    becomes a websocket leaves the count (websockets are capped per page by the gate).
+    """
+    from uvicorn.protocols.http.h11_impl import H11Protocol
+
+    counts = Connections(per_address, THIS_COMPUTER)
+
+    class GuardedH11(H11Protocol):
+        client_address = ""
+        header_timer: asyncio.TimerHandle | None = None
+
+        def connection_made(self, transport: Any) -> None:  # type: ignore[override]
+            super().connection_made(transport)
+            address = self.client[0] if self.client else "?"
+            if not counts.open(address):
+                transport.close()
+                return
+            self.client_address = address
+            self._arm()
+
+        def _arm(self) -> None:
+            self._disarm()
+            self.header_timer = self.loop.call_later(HEADER_TIMEOUT_S, self._header_timeout)
+
+        def _disarm(self) -> None:
+            if self.header_timer is not None:
+                self.header_timer.cancel()
+                self.header_timer = None
+
+        def _header_timeout(self) -> None:
+            self.header_timer = None
+            idle = self.cycle is None or self.cycle.response_complete
+            if idle and not self.transport.is_closing():
+                self.transport.close()
+
+        def data_received(self, data: bytes) -> None:
+            # uvicorn's own lines about this connection (and its request's task) are
+            # about its address: the terminal's budget is per source
+            token = SOURCE.set(self.client_address or "?")
+            try:
+                super().data_received(data)
+            finally:
+                SOURCE.reset(token)
+
+        def _uncount(self) -> None:
+            self._disarm()
+            if self.client_address:
+                counts.close(self.client_address)
+                self.client_address = ""
+
+        def on_response_complete(self) -> None:
+            super().on_response_complete()
+            self._arm()  # the next request's head, too, must come within the timeout
+
+        def handle_websocket_upgrade(self, event: Any) -> None:
+            self._uncount()
+            super().handle_websocket_upgrade(event)
+
+        def connection_lost(self, exc: Exception | None) -> None:
+            self._uncount()
+            super().connection_lost(exc)
+
+    return GuardedH11
 
 
 def run(args: argparse.Namespace) -> int:
@@ -767,6 +867,7 @@ def run(args: argparse.Namespace) -> int:
         port=port,
         log_config=logging_config(),
         access_log=False,
+        http=guarded_http_protocol(connections_per_address(per_client)),
         ws=quick_close_protocol(),
         ws_max_size=FRAME_LIMIT,
         server_header=False,
@@ -782,9 +883,10 @@ def run(args: argparse.Namespace) -> int:
         await original_startup(sockets=sockets)
         if server.started:
             print(_banner(ip, port, token, max_learners), flush=True)
-            from .policy import instructor_line
+            if ip == "0.0.0.0":  # a live class needs --class
+                from .policy import instructor_line
 
-            print(instructor_line(live_keys, port, not args.no_browser), flush=True)
+                print(instructor_line(live_keys, port, not args.no_browser), flush=True)
             if not args.no_browser:
                 import webbrowser
 

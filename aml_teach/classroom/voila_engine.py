@@ -10,7 +10,6 @@ and a check of the teaching data before anything starts.
 from __future__ import annotations
 
 import argparse
-import logging
 import os
 import sys
 from pathlib import Path
@@ -209,15 +208,16 @@ def classroom_voila(
     import re
     import tempfile
 
-    import tornado.web
     from tornado.ioloop import IOLoop, PeriodicCallback
     from traitlets import default
     from voila.app import Voila
 
+    from .limits import connections_per_address
     from .voila_handlers import (
         ALLOWED_MESSAGES,
         SETTING,
         Classroom,
+        ClassroomApplication,
         ClassroomIdentityProvider,
         HideServerHeader,
         log_request,
@@ -246,7 +246,9 @@ def classroom_voila(
         from ..live.room import LiveClass
         from ..live.voila_channel import live_handlers
 
-        return live_handlers(LiveClass(load_knowledge_base()), live_keys)
+        live = LiveClass(load_knowledge_base())
+        live.device_of, live.per_device = classroom.device_of, per_client
+        return live_handlers(live, live_keys)
 
     class ClassroomVoila(Voila):
         """Voila for a class: see aml_teach.classroom.voila_handlers for what each piece is for."""
@@ -284,13 +286,14 @@ def classroom_voila(
             """Voila's start, with a Host allowlist, no Server header and a status line."""
             self.connection_dir = tempfile.mkdtemp(prefix="voila_", dir=tempfile.gettempdir())
             settings = self.init_settings()
-            self.app = tornado.web.Application(**settings)
+            self.app = ClassroomApplication(**settings)
+            self.app.per_address = connections_per_address(per_client)
             self.app.settings.update(self.tornado_settings)
             # Routes exist only for the names the server binds and prints: any other Host
             # header (DNS rebinding) finds no route and gets a 404.
             self.app.add_handlers(host_pattern, live_routes() + self.init_handlers())
             self.app.add_transform(HideServerHeader)
-            quiet_terminal(self.log, logging.getLogger("tornado.application"))
+            quiet_terminal()
             last = [""]
 
             def status() -> None:
@@ -301,7 +304,7 @@ def classroom_voila(
 
             def begin() -> None:
                 say(_banner(ip, port, token, max_kernels, per_client, open_files))
-                if live_keys is not None:
+                if live_keys is not None and ip == "0.0.0.0":  # a live class needs --class
                     say(instructor_line(live_keys, port, open_browser))
                 status()
                 PeriodicCallback(status, 3000).start()

@@ -15,6 +15,7 @@ of Voila's and jupyter_server's handlers (each says why):
 
 from __future__ import annotations
 
+import contextvars
 import logging
 import re
 import time
@@ -28,6 +29,7 @@ from jupyter_server.auth.decorator import allow_unauthenticated
 from jupyter_server.auth.identity import PasswordIdentityProvider
 from jupyter_server.base.handlers import JupyterHandler
 from jupyter_server.services.kernels.handlers import KernelHandler
+from tornado.httpserver import HTTPServer
 from tornado.httputil import HTTPHeaders
 from voila.request_info_handler import RequestInfoSocketHandler
 from voila.shutdown_kernel_handler import VoilaShutdownKernelHandler
@@ -36,12 +38,20 @@ from voila.tornado.handler import TornadoVoilaHandler
 from voila.tornado.kernel_websocket_handler import VoilaKernelWebsocketHandler
 
 from .limits import (
+    BODY_TIMEOUT_S,
+    CONNECTIONS_AT_LEAST,
     COOL_DOWN_S,
+    HEADER_TIMEOUT_S,
     MAX_MESSAGE_BYTES,
     MESSAGE_BURST,
     MESSAGE_RATE,
+    SOURCE,
     STRIKES,
+    TOO_FAST,
     Bucket,
+    Connections,
+    NewPages,
+    guard_terminal,
 )
 from .policy import KERNEL_MB, THIS_COMPUTER
 
@@ -63,6 +73,9 @@ TOO_MANY_TABS = (
     "This device already has the dashboard open in several tabs or windows. Close the ones "
     "you do not need, wait a few seconds, then reload this page.",
 )
+# tornado's warning for every refused request ("403 GET /path (address): reason"): a
+# refusal is routine, and its path is whatever a browser chose to send
+REFUSAL = re.compile(r"^4\d\d [A-Z]+ ")
 KERNEL_ID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", re.I)
 SECRET_QUERY = re.compile(r"(token|_xsrf)=[^&\s'\"]+", re.I)
 COOKIE_VALUE = re.compile(r"((?:Cookie|Authorization)['\"]?\s*[:=]\s*['\"]?)[^'\"\n]+", re.I)
@@ -87,6 +100,9 @@ CHATTER = (
     "Replaying",
     "Blocking Cross Origin",
     "wrote error",
+    "websocket_ping_timeout",
+    "No such comm",
+    "favicon",
 )
 
 
@@ -109,6 +125,10 @@ class Classroom:
     sockets: dict[str, int] = field(default_factory=dict)
     cooling: dict[str, float] = field(default_factory=dict)
     kernel_manager: Any = None
+    new_pages: NewPages = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.new_pages = NewPages(self.per_client, THIS_COMPUTER)
 
     def prune(self) -> None:
         """Forget kernels that have ended (closed tab, cull, crash)."""
@@ -141,6 +161,9 @@ class Classroom:
                 f"refused a page: the class is full ({self.max_kernels} learners, --max-kernels)"
             )
             return 503, FULL_PAGE
+        if not self.new_pages.take(address):
+            self.say("refused a page: one device opened many new pages in a short time")
+            return 429, ("Wait a minute", TOO_FAST)
         self.pending[address] = self.pending.get(address, 0) + 1
         return None
 
@@ -154,6 +177,11 @@ class Classroom:
     def bind(self, kernel_id: str, browser: str, address: str) -> None:
         self.owners[kernel_id] = Owner(browser, address)
         self.buckets[kernel_id] = Bucket(MESSAGE_RATE, MESSAGE_BURST)
+
+    def device_of(self, kernel_id: str) -> str | None:
+        """The address of the device whose page a kernel serves (None: no such page)."""
+        owner = self.owners.get(kernel_id)
+        return owner.address if owner is not None else None
 
     def owns(self, handler: tornado.web.RequestHandler, kernel_id: str) -> bool:
         owner = self.owners.get(kernel_id)
@@ -256,9 +284,9 @@ class ClassroomPageHandler(PlainErrors, TornadoVoilaHandler):
 
     @tornado.web.authenticated
     async def get(self, path: str | None = None) -> None:
-        if path:  # anything but the page: Voila redirects to the (denied) file handler
-            await super().get(path)
-            return
+        if path:  # anything but the page: Voila would redirect it to the (denied) file
+            # handler, quoting the path in a Location header (a 500 for a path with CR LF)
+            raise tornado.web.HTTPError(403)
         classroom = classroom_of(self)
         browser = browser_id(self, create=True)
         address = self.request.remote_ip or "?"
@@ -342,6 +370,16 @@ class SafeTemplateStaticHandler(TemplateStaticFileHandler):
             raise
         except (AssertionError, ValueError, OSError) as error:
             raise tornado.web.HTTPError(404) from error
+
+
+class NoFavicon(tornado.web.RequestHandler):
+    """``/favicon.ico``, which every browser asks for: nothing, quietly (it was a redirect
+    to a refused file and a 403 line in the terminal on every page load)."""
+
+    def get(self) -> None:
+        self.set_status(204)
+        self.set_header("Cache-Control", "max-age=86400")
+        self.finish()
 
 
 class ClassroomLogoutHandler(PlainErrors, JupyterHandler):
@@ -511,9 +549,12 @@ def scrub(text: str) -> str:
 
 
 class QuietTerminal(logging.Filter):
-    """Drop Voila's routine lines; strip secrets and kernel ids from the others."""
+    """Drop Voila's routine lines; strip secrets and kernel ids from the others (then
+    :class:`~aml_teach.classroom.limits.TerminalLines` makes each one short line)."""
 
     def filter(self, record: logging.LogRecord) -> bool:
+        if getattr(record, "aml_terminal_checked", False):
+            return record.aml_terminal_shown
         try:
             message = record.getMessage()
         except Exception:  # noqa: BLE001 - a broken record is not worth a traceback
@@ -522,24 +563,74 @@ class QuietTerminal(logging.Filter):
             return False
         if record.levelno < logging.ERROR and any(words in message for words in CHATTER):
             return False
+        if record.levelno < logging.ERROR and REFUSAL.match(message):
+            return False
         record.msg = scrub(message)
         record.args = None
-        if record.exc_info:
-            record.exc_text = scrub(logging.Formatter().formatException(record.exc_info))
-            record.exc_info = None
         return True
 
 
-def quiet_terminal(*loggers: logging.Logger) -> None:
-    """Put :class:`QuietTerminal` on every handler of these loggers and of the root."""
-    quiet = QuietTerminal()
+def quiet_terminal() -> None:
+    """Put :class:`QuietTerminal` and the shared terminal guard on every log handler."""
     root = logging.getLogger()
     if not root.handlers:
         root.addHandler(logging.StreamHandler())
-    for logger in (*loggers, root):
-        for handler in logger.handlers:
-            if not any(isinstance(f, QuietTerminal) for f in handler.filters):
-                handler.addFilter(quiet)
+    guard_terminal(QuietTerminal())
+
+
+class ClassroomHTTPServer(HTTPServer):
+    """Tornado's server with a per-address connection limit, and each connection's log
+    lines marked with its address (the terminal's budget is per source).
+
+    Idle and half-sent connections end after ``HEADER_TIMEOUT_S`` (tornado's
+    ``idle_connection_timeout`` is its header timeout); an address already holding its
+    limit of connections has any more closed at once, so one laptop holding hundreds of
+    idle sockets cannot stop another learner's page.
+    """
+
+    def initialize(self, *args: Any, per_address: int, **kwargs: Any) -> None:  # type: ignore[override]
+        super().initialize(*args, **kwargs)
+        self.open_connections = Connections(per_address, THIS_COMPUTER)
+        self.client_of: dict[Any, str] = {}
+
+    def handle_stream(self, stream: Any, address: Any) -> None:
+        contextvars.copy_context().run(self._serve, stream, address)
+
+    def _serve(self, stream: Any, address: Any) -> None:
+        client = address[0] if isinstance(address, tuple) and address else "?"
+        if not self.open_connections.open(client):
+            stream.close()
+            return
+        SOURCE.set(client)
+        before = set(self._connections)
+        super().handle_stream(stream, address)
+        for connection in set(self._connections) - before:
+            self.client_of[connection] = client
+
+    def on_close(self, server_conn: Any) -> None:
+        """A connection ended, or became a websocket (those are capped per kernel)."""
+        client = self.client_of.pop(server_conn, None)
+        if client is not None:
+            self.open_connections.close(client)
+        super().on_close(server_conn)
+
+
+class ClassroomApplication(tornado.web.Application):
+    """The tornado application, listening with :class:`ClassroomHTTPServer`."""
+
+    per_address = CONNECTIONS_AT_LEAST
+
+    def listen(self, port: int, address: str = "", **kwargs: Any) -> HTTPServer:  # type: ignore[override]
+        server = ClassroomHTTPServer(
+            self,
+            per_address=self.per_address,
+            idle_connection_timeout=HEADER_TIMEOUT_S,
+            body_timeout=BODY_TIMEOUT_S,
+            xheaders=False,
+            **kwargs,
+        )
+        server.listen(port, address)
+        return server
 
 
 def log_request(handler: tornado.web.RequestHandler) -> None:
@@ -563,7 +654,8 @@ def replace_handlers(handlers: list) -> list:
         RequestInfoSocketHandler: OwnQueryHandler,
         TemplateStaticFileHandler: SafeTemplateStaticHandler,
     }
-    return [(route[0], replacements.get(route[1], route[1]), *route[2:]) for route in handlers]
+    routes = [(route[0], replacements.get(route[1], route[1]), *route[2:]) for route in handlers]
+    return [(r"/favicon\.ico", NoFavicon), *routes]
 
 
 def page_config_without_versions(page_config: dict, **_kwargs: Any) -> dict:

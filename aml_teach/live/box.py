@@ -16,6 +16,7 @@ import json
 import os
 import secrets
 from html import escape
+from pathlib import Path
 from typing import Any
 
 import ipywidgets as widgets
@@ -221,7 +222,8 @@ class LivePanel(ShortRepr, widgets.VBox):
     async def _post_choice(self, seq: int, choice: int) -> None:
         try:
             code, reply = await self._fetch(
-                "answer", {"page": self.page, "question": seq, "choice": choice}
+                "answer",
+                {"page": self.page, "question": seq, "choice": choice, "kernel": kernel_id()},
             )
         except Exception as error:  # noqa: BLE001
             instructor_log().warning(
@@ -241,6 +243,18 @@ class LivePanel(ShortRepr, widgets.VBox):
             self._show_status()
         else:
             self._show_status(str(reply.get("reason", "")) if isinstance(reply, dict) else None)
+
+
+def kernel_id() -> str:
+    """This kernel's id (its connection file is ``kernel-<id>.json``): the server maps it to
+    the page's device, so that one device's answers never outnumber its page cap."""
+    try:
+        from ipykernel.connect import get_connection_file
+
+        name = Path(get_connection_file()).stem
+    except Exception:  # noqa: BLE001 - not in a kernel: no device to name
+        return ""
+    return name.removeprefix("kernel-")
 
 
 def reveal_html(question: dict[str, Any], chosen: int | None) -> str:

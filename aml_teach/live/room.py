@@ -23,6 +23,8 @@ docs/instructor-guide.md for its use.
 from __future__ import annotations
 
 import atexit
+import hashlib
+import hmac
 import os
 import random
 import secrets
@@ -111,6 +113,12 @@ class LiveClass:
         self.open = False
         self.revealed = False
         self.answers: dict[str, int] = {}
+        # page -> a keyed digest of its device (never the address): one device's counted
+        # answers never exceed its page cap, whether its pages closed or not
+        self.devices: dict[str, str] = {}
+        self.device_of: Callable[[str], str | None] = lambda _kernel: None
+        self.per_device = 0  # 0: no cap (set by the engine: its pages-per-device cap)
+        self._device_key = secrets.token_bytes(32)
         self.last_answer = 0.0
         self.changed = Condition()
         # called after every change, on the server's event loop (the Solara engine's pages)
@@ -158,7 +166,7 @@ class LiveClass:
         self.question = self.questions[question_id]
         self.question_seq = self.version + 1
         self.open, self.revealed = True, False
-        self.answers = {}  # a new question drops the last one's answers
+        self.answers, self.devices = {}, {}  # a new question drops the last one's answers
         self._bump()
 
     def close(self) -> None:
@@ -176,6 +184,7 @@ class LiveClass:
     def clear(self) -> None:
         """Take the question off the pages (and forget its answers)."""
         self.question, self.open, self.revealed, self.answers = None, False, False, {}
+        self.devices = {}
         self._bump()
 
     def act(self, action: dict[str, Any]) -> None:
@@ -198,8 +207,26 @@ class LiveClass:
 
     # --- the pages' answers ---------------------------------------------------------
 
-    def answer(self, page: Any, seq: Any, choice: Any) -> str | None:
-        """Count one page's answer (replacing its earlier one); or say why it was not."""
+    def _device(self, kernel: Any) -> str | None:
+        """A keyed digest of the device whose page ``kernel`` serves (None: no cap applies:
+        unknown, or this computer, which the page caps exempt too)."""
+        address = self.device_of(kernel) if isinstance(kernel, str) and kernel else None
+        if not self.per_device or address is None or address in LOOPBACK:
+            return None
+        return hmac.new(self._device_key, address.encode(), hashlib.sha256).hexdigest()[:16]
+
+    def _make_room(self, page: str, device: str) -> None:
+        """Drop the device's oldest answers (pages it has closed or left) past its cap."""
+        others = [p for p, d in self.devices.items() if d == device and p != page]
+        for old in others[: max(len(others) - self.per_device + 1, 0)]:
+            self.answers.pop(old, None)
+            self.devices.pop(old, None)
+
+    def answer(self, page: Any, seq: Any, choice: Any, kernel: Any = None) -> str | None:
+        """Count one page's answer (replacing its earlier one); or say why it was not.
+
+        ``kernel`` names the page's kernel (the server maps it to the page's device): a
+        device's answers count for at most ``per_device`` of its pages, its latest ones."""
         if self.question is None or seq != self.question_seq:
             return "that question is no longer asked"
         if not self.open:
@@ -212,6 +239,11 @@ class LiveClass:
             return "no such choice"
         if page not in self.answers and len(self.answers) >= MAX_PAGES:
             return "too many pages"
+        device = self._device(kernel)
+        if device is not None:
+            self._make_room(page, device)
+            self.devices.pop(page, None)
+            self.devices[page] = device  # the latest last
         self.answers[page] = choice
         self.last_answer = time.monotonic()
         self._bump()

@@ -57,6 +57,7 @@ class LiveRoom:
         self.keys = keys
         self.cookie_key = secrets.token_bytes(32)
         self.loop: asyncio.AbstractEventLoop | None = None
+        self.port = 0  # the server's port (set by the engine): Host is a local name and it
         self.panels: weakref.WeakSet[LocalLivePanel] = weakref.WeakSet()
         self.workers = ThreadPoolExecutor(max_workers=4, thread_name_prefix="aml-live")
         self._seen: Any = None
@@ -87,13 +88,13 @@ class LiveRoom:
         if self.loop is not None:
             self.loop.call_soon_threadsafe(self._add, panel)
 
-    def answer(self, page: str, seq: int, choice: int) -> str | None:
+    def answer(self, page: str, seq: int, choice: int, kernel: str | None = None) -> str | None:
         """Count a page's pick on the loop (called from that page's thread)."""
         if self.loop is None:
             return "the class server is not running"
 
         async def counting() -> str | None:
-            return self.live.answer(page, seq, choice)
+            return self.live.answer(page, seq, choice, kernel)
 
         future = asyncio.run_coroutine_threadsafe(counting(), self.loop)
         return future.result(timeout=ANSWER_TIMEOUT_S)
@@ -127,9 +128,9 @@ class LiveRoom:
         """Every ``/aml-live/...`` request (HTTP) of the Solara engine."""
         headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
         client = (scope.get("client") or ("",))[0]
-        host = headers.get("host", "")
-        name = host if host.endswith("]") else host.rsplit(":", 1)[0]
-        if client not in LOOPBACK or name.lower() not in LOCAL_NAMES:
+        host = headers.get("host", "").lower()
+        local = any(host in (name, f"{name}:{self.port}") for name in LOCAL_NAMES)
+        if client not in LOOPBACK or not local:
             await _reply(send, 403, b"403: Forbidden")
             return
         path, method = scope["path"], scope.get("method", "GET")
@@ -258,7 +259,7 @@ class LocalLivePanel(LivePanel):
             return
         seq, choice = self.question["seq"], change["new"]
         try:
-            refused = self.room.answer(self.page, seq, choice)
+            refused = self.room.answer(self.page, seq, choice, getattr(self.context, "id", None))
         except Exception as error:  # noqa: BLE001
             instructor_log().warning("a page's answer was not counted (%s)", type(error).__name__)
             self._show_status("the class server did not answer; choose again")

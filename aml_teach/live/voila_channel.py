@@ -95,7 +95,9 @@ class KernelAnswerHandler(_KernelDoor):
         body = self.json_body()
         if not isinstance(body, dict):
             raise tornado.web.HTTPError(400)
-        refused = self.live.answer(body.get("page"), body.get("question"), body.get("choice"))
+        refused = self.live.answer(
+            body.get("page"), body.get("question"), body.get("choice"), body.get("kernel")
+        )
         if refused:
             self.set_status(409)
         self.write({"counted": refused is None, "reason": refused or ""})

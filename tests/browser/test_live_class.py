@@ -25,6 +25,7 @@ from aml_teach.core.knowledge import load_knowledge_base
 from aml_teach.live.room import live_questions
 from tests.classroom.voila.conftest import Server, start
 from tests.classroom.voila.http_util import request
+from tests.page_client import request as request_from
 from tests.voila_client import KernelSession, fetch_page
 
 from .conftest import ARTIFACTS, RENDER_TIMEOUT_MS, open_dashboard, stop
@@ -86,6 +87,38 @@ def state_of(instructor) -> dict:
 
 def tally_row(instructor, letter: str):
     return instructor.locator(f'#tally .row[data-letter="{letter}"] .count')
+
+
+ANOTHER_LAPTOP = "127.0.0.2"  # a student's device: another address, as on the class Wi-Fi
+
+
+def door_status(
+    server, instructor, method: str, path: str, source: str, body: bytes | None = None,
+    extra: dict[str, str] | None = None,
+) -> int:
+    """A request to the live doors from ``source`` with everything the instructor's browser
+    holds (its cookies, the view's XSRF token): only where it comes from differs."""
+    cookies = "; ".join(f"{c['name']}={c['value']}" for c in instructor.context.cookies())
+    headers = {
+        "Host": f"localhost:{server.port}",
+        "Cookie": cookies,
+        "Content-Type": "application/json",
+        "X-XSRFToken": instructor.evaluate("document.body.dataset.xsrf"),
+        **(extra or {}),
+    }
+    status, _, _ = request_from(server.port, method, path, headers, body, source=source)
+    return status
+
+
+def kernel_secret(server: Server) -> str:
+    """The live door's kernel secret, as the server's kernels have it (Voila engine)."""
+    import psutil
+
+    for child in psutil.Process(server.process.pid).children(recursive=True):
+        secret = child.environ().get("AML_TEACH_LIVE_SECRET")
+        if secret:
+            return secret
+    pytest.fail("no kernel of the server holds the live secret")
 
 
 def wait_all(pages, check, label: str) -> float:
@@ -256,6 +289,19 @@ def test_a_student_cannot_open_the_instructor_view(browser, live_server, instruc
     finally:
         context.close()
     assert "key=" not in server.log_text() and link.split("key=")[1] not in server.log_text()
+    # another laptop holding the instructor's key, cookie and XSRF token (a photographed link,
+    # a copied cookie) is still refused: the doors open on this computer only
+    key = link.split("key=")[1]
+    for method, path, body in (
+        ("GET", f"/aml-live/instructor?key={key}", None),
+        ("GET", "/aml-live/instructor", None),
+        ("GET", "/aml-live/instructor/state?since=-1", None),
+        ("POST", "/aml-live/instructor/action", b'{"action": "no-such-action"}'),
+    ):
+        assert door_status(server, instructor, method, path, ANOTHER_LAPTOP, body) == 403, path
+        # the very same request from this computer passes the door (302/200, 400 for the
+        # unknown action): it is the address that refuses the other laptop
+        assert door_status(server, instructor, method, path, "127.0.0.1", body) in (200, 302, 400)
 
 
 def test_forged_pushes_and_answers_are_refused(browser, live_server, instructor):
@@ -299,6 +345,20 @@ def test_forged_pushes_and_answers_are_refused(browser, live_server, instructor)
                 body=json.dumps(body).encode(),
             )
             assert status == 403, (path, status)
+        # from another laptop, even with the kernels' real secret and the instructor's own
+        # cookie and XSRF token: refused (the same from this computer passes the door)
+        secret = {"X-AML-Live-Kernel": kernel_secret(server)}
+        stale = json.dumps({"page": "f0f0f0f0f0f0", "question": -1, "choice": 0}).encode()
+        assert door_status(
+            server, instructor, "POST", "/aml-live/kernel/answer", ANOTHER_LAPTOP, stale, secret
+        ) == 403
+        assert door_status(
+            server, instructor, "POST", "/aml-live/kernel/answer", "127.0.0.1", stale, secret
+        ) == 409  # "that question is no longer asked": through the door, not counted
+        reveal = b'{"action": "reveal"}'
+        assert door_status(
+            server, instructor, "POST", "/aml-live/instructor/action", ANOTHER_LAPTOP, reveal
+        ) == 403
     finally:
         context.close()
 

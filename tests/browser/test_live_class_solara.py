@@ -88,6 +88,14 @@ def test_no_kernel_door_and_actions_need_the_xsrf_token(browser, live_server, in
         headers={"Content-Type": "application/json", "X-XSRFToken": "forged"},
     )
     assert wrong.status == 403
+    # from another laptop with the instructor's cookie and the right XSRF token: refused
+    # (the same request from this computer passes the door: 400 for an unknown action)
+    for source, wanted in ((voila_live.ANOTHER_LAPTOP, 403), ("127.0.0.1", 400)):
+        status = voila_live.door_status(
+            server, instructor, "POST", "/aml-live/instructor/action", source,
+            b'{"action": "no-such-action"}',
+        )  # fmt: skip
+        assert status == wanted, (source, status)
     after = instructor.request.get(f"{origin}/aml-live/instructor/state?since=-1").json()
     assert after["version"] == before["version"]
     # the instructor's own buttons (with the token from the page) still act

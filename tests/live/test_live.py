@@ -156,3 +156,24 @@ def test_the_solara_room_sends_pages_only_what_they_see(live):
     room.workers.shutdown(wait=True)
     assert [s["version"] for s in page.got] == [1, 2, 4]
     assert "tally" not in page.got[1]["question"] and page.got[2]["question"]["tally"][0] == 1
+
+
+def test_one_device_counts_at_most_its_page_cap(live):
+    """Open a page, answer A, close it, again and again (issue 21, item 2): a closed page's
+    answer used to stay counted. A device's answers count for at most its page cap (its
+    latest pages); other devices and this computer (the instructor's tabs) are unaffected."""
+    devices = {"k-student": "10.0.0.7", "k-honest": "10.0.0.8", "k-here": "127.0.0.1"}
+    live.device_of, live.per_device = devices.get, 3
+    live.ask("q-1")
+    for n in range(20):  # twenty pages of one device, one after the other
+        assert live.answer(f"dishonest{n:04d}", live.question_seq, 0, "k-student") is None
+    assert live.answer("honestpage01", live.question_seq, 1, "k-honest") is None
+    for n in range(5):
+        assert live.answer(f"instructor{n:03d}", live.question_seq, 2, "k-here") is None
+    assert live.tally()[:3] == [3, 1, 5]
+    # the device's latest pages are the ones counted; one changing its mind moves its vote
+    assert live.answer("dishonest0019", live.question_seq, 1, "k-student") is None
+    assert live.tally()[:3] == [2, 2, 5]
+    live.ask("q-2")  # a new question: every device starts again
+    assert live.answer("dishonest0000", live.question_seq, 0, "k-student") is None
+    assert live.tally()[0] == 1 and not any(d in repr(live.devices) for d in devices.values())

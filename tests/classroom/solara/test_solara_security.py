@@ -15,7 +15,7 @@ import psutil
 import pytest
 import websockets
 
-from aml_teach.classroom.solara_engine import LOG_LINES_PER_MINUTE
+from aml_teach.classroom.limits import LINES_PER_MINUTE
 from tests.page_client import request
 
 from .client import Learner, is_update_of, run
@@ -156,7 +156,8 @@ def test_bad_data_stops_the_solara_server_with_the_problem(tmp_path):
 
 def test_a_learner_cannot_write_to_the_terminal(solara_server):
     """Solara logs some values a page sends (an unknown control method, an unknown message
-    kind): the projected terminal shows that something was refused, never the text itself."""
+    kind): the gate refuses an unknown control method before Solara sees it, so neither a
+    line nor the text reaches the projected terminal, and the page keeps working."""
     secret = "TYPED-BY-A-STUDENT 73193"
 
     async def attempt():
@@ -176,21 +177,22 @@ def test_a_learner_cannot_write_to_the_terminal(solara_server):
     assert run(attempt())["content"]["data"]["started"] is True
     time.sleep(1)
     log = solara_server.log_text()
-    assert "Unknown comm method" in log  # the line is there ...
-    assert secret not in log and "TYPED-BY" not in log  # ... without what the page sent
+    assert "Unknown comm method" not in log  # refused by the gate (comm_guard.PageComms)
+    assert secret not in log and "TYPED-BY" not in log
 
 
 def test_a_page_cannot_fill_the_terminal():
     """Each message Solara cannot use is a line in the terminal (a traceback for some): one
-    page sending them would scroll the projected terminal away. At most
-    ``LOG_LINES_PER_MINUTE`` lines a minute are shown, then a note that more were withheld."""
+    page sending them would scroll the projected terminal away. At most ``LINES_PER_MINUTE``
+    lines a minute about one device are shown, then a note that more were withheld; a
+    comm to a target the page does not use is refused before Solara sees it (no line)."""
     server = start_solara("noisy")
 
     async def attempt():
         learner = await Learner.open(server.url, source="127.0.0.10")
-        for i in range(30):  # Solara: "No such comm target registered"
+        for i in range(20):  # refused by the gate: no line at all (all within the burst)
             await learner.send("comm_open", {"comm_id": f"c{i}", "target_name": "x", "data": {}})
-        for _ in range(5):  # an unknown app: a traceback from Solara's control comm
+        for _ in range(LINES_PER_MINUTE + 5):  # an unknown app: an error line from Solara
             await learner.send(
                 "comm_msg",
                 {"comm_id": learner.control, "data": {"method": "run", "args": {"appName": "x"}}},
@@ -205,5 +207,5 @@ def test_a_page_cannot_fill_the_terminal():
     finally:
         stop(server.process)
     lines = [line for line in server.log_text().splitlines() if line.startswith("[aml-teach")]
-    assert len(lines) == LOG_LINES_PER_MINUTE + 1, lines
-    assert "more lines withheld" in lines[-1], lines[-1]
+    assert len(lines) == LINES_PER_MINUTE + 1, lines
+    assert "more lines about one device withheld" in lines[-1], lines[-1]
