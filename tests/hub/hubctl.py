@@ -60,7 +60,7 @@ class HubError(RuntimeError):
 
 
 PACKAGE_FILES = ("pyproject.toml", "README.md", "LICENSE", "aml_teach", "data")
-STUDENT_CHECK = "import aml_teach.knowledge, jupyterhub, voila, nbgitpuller, ipykernel"
+STUDENT_CHECK = "import aml_teach.core.knowledge, jupyterhub, voila, nbgitpuller, ipykernel"
 
 
 def _link_or_copy(source: str, target: str) -> None:

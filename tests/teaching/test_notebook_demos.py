@@ -44,7 +44,7 @@ def _stored_html(cell: nbformat.NotebookNode) -> str:
 def check_demo(cell: nbformat.NotebookNode, html: str) -> None:
     """What one demonstration must show, given the HTML it produced."""
     where = f"cell {cell.get('id')}: {cell.source.splitlines()[-1].strip()}"
-    assert html, f"{where} has no output: run the notebook (python -m aml_teach.nbrun)"
+    assert html, f"{where} has no output: run the notebook (python -m aml_teach.teaching.nbrun)"
     rows = {name: (before, after) for name, before, after in ROW.findall(unescape(html))}
     if "factor_effect(" in cell.source:
         tagged = NO_CHANGE_TAG in cell.metadata.get("tags", [])
