@@ -54,7 +54,7 @@ table.aml-table th, table.aml-table td { border: 1px solid #999; padding: 4px 6p
    last cell the full width (as columns it was a word or two per line); explicit roles
    keep it a table for screen readers */
 @media (max-width: 36em) {
-  table.aml-cards, .aml-cards tbody { display: block; }
+  table.aml-cards, .aml-cards tbody, .aml-cards caption { display: block; }
   .aml-cards thead { position: absolute; width: 1px; height: 1px; overflow: hidden;
     clip: rect(0 0 0 0); white-space: nowrap; }
   .aml-cards tr { display: grid; grid-template-columns: 1fr 1fr; border: 1px solid #999;
