@@ -349,6 +349,14 @@ def timeline(option: str, variant: str | None = None) -> HTML:
     return HTML(figures.timeline_html(schedule, title, kb))
 
 
+def _words(name: str, schedule: pd.DataFrame) -> str:
+    """A regimen's text alternative after its name, without the name said twice (a
+    single-drug regimen such as gilteritinib read "Gilteritinib: gilteritinib: oral, ...")."""
+    text = schedule_text(schedule)
+    repeated = f"{name.lower()}: "
+    return text[len(repeated):] if text.lower().startswith(repeated) else text
+
+
 def timeline_comparison_html(options: Sequence[str], title: str = "Regimens compared",
                              kb: KnowledgeBase | None = None) -> str:
     """Several regimens on one shared day axis, each drug in the same colour and mark."""
@@ -367,7 +375,8 @@ def timeline_comparison_html(options: Sequence[str], title: str = "Regimens comp
         for option, schedule in zip(options, schedules, strict=True)
     )
     words = "".join(
-        f"<li>{escape(names[option])}: {escape(schedule_text(schedule))}{_cycle(schedule)} "
+        f"<li>{escape(names[option])}: {escape(_words(names[option], schedule))}"
+        f"{_cycle(schedule)} "
         f"{cite(_schedule_sources(schedule), kb)}</li>"
         for option, schedule in zip(options, schedules, strict=True)
     )

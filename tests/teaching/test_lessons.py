@@ -299,3 +299,11 @@ def test_factor_effect_shows_both_transplant_types():
     with pytest.raises(ValueError, match="keep_in_view names options.*no-such-option"):
         lessons.factor_effect(no_donor, "x", prior_transplant="autologous",
                               keep_in_view=("no-such-option",))
+
+
+def test_a_single_drug_regimen_is_not_named_twice_in_words():
+    """The comparison's text read "Gilteritinib: gilteritinib: oral, ..."; the name once."""
+    html = lessons.timeline_comparison_html(["gilteritinib", "7+3"])
+    words = re.sub(r"<[^>]+>", "", html.split("In words")[1])
+    assert "Gilteritinib: oral" in words and "gilteritinib: gilteritinib" not in words.lower()
+    assert "cytarabine: continuous intravenous infusion" in words  # several drugs keep names
