@@ -169,6 +169,8 @@ class FactorPanel(ShortRepr, widgets.VBox):
             self.cns,
             look.html_widget('<div class="aml-group-label">Markers found in the leukemia</div>'),
             *self.markers.values(),
+            # a donor is not a marker: its own label, so it does not read as one
+            look.html_widget('<div class="aml-group-label">Stem cell transplant</div>'),
             self.donor,
             self.prior_transplant,
             self.white_count,

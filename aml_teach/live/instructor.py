@@ -18,6 +18,9 @@ SCRIPT = r"""
 if (location.search) history.replaceState(null, "", location.pathname);
 const xsrf = document.body.dataset.xsrf;
 let version = 0;
+// after Ask or Reveal, the next drawing scrolls the question's buttons to the top, so a
+// 768-px-high projector shows the question and every count without anyone scrolling
+let bringQuestionUp = false;
 const $ = (id) => document.getElementById(id);
 function say(text) { $("message").textContent = text; }
 async function act(action) {
@@ -59,6 +62,10 @@ function draw(state) {
     row.append(track, text("span", String(q.tally[i]), "count"));
     chart.append(row);
   });
+  if (bringQuestionUp) {
+    bringQuestionUp = false;
+    $("question-actions").scrollIntoView({block: "start"});
+  }
 }
 async function follow() {
   for (;;) {
@@ -84,10 +91,16 @@ $("push-factors").onclick = async () => {
   if (await act({action: "push_factors", factors: factors})) say("Factors sent to every page.");
 };
 $("ask").onclick = async () => {
+  bringQuestionUp = true;
   if (await act({action: "ask", question: $("question").value})) say("Question asked.");
+  else bringQuestionUp = false;
 };
 $("close").onclick = async () => { if (await act({action: "close"})) say("Question closed."); };
-$("reveal").onclick = async () => { if (await act({action: "reveal"})) say("Answer revealed."); };
+$("reveal").onclick = async () => {
+  bringQuestionUp = true;
+  if (await act({action: "reveal"})) say("Answer revealed.");
+  else bringQuestionUp = false;
+};
 $("clear").onclick = async () => {
   if (await act({action: "clear"})) say("Question taken off the pages; its answers are gone.");
 };
@@ -176,7 +189,7 @@ def instructor_html(live: LiveClass, xsrf: str) -> str:
         "</fieldset>"
         "<fieldset><legend>Question</legend>"
         f'<label for="question">Question</label> <select id="question">{questions}</select> '
-        '<p><button id="ask" type="button">Ask the class</button>'
+        '<p id="question-actions"><button id="ask" type="button">Ask the class</button>'
         '<button id="close" type="button">Close answers</button>'
         '<button id="reveal" type="button">Reveal the answer</button>'
         '<button id="clear" type="button">Take the question off the pages</button></p>'

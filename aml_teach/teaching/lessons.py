@@ -50,6 +50,20 @@ table.aml-table th, table.aml-table td { border: 1px solid #999; padding: 4px 6p
 .aml-table thead th { background: #eee; }
 .aml-table .aml-group th { background: #f6f6f6; font-weight: bold; }
 .aml-beyond { font-style: italic; }
+/* four-column tables on a phone (a factor's effect, the drugs): each row a card, its long
+   last cell the full width (as columns it was a word or two per line); explicit roles
+   keep it a table for screen readers */
+@media (max-width: 36em) {
+  table.aml-cards, .aml-cards tbody, .aml-cards caption { display: block; }
+  .aml-cards thead { position: absolute; width: 1px; height: 1px; overflow: hidden;
+    clip: rect(0 0 0 0); white-space: nowrap; }
+  .aml-cards tr { display: grid; grid-template-columns: 1fr 1fr; border: 1px solid #999;
+    margin: 0 0 0.5em; }
+  table.aml-cards th, table.aml-cards td { border: none; }
+  .aml-cards tbody th, .aml-cards td.aml-wide { grid-column: 1 / -1; }
+  .aml-cards tbody th { background: #eee; }
+  .aml-cards td[data-label]::before { content: attr(data-label) ": "; font-weight: bold; }
+}
 </style>
 """
 CATEGORY_COLOURS = dict(zip(CATEGORIES, (*OKABE_ITO, "#999999"), strict=True))
@@ -153,6 +167,12 @@ def _table(caption: str, headers: Sequence[str], rows: Sequence[str]) -> HTML:
     )
 
 
+def _cards_head(headers: Sequence[str]) -> str:
+    """The header row of an ``aml-cards`` table, with the roles its phone layout keeps."""
+    head = "".join(f'<th scope="col" role="columnheader">{h}</th>' for h in headers)
+    return f'<thead role="rowgroup"><tr role="row">{head}</tr></thead>'
+
+
 def _beyond(flag: bool) -> str:
     return f'<br><span class="aml-beyond">{BEYOND_SEED}</span>' if flag else ""
 
@@ -165,12 +185,19 @@ def drug_table(drugs: Sequence[str], caption: str = "Drugs", kb: KnowledgeBase |
     for name in drugs:
         drug = table.loc[name]
         rows.append(
-            f'<tr><th scope="row">{escape(name)}{_beyond(drug["beyond_seed"])}</th>'
-            f"<td>{escape(', '.join(drug['brands'])) or '(none given)'}</td>"
-            f"<td>{escape(drug['drug_class'])}</td>"
-            f"<td>{escape(drug['how_it_works'])} {cite(drug['sources'])}</td></tr>"
+            f'<tr role="row"><th scope="row" role="rowheader">{escape(name)}'
+            f'{_beyond(drug["beyond_seed"])}</th><td role="cell" data-label="Brand names">'
+            f"{escape(', '.join(drug['brands'])) or '(none given)'}</td>"
+            f'<td role="cell" data-label="Class">{escape(drug["drug_class"])}</td>'
+            f'<td role="cell" class="aml-wide">{escape(drug["how_it_works"])} '
+            f"{cite(drug['sources'])}</td></tr>"
         )
-    return _table(caption, ("Drug", "Brand names", "Class", "How it works"), rows)
+    return HTML(
+        f'{TABLE_STYLE}<table class="aml-table aml-cards" role="table"><caption>'
+        f'{escape(caption)}</caption>'
+        f'{_cards_head(("Drug", "Brand names", "Class", "How it works"))}'
+        f'<tbody role="rowgroup">{"".join(rows)}</tbody></table>'
+    )
 
 
 def option_table(options: Sequence[str], caption: str = "Options",
@@ -249,16 +276,19 @@ def factor_effect(patient: Patient, change: str, *, keep_in_view: Sequence[str] 
                 "own.</p>")
     else:
         rows = "".join(
-            f'<tr><th scope="row">{escape(after.loc[o, "name"])}</th>'
-            f"<td>{'✔ applies' if before.loc[o, 'applies'] else '✘ does not apply'}</td>"
-            f"<td>{'✔ applies' if after.loc[o, 'applies'] else '✘ does not apply'}</td>"
-            f"<td>{escape(after.loc[o, 'reason'])} {cite(after.loc[o, 'sources'])}</td></tr>"
+            f'<tr role="row"><th scope="row" role="rowheader">'
+            f'{escape(after.loc[o, "name"])}</th><td role="cell" data-label="Before">'
+            f"{'✔ applies' if before.loc[o, 'applies'] else '✘ does not apply'}</td>"
+            '<td role="cell" data-label="After">'
+            f"{'✔ applies' if after.loc[o, 'applies'] else '✘ does not apply'}</td>"
+            '<td role="cell" class="aml-wide">'
+            f"{escape(after.loc[o, 'reason'])} {cite(after.loc[o, 'sources'])}</td></tr>"
             for o in flipped
         )
         body = (
-            '<table class="aml-table"><thead><tr><th scope="col">Option</th>'
-            '<th scope="col">Before</th><th scope="col">After</th>'
-            f'<th scope="col">Why, after the change</th></tr></thead><tbody>{rows}</tbody></table>'
+            '<table class="aml-table aml-cards" role="table">'
+            f'{_cards_head(("Option", "Before", "After", "Why, after the change"))}'
+            f'<tbody role="rowgroup">{rows}</tbody></table>'
         )
     return HTML(f"{TABLE_STYLE}<p><strong>Change: {escape(change)}.</strong></p>{body}")
 
@@ -319,6 +349,14 @@ def timeline(option: str, variant: str | None = None) -> HTML:
     return HTML(figures.timeline_html(schedule, title, kb))
 
 
+def _words(name: str, schedule: pd.DataFrame) -> str:
+    """A regimen's text alternative after its name, without the name said twice (a
+    single-drug regimen such as gilteritinib read "Gilteritinib: gilteritinib: oral, ...")."""
+    text = schedule_text(schedule)
+    repeated = f"{name.lower()}: "
+    return text[len(repeated):] if text.lower().startswith(repeated) else text
+
+
 def timeline_comparison_html(options: Sequence[str], title: str = "Regimens compared",
                              kb: KnowledgeBase | None = None) -> str:
     """Several regimens on one shared day axis, each drug in the same colour and mark."""
@@ -337,7 +375,8 @@ def timeline_comparison_html(options: Sequence[str], title: str = "Regimens comp
         for option, schedule in zip(options, schedules, strict=True)
     )
     words = "".join(
-        f"<li>{escape(names[option])}: {escape(schedule_text(schedule))}{_cycle(schedule)} "
+        f"<li>{escape(names[option])}: {escape(_words(names[option], schedule))}"
+        f"{_cycle(schedule)} "
         f"{cite(_schedule_sources(schedule), kb)}</li>"
         for option, schedule in zip(options, schedules, strict=True)
     )

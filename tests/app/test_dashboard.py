@@ -395,3 +395,16 @@ def test_in_a_kernel_the_log_reaches_the_terminal_not_the_page(tmp_path):
     logged = terminal.read_text()
     assert "checking the log failed with ValueError" in logged
     assert "learner-61" not in logged
+
+
+def test_the_donor_is_not_listed_under_the_markers():
+    """The donor checkbox followed the markers with no label of its own, so on a phone it read
+    as a marker found in the leukemia; it sits under a transplant label."""
+    panel = FactorPanel()
+    label = None
+    for child in panel.children:
+        if isinstance(child, widgets.HTML) and "aml-group-label" in child.value:
+            label = child.value
+        if child is panel.donor:
+            break
+    assert label is not None and "transplant" in label.lower(), label

@@ -549,3 +549,28 @@ def test_the_banner_says_how_to_preview_as_a_student(browser, live_server):
             expect(page.get_by_text("Close your other tabs")).to_have_count(0)
     finally:
         context.close()
+
+
+def test_ask_and_reveal_bring_every_count_onto_a_projector_screen(live_server, instructor):
+    """A projector 768 px high shows the question and every count right after Ask and after
+    Reveal, without the instructor scrolling (the case box above would push the tally off)."""
+    question = longest_question()
+    try:
+        for width, height in PROJECTORS:
+            instructor.set_viewport_size({"width": width, "height": height})
+            for button in ("#ask", "#reveal"):
+                instructor.evaluate("window.scrollTo(0, 0)")
+                instructor.select_option("#question", question)
+                instructor.click(button)
+                if button == "#reveal":
+                    expect(instructor.locator("#question-state")).to_contain_text("Revealed")
+                counts = instructor.locator("#tally .count")
+                expect(counts.last).to_be_in_viewport(ratio=1)
+                for i in range(counts.count()):
+                    expect(counts.nth(i)).to_be_in_viewport(ratio=1)
+                expect(instructor.locator("#question-prompt")).to_be_in_viewport(ratio=1)
+                reveal = instructor.get_by_role("button", name="Reveal the answer")
+                expect(reveal).to_be_in_viewport(ratio=1)
+                fits(instructor, width)
+    finally:
+        instructor.set_viewport_size({"width": 1200, "height": 900})

@@ -247,3 +247,45 @@ def test_a_lesson_timeline_and_comparison_read_on_a_phone(phone):
     assert pane.get_attribute("tabindex") == "0"
     last = int(many.locator("table.aml-timeline thead th").last.text_content())
     assert set(range(1, last + 1)) <= _days_reachable(phone, many)
+
+
+@pytest.mark.parametrize("table", ["factor_effect", "drug_table"])
+def test_a_lesson_four_column_table_reads_on_a_phone_and_stays_a_table_on_a_laptop(
+    phone, table
+):
+    """A factor's effect and the drug tables (lessons 2 to 6) were four columns on a phone,
+    the last a word or two per line; on a phone each row is a card whose long last cell
+    takes the full width."""
+    from aml_teach.core.patient import Patient
+    from aml_teach.teaching import lessons
+
+    if table == "factor_effect":
+        patient = Patient(age=52, fit_for_intensive=True, disease="relapsed",
+                          remission_months=20)
+        shown = lessons.factor_effect(patient, "no longer fit", fit_for_intensive=False).data
+        labelled, header = "Before", "After"
+    else:
+        shown = lessons.drug_table(["daunorubicin", "idarubicin", "mitoxantrone"]).data
+        labelled, header = "Brand names", "How it works"
+    phone.set_content(
+        '<meta name="viewport" content="width=device-width, initial-scale=1">' + shown
+    )
+    grid = phone.get_by_role("table")
+    expect(grid.get_by_role("row").nth(1)).to_be_visible()
+    width = phone.evaluate("window.innerWidth")
+    assert phone.evaluate("document.documentElement.scrollWidth") <= width
+    rows = grid.locator("tbody tr")
+    assert rows.count() >= 2
+    last_cells = rows.locator("td:last-child")
+    for cell in last_cells.all()[:3]:
+        box = cell.bounding_box()
+        assert box is not None and box["width"] >= 0.8 * (width - 20), box
+    caption = grid.locator("caption")
+    if caption.count():  # a caption reads across the card, not squeezed into a column
+        box = caption.bounding_box()
+        assert box is not None and box["width"] >= 0.8 * (width - 20), box
+    expect(grid.get_by_role("cell").first).to_have_attribute("data-label", labelled)
+    expect(grid.get_by_role("columnheader", name=header, exact=True)).to_have_count(1)
+    phone.set_viewport_size({"width": 1366, "height": 768})
+    box = last_cells.first.bounding_box()
+    assert box is not None and box["width"] < 0.8 * 1366, "a laptop keeps the four columns"

@@ -26,7 +26,10 @@ LESSONS_WITH_DEMOS = sorted(
     path.name for path in NOTEBOOKS.glob("0*.ipynb")
     if any(call in path.read_text(encoding="utf-8") for call in DEMO_CALLS)
 )
-ROW = re.compile(r'<tr><th scope="row">([^<]+)</th><td>([^<]+)</td><td>([^<]+)</td>')
+# a factor_effect row: option, before, after (attributes such as its phone-layout roles allowed)
+ROW = re.compile(
+    r'<tr[^>]*><th scope="row"[^>]*>([^<]+)</th><td[^>]*>([^<]+)</td><td[^>]*>([^<]+)</td>'
+)
 DLI = "Donor lymphocyte infusion (DLI)"
 AUTOLOGOUS = "Autologous stem cell transplant"
 
