@@ -213,19 +213,15 @@ def classroom_voila(
     from voila.app import Voila
 
     from .limits import connections_per_address
+    from .voila_classroom import SETTING, Classroom
     from .voila_handlers import (
         ALLOWED_MESSAGES,
-        SETTING,
-        Classroom,
-        ClassroomApplication,
         ClassroomIdentityProvider,
-        HideServerHeader,
-        log_request,
         page_config_without_versions,
-        quiet_terminal,
         replace_handlers,
-        status_line,
     )
+    from .voila_server import ClassroomApplication, HideServerHeader
+    from .voila_terminal import log_request, quiet_terminal, status_line
 
     hosts = allowed_hosts(ip)
     host_pattern = "^(" + "|".join(re.escape(h) for h in hosts) + ")$"
@@ -251,7 +247,8 @@ def classroom_voila(
         return live_handlers(live, live_keys)
 
     class ClassroomVoila(Voila):
-        """Voila for a class: see aml_teach.classroom.voila_handlers for what each piece is for."""
+        """Voila for a class: see aml_teach.classroom.voila_handlers (and voila_classroom,
+        voila_server, voila_terminal) for what each piece is for."""
 
         @default("identity_provider_class")
         def _classroom_identity(self) -> type:
