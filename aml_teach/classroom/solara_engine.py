@@ -32,7 +32,6 @@ the terminal's log settings in :mod:`aml_teach.classroom.solara_server`.
 from __future__ import annotations
 
 import argparse
-import ipaddress
 import os
 import secrets
 import sys
@@ -41,7 +40,7 @@ from collections.abc import Collection
 from typing import Any
 
 from .limits import connections_per_address
-from .solara_gate import LOCAL_HOSTS, ASGIApp, ClassroomGate
+from .solara_gate import ASGIApp, ClassroomGate
 from .solara_server import FRAME_LIMIT, guarded_http_protocol, logging_config, quick_close_protocol
 
 ENGINES = ("voila", "solara")
@@ -182,7 +181,7 @@ def build_app(
 
 def run(args: argparse.Namespace) -> int:
     """Check the data, then serve ``App()`` with Solara until Ctrl+C."""
-    from .policy import allowed_hosts, data_ready, listen_address, make_token
+    from .policy import allowed_hosts, data_ready, is_loopback, where_to_serve
 
     if not data_ready(args.data):
         return 1
@@ -193,17 +192,16 @@ def run(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 1
-    address = listen_address(args)
-    if address is None:
+    served = where_to_serve(args)
+    if served is None:
         return 1
-    ip, port = address
-    token = make_token(args.token)
+    ip, port, token = served
     max_learners = getattr(args, "max_learners", None)
     max_learners = default_max_learners() if max_learners is None else max(max_learners, 0)
     per_client = getattr(args, "max_per_client", None)
     per_client = DEFAULT_PER_CLIENT if per_client is None else max(per_client, 0)
     cull_idle = DEFAULT_CULL_IDLE if args.cull_idle is None else max(args.cull_idle, 0)
-    local_only = ip != "0.0.0.0" and _is_loopback(ip)
+    local_only = ip != "0.0.0.0" and is_loopback(ip)
 
     import uvicorn
 
@@ -261,12 +259,3 @@ def run(args: argparse.Namespace) -> int:
     except KeyboardInterrupt:
         pass
     return 0
-
-
-def _is_loopback(ip: str) -> bool:
-    if ip in LOCAL_HOSTS:
-        return True
-    try:
-        return ipaddress.ip_address(ip).is_loopback
-    except ValueError:
-        return False

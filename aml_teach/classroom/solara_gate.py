@@ -42,7 +42,7 @@ from .limits import (
     Bucket,
     NewPages,
 )
-from .policy import THIS_COMPUTER, host_name  # THIS_COMPUTER: no per-device caps
+from .policy import LOCAL_HOSTS, THIS_COMPUTER, host_name  # THIS_COMPUTER: no per-device caps
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
@@ -61,7 +61,6 @@ PROXY_HEADERS = {
     "x-forwarded-for",
     "forwarded",
 }
-LOCAL_HOSTS = {"localhost", "127.0.0.1", "::1", "[::1]"}
 KERNEL_PREFIX = "/jupyter/api/kernels/"
 ALLOWED_PREFIXES = ("/_solara/cdn/", "/static/", "/jupyter/nbextensions/")
 CLOSE_PREFIX = "/_solara/api/close/"

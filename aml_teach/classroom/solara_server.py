@@ -15,16 +15,14 @@ import re
 import traceback
 from typing import Any
 
-from .limits import HEADER_TIMEOUT_S, SOURCE, Connections, TerminalLines
+from .limits import HEADER_TIMEOUT_S, SOURCE, UUID, Connections, TerminalLines
 from .policy import THIS_COMPUTER  # no per-device connection limit
 
 CLOSE_WAIT_S = 2.0  # for a close reply: a browser sends it at once, a flooding script never
 FRAME_LIMIT = 1 << 20  # larger frames close the socket (uvicorn); past 64 KB they are refused
 
 # kernel, page and session ids (uuids, or the hex digests Solara quotes): never printed
-IDS = re.compile(
-    r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|\b[0-9a-f]{12,}\b", re.I
-)
+IDS = re.compile(UUID + r"|\b[0-9a-f]{12,}\b", re.I)
 
 
 def _withheld(args: Any) -> Any:

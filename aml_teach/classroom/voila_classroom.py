@@ -15,7 +15,7 @@ from typing import Any
 import tornado.web
 from voila.request_info_handler import RequestInfoSocketHandler
 
-from .limits import MESSAGE_BURST, MESSAGE_RATE, TOO_FAST, Bucket, NewPages
+from .limits import MESSAGE_BURST, MESSAGE_RATE, TOO_FAST, Bucket, NewPages, uncount
 from .policy import THIS_COMPUTER
 
 SETTING = "aml_classroom"
@@ -95,11 +95,7 @@ class Classroom:
         return None
 
     def release(self, address: str) -> None:
-        left = self.pending.get(address, 0) - 1
-        if left > 0:
-            self.pending[address] = left
-        else:
-            self.pending.pop(address, None)
+        uncount(self.pending, address)
 
     def bind(self, kernel_id: str, browser: str, address: str) -> None:
         self.owners[kernel_id] = Owner(browser, address)

@@ -26,8 +26,7 @@ from .policy import (
     allowed_hosts,
     data_ready,
     instructor_line,
-    listen_address,
-    make_token,
+    where_to_serve,
 )
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -325,11 +324,10 @@ def run(args: argparse.Namespace) -> int:
         )
         print(f"Not starting: the notebook {notebook} is missing.{restore}", file=sys.stderr)
         return 1
-    address = listen_address(args)
-    if address is None:
+    served = where_to_serve(args)
+    if served is None:
         return 1
-    ip, port = address
-    token = make_token(args.token)
+    ip, port, token = served
     # Voila finds the classroom template through JUPYTER_PATH.
     os.environ["JUPYTER_PATH"] = os.pathsep.join(
         p for p in (str(TEMPLATES), os.environ.get("JUPYTER_PATH", "")) if p

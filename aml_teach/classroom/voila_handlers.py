@@ -34,7 +34,7 @@ from voila.static_file_handler import TemplateStaticFileHandler
 from voila.tornado.handler import TornadoVoilaHandler
 from voila.tornado.kernel_websocket_handler import VoilaKernelWebsocketHandler
 
-from .limits import COOL_DOWN_S, MAX_MESSAGE_BYTES, STRIKES
+from .limits import COOL_DOWN_S, MAX_MESSAGE_BYTES, STRIKES, uncount
 from .voila_classroom import browser_id, classroom_of
 
 # What a page's websocket may send (jupyter_server drops other types; the list is ours).
@@ -329,12 +329,7 @@ class ClassroomKernelWebsocketHandler(PlainErrors, VoilaKernelWebsocketHandler):
 
     def on_close(self) -> None:
         if self.counted:
-            classroom = classroom_of(self)
-            left = classroom.sockets.get(self.kernel_id, 1) - 1
-            if left > 0:
-                classroom.sockets[self.kernel_id] = left
-            else:
-                classroom.sockets.pop(self.kernel_id, None)
+            uncount(classroom_of(self).sockets, self.kernel_id)
             self.counted = False
         if self.connection is not None:
             super().on_close()

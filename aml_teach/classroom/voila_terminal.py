@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 import tornado.web
 
-from .limits import guard_terminal
+from .limits import UUID, guard_terminal
 from .policy import KERNEL_MB
 
 if TYPE_CHECKING:
@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 # tornado's warning for every refused request ("403 GET /path (address): reason"): a
 # refusal is routine, and its path is whatever a browser chose to send
 REFUSAL = re.compile(r"^4\d\d [A-Z]+ ")
-KERNEL_ID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", re.I)
+KERNEL_ID = re.compile(UUID, re.I)
 SECRET_QUERY = re.compile(r"(token|_xsrf)=[^&\s'\"]+", re.I)
 COOKIE_VALUE = re.compile(r"((?:Cookie|Authorization)['\"]?\s*[:=]\s*['\"]?)[^'\"\n]+", re.I)
 # Voila's and jupyter_server's routine lines, which tell the instructor nothing to act on.
