@@ -56,6 +56,8 @@ LINES_PER_MINUTE = 10  # lines a minute one source (a client address) may put on
 SERVER_LINES_PER_MINUTE = 60  # and the server itself (lines about no request)
 SERVER = "server"
 SOURCE: ContextVar[str] = ContextVar("aml_teach_log_source", default=SERVER)
+# a kernel, page or session id (a uuid): neither engine prints one
+UUID = r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
 
@@ -195,8 +197,14 @@ class Connections:
         return True
 
     def close(self, client: str) -> None:
-        left = self.counts.get(client, 0) - 1
-        if left > 0:
-            self.counts[client] = left
-        else:
-            self.counts.pop(client, None)
+        uncount(self.counts, client)
+
+
+def uncount(counts: dict[str, int], key: str) -> None:
+    """One fewer for ``key`` (connections, pages being started, sockets): the key is dropped
+    at zero, so that counts of devices and pages long gone do not pile up."""
+    left = counts.get(key, 0) - 1
+    if left > 0:
+        counts[key] = left
+    else:
+        counts.pop(key, None)

@@ -26,6 +26,8 @@ KERNEL_MB = 60  # one learner's kernel without pandas (about 57 MiB RSS, docs/be
 # The instructor's own computer: its tabs are not a student's device (the per-device cap
 # does not apply to them; the class cap does).
 THIS_COMPUTER = frozenset({"127.0.0.1", "::1"})
+# the names of this computer a Host header may give outside class mode
+LOCAL_HOSTS = frozenset({"localhost", "127.0.0.1", "::1", "[::1]"})
 
 
 def make_token(spec: str | None) -> str | None:
@@ -123,6 +125,16 @@ def host_name(header: str) -> str | None:
     return found.group(1).lower().strip("[]") if found else None
 
 
+def is_loopback(ip: str) -> bool:
+    """Whether ``--ip`` names this computer only (then every Host must be one of its names)."""
+    if ip in LOCAL_HOSTS:
+        return True
+    try:
+        return ipaddress.ip_address(ip).is_loopback
+    except ValueError:
+        return False
+
+
 def allowed_hosts(ip: str) -> list[str]:
     """The names the server answers to: the addresses it binds and prints, and this machine."""
     hosts = ["localhost", "127.0.0.1", "::1"]
@@ -175,6 +187,15 @@ def data_ready(folder: str | None) -> bool:
     if folder:
         os.environ["AML_TEACH_DATA"] = str(Path(folder).resolve())
     return not data_is_broken()
+
+
+def where_to_serve(args: argparse.Namespace) -> tuple[str, int, str | None] | None:
+    """(address, port, token) from ``--class``/``--ip``, ``--port`` and ``--token``; None
+    when the port is taken (said on stderr by :func:`listen_address`)."""
+    address = listen_address(args)
+    if address is None:
+        return None
+    return (*address, make_token(args.token))
 
 
 def listen_address(args: argparse.Namespace) -> tuple[str, int] | None:

@@ -26,8 +26,7 @@ from .policy import (
     allowed_hosts,
     data_ready,
     instructor_line,
-    listen_address,
-    make_token,
+    where_to_serve,
 )
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -213,19 +212,15 @@ def classroom_voila(
     from voila.app import Voila
 
     from .limits import connections_per_address
+    from .voila_classroom import SETTING, Classroom
     from .voila_handlers import (
         ALLOWED_MESSAGES,
-        SETTING,
-        Classroom,
-        ClassroomApplication,
         ClassroomIdentityProvider,
-        HideServerHeader,
-        log_request,
         page_config_without_versions,
-        quiet_terminal,
         replace_handlers,
-        status_line,
     )
+    from .voila_server import ClassroomApplication, HideServerHeader
+    from .voila_terminal import log_request, quiet_terminal, status_line
 
     hosts = allowed_hosts(ip)
     host_pattern = "^(" + "|".join(re.escape(h) for h in hosts) + ")$"
@@ -251,7 +246,8 @@ def classroom_voila(
         return live_handlers(live, live_keys)
 
     class ClassroomVoila(Voila):
-        """Voila for a class: see aml_teach.classroom.voila_handlers for what each piece is for."""
+        """Voila for a class: see aml_teach.classroom.voila_handlers (and voila_classroom,
+        voila_server, voila_terminal) for what each piece is for."""
 
         @default("identity_provider_class")
         def _classroom_identity(self) -> type:
@@ -328,11 +324,10 @@ def run(args: argparse.Namespace) -> int:
         )
         print(f"Not starting: the notebook {notebook} is missing.{restore}", file=sys.stderr)
         return 1
-    address = listen_address(args)
-    if address is None:
+    served = where_to_serve(args)
+    if served is None:
         return 1
-    ip, port = address
-    token = make_token(args.token)
+    ip, port, token = served
     # Voila finds the classroom template through JUPYTER_PATH.
     os.environ["JUPYTER_PATH"] = os.pathsep.join(
         p for p in (str(TEMPLATES), os.environ.get("JUPYTER_PATH", "")) if p

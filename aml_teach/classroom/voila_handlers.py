@@ -11,17 +11,16 @@ of Voila's and jupyter_server's handlers (each says why):
   HttpOnly, SameSite cookie); to any other browser it does not exist (404);
 - limits on what a websocket sends: message types, size and rate;
 - a quiet terminal: no kernel ids, no tokens, and a status line instead of chatter.
+
+The class state the handlers consult is in :mod:`aml_teach.classroom.voila_classroom`, the
+tornado server and its connection limit in :mod:`aml_teach.classroom.voila_server`, the quiet
+terminal in :mod:`aml_teach.classroom.voila_terminal`.
 """
 
 from __future__ import annotations
 
-import contextvars
-import logging
-import re
 import time
-import uuid
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from typing import Any
 
 import tornado.web
@@ -29,186 +28,20 @@ from jupyter_server.auth.decorator import allow_unauthenticated
 from jupyter_server.auth.identity import PasswordIdentityProvider
 from jupyter_server.base.handlers import JupyterHandler
 from jupyter_server.services.kernels.handlers import KernelHandler
-from tornado.httpserver import HTTPServer
-from tornado.httputil import HTTPHeaders
 from voila.request_info_handler import RequestInfoSocketHandler
 from voila.shutdown_kernel_handler import VoilaShutdownKernelHandler
 from voila.static_file_handler import TemplateStaticFileHandler
 from voila.tornado.handler import TornadoVoilaHandler
 from voila.tornado.kernel_websocket_handler import VoilaKernelWebsocketHandler
 
-from .limits import (
-    BODY_TIMEOUT_S,
-    CONNECTIONS_AT_LEAST,
-    COOL_DOWN_S,
-    HEADER_TIMEOUT_S,
-    MAX_MESSAGE_BYTES,
-    MESSAGE_BURST,
-    MESSAGE_RATE,
-    SOURCE,
-    STRIKES,
-    TOO_FAST,
-    Bucket,
-    Connections,
-    NewPages,
-    guard_terminal,
-)
-from .policy import KERNEL_MB, THIS_COMPUTER
+from .limits import COOL_DOWN_S, MAX_MESSAGE_BYTES, STRIKES, uncount
+from .voila_classroom import browser_id, classroom_of
 
-SETTING = "aml_classroom"
-COOKIE = "aml_browser"
 # What a page's websocket may send (jupyter_server drops other types; the list is ours).
 ALLOWED_MESSAGES = frozenset(
     {"comm_open", "comm_msg", "comm_close", "comm_info_request", "kernel_info_request"}
 )
 SOCKETS_PER_KERNEL = 4  # the page opens two
-
-FULL_PAGE = (
-    "The class is full",
-    "The class server has as many learners as it can serve right now. Wait a minute and "
-    "reload this page, or ask your instructor.",
-)
-TOO_MANY_TABS = (
-    "Close your other tabs",
-    "This device already has the dashboard open in several tabs or windows. Close the ones "
-    "you do not need, wait a few seconds, then reload this page.",
-)
-# tornado's warning for every refused request ("403 GET /path (address): reason"): a
-# refusal is routine, and its path is whatever a browser chose to send
-REFUSAL = re.compile(r"^4\d\d [A-Z]+ ")
-KERNEL_ID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", re.I)
-SECRET_QUERY = re.compile(r"(token|_xsrf)=[^&\s'\"]+", re.I)
-COOKIE_VALUE = re.compile(r"((?:Cookie|Authorization)['\"]?\s*[:=]\s*['\"]?)[^'\"\n]+", re.I)
-# Voila's and jupyter_server's routine lines, which tell the instructor nothing to act on.
-CHATTER = (
-    "is not trusted",
-    "connection files",
-    "Kernel started",
-    "Using pre-heated kernel",
-    "Kernel pool of",
-    "Serving static files",
-    "Voilà is running at",
-    "Culling kernels",
-    "Starting buffering",
-    "Discarding",
-    "Connecting to kernel",
-    "Kernel shutdown",
-    "Kernel culled",
-    "which is not allowed",
-    "No session ID specified",
-    "Adapting from protocol",
-    "Replaying",
-    "Blocking Cross Origin",
-    "wrote error",
-    "websocket_ping_timeout",
-    "No such comm",
-    "favicon",
-)
-
-
-@dataclass
-class Owner:
-    browser: str
-    address: str
-
-
-@dataclass
-class Classroom:
-    """Who owns which kernel, the caps, and the per-kernel websocket budget."""
-
-    max_kernels: int
-    per_client: int
-    say: Callable[[str], None] = print
-    owners: dict[str, Owner] = field(default_factory=dict)
-    pending: dict[str, int] = field(default_factory=dict)
-    buckets: dict[str, Bucket] = field(default_factory=dict)
-    sockets: dict[str, int] = field(default_factory=dict)
-    cooling: dict[str, float] = field(default_factory=dict)
-    kernel_manager: Any = None
-    new_pages: NewPages = field(init=False)
-
-    def __post_init__(self) -> None:
-        self.new_pages = NewPages(self.per_client, THIS_COMPUTER)
-
-    def prune(self) -> None:
-        """Forget kernels that have ended (closed tab, cull, crash)."""
-        if self.kernel_manager is None:
-            return
-        alive = set(self.kernel_manager.list_kernel_ids())
-        for kernel_id in [k for k in self.owners if k not in alive]:
-            del self.owners[kernel_id]
-            self.buckets.pop(kernel_id, None)
-            self.cooling.pop(kernel_id, None)
-            # Voila keeps each page's request info until someone asks for it (nobody does)
-            RequestInfoSocketHandler._cache.pop(kernel_id, None)
-
-    def learners(self, address: str | None = None) -> int:
-        self.prune()
-        owned = sum(1 for o in self.owners.values() if address in (None, o.address))
-        waiting = self.pending.get(address, 0) if address else sum(self.pending.values())
-        return owned + waiting
-
-    def admit(self, address: str) -> tuple[int, tuple[str, str]] | None:
-        """Reserve a kernel for a page from ``address``; or the status and page refusing it."""
-        if address not in THIS_COMPUTER and self.learners(address) >= self.per_client:
-            self.say(
-                f"refused a page: one device already has {self.per_client} pages open "
-                "(--max-kernels-per-client)"
-            )
-            return 429, TOO_MANY_TABS
-        if self.learners() >= self.max_kernels:
-            self.say(
-                f"refused a page: the class is full ({self.max_kernels} learners, --max-kernels)"
-            )
-            return 503, FULL_PAGE
-        if not self.new_pages.take(address):
-            self.say("refused a page: one device opened many new pages in a short time")
-            return 429, ("Wait a minute", TOO_FAST)
-        self.pending[address] = self.pending.get(address, 0) + 1
-        return None
-
-    def release(self, address: str) -> None:
-        left = self.pending.get(address, 0) - 1
-        if left > 0:
-            self.pending[address] = left
-        else:
-            self.pending.pop(address, None)
-
-    def bind(self, kernel_id: str, browser: str, address: str) -> None:
-        self.owners[kernel_id] = Owner(browser, address)
-        self.buckets[kernel_id] = Bucket(MESSAGE_RATE, MESSAGE_BURST)
-
-    def device_of(self, kernel_id: str) -> str | None:
-        """The address of the device whose page a kernel serves (None: no such page)."""
-        owner = self.owners.get(kernel_id)
-        return owner.address if owner is not None else None
-
-    def owns(self, handler: tornado.web.RequestHandler, kernel_id: str) -> bool:
-        owner = self.owners.get(kernel_id)
-        return owner is not None and owner.browser == browser_id(handler)
-
-
-def classroom_of(handler: tornado.web.RequestHandler) -> Classroom:
-    return handler.settings[SETTING]
-
-
-def browser_id(handler: tornado.web.RequestHandler, create: bool = False) -> str | None:
-    """This browser's id from its signed cookie; with ``create``, give it one if it has none.
-
-    The cookie is HttpOnly (page scripts cannot read it) and SameSite=Lax (another site
-    cannot make the browser send it with a request of its own, but a link to the class
-    page still opens the learner's session).
-    """
-    raw = handler.get_signed_cookie(COOKIE, max_age_days=2)
-    if raw:
-        return raw.decode("ascii", "replace")
-    if not create:
-        return None
-    browser = uuid.uuid4().hex
-    handler.set_signed_cookie(
-        COOKIE, browser, expires_days=None, httponly=True, samesite="Lax", path="/"
-    )
-    return browser
 
 
 def plain_page(handler: tornado.web.RequestHandler, status: int, title: str, text: str) -> None:
@@ -496,12 +329,7 @@ class ClassroomKernelWebsocketHandler(PlainErrors, VoilaKernelWebsocketHandler):
 
     def on_close(self) -> None:
         if self.counted:
-            classroom = classroom_of(self)
-            left = classroom.sockets.get(self.kernel_id, 1) - 1
-            if left > 0:
-                classroom.sockets[self.kernel_id] = left
-            else:
-                classroom.sockets.pop(self.kernel_id, None)
+            uncount(classroom_of(self).sockets, self.kernel_id)
             self.counted = False
         if self.connection is not None:
             super().on_close()
@@ -531,119 +359,6 @@ class ClassroomKernelWebsocketHandler(PlainErrors, VoilaKernelWebsocketHandler):
             self.refuse()
 
 
-class HideServerHeader(tornado.web.OutputTransform):
-    """No ``Server: TornadoServer/<version>`` header: versions help only an attacker."""
-
-    def transform_first_chunk(
-        self, status_code: int, headers: HTTPHeaders, chunk: bytes, finishing: bool
-    ) -> tuple[int, HTTPHeaders, bytes]:
-        headers.pop("Server", None)
-        return status_code, headers, chunk
-
-
-def scrub(text: str) -> str:
-    """A log line without tokens, cookies or kernel ids."""
-    text = SECRET_QUERY.sub(r"\1=<hidden>", text)
-    text = COOKIE_VALUE.sub(r"\1<hidden>", text)
-    return KERNEL_ID.sub("<kernel>", text)
-
-
-class QuietTerminal(logging.Filter):
-    """Drop Voila's routine lines; strip secrets and kernel ids from the others (then
-    :class:`~aml_teach.classroom.limits.TerminalLines` makes each one short line)."""
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        if getattr(record, "aml_terminal_checked", False):
-            return record.aml_terminal_shown
-        try:
-            message = record.getMessage()
-        except Exception:  # noqa: BLE001 - a broken record is not worth a traceback
-            return False
-        if not message.strip():  # jupyter_server sometimes logs an empty warning
-            return False
-        if record.levelno < logging.ERROR and any(words in message for words in CHATTER):
-            return False
-        if record.levelno < logging.ERROR and REFUSAL.match(message):
-            return False
-        record.msg = scrub(message)
-        record.args = None
-        return True
-
-
-def quiet_terminal() -> None:
-    """Put :class:`QuietTerminal` and the shared terminal guard on every log handler."""
-    root = logging.getLogger()
-    if not root.handlers:
-        root.addHandler(logging.StreamHandler())
-    guard_terminal(QuietTerminal())
-
-
-class ClassroomHTTPServer(HTTPServer):
-    """Tornado's server with a per-address connection limit, and each connection's log
-    lines marked with its address (the terminal's budget is per source).
-
-    Idle and half-sent connections end after ``HEADER_TIMEOUT_S`` (tornado's
-    ``idle_connection_timeout`` is its header timeout); an address already holding its
-    limit of connections has any more closed at once, so one laptop holding hundreds of
-    idle sockets cannot stop another learner's page.
-    """
-
-    def initialize(self, *args: Any, per_address: int, **kwargs: Any) -> None:  # type: ignore[override]
-        super().initialize(*args, **kwargs)
-        self.open_connections = Connections(per_address, THIS_COMPUTER)
-        self.client_of: dict[Any, str] = {}
-
-    def handle_stream(self, stream: Any, address: Any) -> None:
-        contextvars.copy_context().run(self._serve, stream, address)
-
-    def _serve(self, stream: Any, address: Any) -> None:
-        client = address[0] if isinstance(address, tuple) and address else "?"
-        if not self.open_connections.open(client):
-            stream.close()
-            return
-        SOURCE.set(client)
-        before = set(self._connections)
-        super().handle_stream(stream, address)
-        for connection in set(self._connections) - before:
-            self.client_of[connection] = client
-
-    def on_close(self, server_conn: Any) -> None:
-        """A connection ended, or became a websocket (those are capped per kernel)."""
-        client = self.client_of.pop(server_conn, None)
-        if client is not None:
-            self.open_connections.close(client)
-        super().on_close(server_conn)
-
-
-class ClassroomApplication(tornado.web.Application):
-    """The tornado application, listening with :class:`ClassroomHTTPServer`."""
-
-    per_address = CONNECTIONS_AT_LEAST
-
-    def listen(self, port: int, address: str = "", **kwargs: Any) -> HTTPServer:  # type: ignore[override]
-        server = ClassroomHTTPServer(
-            self,
-            per_address=self.per_address,
-            idle_connection_timeout=HEADER_TIMEOUT_S,
-            body_timeout=BODY_TIMEOUT_S,
-            xheaders=False,
-            **kwargs,
-        )
-        server.listen(port, address)
-        return server
-
-
-def log_request(handler: tornado.web.RequestHandler) -> None:
-    """Tornado's request log, for server errors only, with no query string or kernel id."""
-    if handler.get_status() >= 500 and handler.get_status() != 503:  # 503: the class is full
-        logging.getLogger("aml_teach.server").error(
-            "%s %s answered %s",
-            handler.request.method,
-            scrub(handler.request.path),
-            handler.get_status(),
-        )
-
-
 def replace_handlers(handlers: list) -> list:
     """Voila's routes with the classroom's handlers in place of Voila's own."""
     replacements = {
@@ -662,31 +377,3 @@ def page_config_without_versions(page_config: dict, **_kwargs: Any) -> dict:
     """Voila's ``page_config_hook``: the page does not say which Voila serves it."""
     return {**page_config, "appVersion": ""}
 
-
-def kernel_memory_mb(kernel_manager: Any) -> float:
-    """Resident memory of every kernel process, in MB (0 for any it cannot read)."""
-    try:
-        import psutil
-    except ImportError:  # pragma: no cover - psutil comes with ipykernel
-        return 0.0
-    total = 0.0
-    for kernel_id in list(kernel_manager.list_kernel_ids()):
-        try:
-            process = kernel_manager.get_kernel(kernel_id).provisioner.process
-            total += psutil.Process(process.pid).memory_info().rss / 2**20
-        except Exception:  # noqa: BLE001, S112 - a kernel that just ended counts nothing
-            continue
-    return total
-
-
-def status_line(classroom: Classroom) -> str:
-    """What the instructor reads from across the room."""
-    manager = classroom.kernel_manager
-    learners = classroom.learners()
-    ready = max(len(list(manager.list_kernel_ids())) - len(classroom.owners), 0)
-    used = kernel_memory_mb(manager) / 1024
-    cap = classroom.max_kernels * KERNEL_MB / 1024
-    return (
-        f"[class] learners on: {learners} of {classroom.max_kernels} | kernels ready: {ready} "
-        f"| kernel memory: {used:.1f} GB (cap about {cap:.1f} GB)"
-    )

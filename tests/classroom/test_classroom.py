@@ -12,9 +12,10 @@ import logging
 import ipywidgets as widgets
 import pytest
 
-from aml_teach.classroom import comm_guard
+from aml_teach.classroom import comm_guard, voila_classroom, voila_terminal
 from aml_teach.classroom import voila_engine as serve
 from aml_teach.classroom import voila_handlers as classroom
+from aml_teach.classroom.limits import Bucket
 
 
 class FakeKernels:
@@ -27,7 +28,7 @@ class FakeKernels:
 
 def test_caps_per_device_then_class_and_a_closed_kernel_frees_its_place():
     said: list[str] = []
-    room = classroom.Classroom(max_kernels=3, per_client=2, say=said.append)
+    room = voila_classroom.Classroom(max_kernels=3, per_client=2, say=said.append)
     room.kernel_manager = FakeKernels([])
     for number, address in enumerate(["10.0.0.2", "10.0.0.2"]):
         assert room.admit(address) is None
@@ -46,7 +47,7 @@ def test_caps_per_device_then_class_and_a_closed_kernel_frees_its_place():
 
 
 def test_this_computer_is_not_a_device_for_the_per_device_cap():
-    room = classroom.Classroom(max_kernels=5, per_client=1, say=lambda _: None)
+    room = voila_classroom.Classroom(max_kernels=5, per_client=1, say=lambda _: None)
     room.kernel_manager = FakeKernels([])
     assert room.admit("127.0.0.1") is None and room.admit("127.0.0.1") is None
     assert room.admit("127.0.0.2") is None
@@ -54,7 +55,7 @@ def test_this_computer_is_not_a_device_for_the_per_device_cap():
 
 
 def test_the_message_budget_allows_a_burst_then_the_rate():
-    bucket = classroom.Bucket(rate=10, burst=5)
+    bucket = Bucket(rate=10, burst=5)
     assert [bucket.take() for _ in range(6)] == [True] * 5 + [False]
     bucket.stamp -= 0.35  # a third of a second later: three more
     assert [bucket.take() for _ in range(4)] == [True] * 3 + [False]
@@ -65,11 +66,11 @@ def test_log_lines_lose_tokens_cookies_and_kernel_ids():
         "403 GET /voila/files/x?token=abc123&_xsrf=zz (1.2.3.4) kernel "
         "0f8fad5b-d9cb-469f-a165-70867728950e 'Cookie': 'aml_browser=secret'"
     )
-    clean = classroom.scrub(line)
+    clean = voila_terminal.scrub(line)
     for secret in ("abc123", "zz", "0f8fad5b", "secret"):
         assert secret not in clean
     record = logging.LogRecord("x", logging.INFO, "", 0, "Kernel started: %s", ("id",), None)
-    assert classroom.QuietTerminal().filter(record) is False  # chatter is dropped
+    assert voila_terminal.QuietTerminal().filter(record) is False  # chatter is dropped
 
 
 def _frame(msg_type: str, content: bytes) -> bytes:

@@ -24,10 +24,10 @@ from pathlib import Path
 
 import pytest
 
-from aml_teach.classroom import solara_engine as solara_caps
-from aml_teach.classroom import voila_handlers as voila_caps
+from aml_teach.classroom import solara_gate as solara_caps
+from aml_teach.classroom import voila_classroom as voila_caps
 from aml_teach.classroom.policy import lan_addresses
-from aml_teach.classroom.solara_engine import NEEDS_TOKEN, NOT_HERE, WRONG_HOST, WRONG_NAME
+from aml_teach.classroom.solara_gate import NEEDS_TOKEN, NOT_HERE, WRONG_HOST, WRONG_NAME
 from tests.classroom.solara.servers import start_solara
 from tests.classroom.voila.conftest import start
 from tests.engines import ENGINES, Engine, Refused, serving

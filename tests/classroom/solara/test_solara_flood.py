@@ -16,8 +16,14 @@ import time
 import pytest
 import websockets
 
-from aml_teach.classroom.limits import COOL_DOWN_S, MAX_MESSAGE_BYTES, MESSAGE_BURST, MESSAGE_RATE
-from aml_teach.classroom.solara_engine import CLOSE_WAIT_S, TOO_FAST
+from aml_teach.classroom.limits import (
+    COOL_DOWN_S,
+    MAX_MESSAGE_BYTES,
+    MESSAGE_BURST,
+    MESSAGE_RATE,
+    TOO_FAST,
+)
+from aml_teach.classroom.solara_server import CLOSE_WAIT_S
 
 from .client import Learner, fetch_page, is_update_of, run
 from .servers import start_solara, stop
