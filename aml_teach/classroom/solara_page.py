@@ -1,7 +1,7 @@
 """The dashboard as a Solara page: the unchanged ``App()``, one per learner's virtual kernel.
 
 ``python -m aml_teach serve --engine solara`` points Solara at this module (see
-``serve_solara.py``). Solara runs ``Page`` once per virtual kernel, so each learner gets their
+``solara_engine.py``). Solara runs ``Page`` once per virtual kernel, so each learner gets their
 own ``App`` (their own widgets and values) while the knowledge base, read once, is shared.
 ``Layout`` replaces Solara's app bar and navigation with a bare container, so the page is the
 dashboard alone, as in the Voila mode.

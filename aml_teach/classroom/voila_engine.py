@@ -26,6 +26,7 @@ from .policy import (
     allowed_hosts,
     data_ready,
     instructor_line,
+    is_loopback,
     where_to_serve,
 )
 
@@ -115,9 +116,13 @@ def _banner(
 ) -> str:
     lines = ["", "=" * 64, *address_lines(ip, port, token)]
     if max_kernels:
+        # the per-device limit is for students' devices: this computer's own tabs are exempt,
+        # so a server only this computer can open has no use for the clause
+        devices = "" if is_loopback(ip) else (
+            f", at most {per_client} pages per device (--max-kernels-per-client)")
         lines.append(
             f"Up to {max_kernels} learners at once (about {KERNEL_MB} MB each; "
-            f"--max-kernels), at most {per_client} pages per device (--max-kernels-per-client)."
+            f"--max-kernels){devices}."
         )
     if open_files:
         lines.append(f"Open-files limit: {open_files}.")

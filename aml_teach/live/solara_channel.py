@@ -3,7 +3,7 @@
 The Solara engine serves every learner's page from one process, so the pages' live boxes
 call the one :class:`~aml_teach.live.room.LiveClass` directly instead of over HTTP (there is no
 kernel door at all here). The instructor's door is the same as in the Voila mode, served
-by :class:`LiveRoom` in front of Solara (``serve_solara.ClassroomGate`` hands it every
+by :class:`LiveRoom` in front of Solara (``classroom.solara_gate.ClassroomGate`` hands it every
 ``/aml-live/`` request before the class token is looked at): this computer only, with a
 local Host name, a signed HttpOnly cookie that the link in the private file sets, and an
 XSRF token (bound to that cookie) on every action. The class token opens none of it.

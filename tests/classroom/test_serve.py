@@ -70,6 +70,14 @@ def test_class_mode_prints_the_addresses_to_share(monkeypatch):
     assert "http://localhost:8866/" in local and "--class" in local
 
 
+def test_the_local_banner_does_not_speak_of_students_devices():
+    """Only this computer can open a local server, and its own tabs have no per-device limit."""
+    local = serve._banner("localhost", 8866, None, max_kernels=30, per_client=3)
+    assert "Up to 30 learners" in local and "per device" not in local
+    shared = serve._banner("0.0.0.0", 8866, None, max_kernels=30, per_client=3)
+    assert "at most 3 pages per device" in shared
+
+
 def test_lan_addresses_are_usable_ones():
     for address in policy.lan_addresses():
         assert not address.startswith(("127.", "169.254.", "0."))
