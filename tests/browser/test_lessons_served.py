@@ -44,6 +44,21 @@ def prose_overflow(page, width: int) -> list[str]:
     )
 
 
+def table_problems(page, width: int) -> list[str]:
+    """The lessons' Markdown tables that run past the viewport, or that are wider than their
+    box without saying that they scroll sideways (e.g. lesson 02's ELN response table)."""
+    return page.eval_on_selector_all(
+        ".jp-RenderedMarkdown table",
+        f"""(tables) => tables.filter((t) => {{
+              const box = t.getBoundingClientRect();
+              if (box.width === 0) return false;
+              if (box.right > {width} + 1 || box.left < -1) return true;
+              const hint = getComputedStyle(t, "::before").content;
+              return t.scrollWidth > t.clientWidth + 1 && !hint.includes("sideways");
+            }}).map((t) => t.textContent.trim().slice(0, 60))""",
+    )
+
+
 def test_a_phone_follows_the_dashboard_link_to_a_lesson(browser, class_server):
     context = browser.new_context(viewport=PHONE)
     try:
@@ -93,6 +108,7 @@ def test_every_lesson_reads_on_a_phone(browser, class_server, name):
         expect(page.locator(".jp-RenderedText[data-mime-type='application/vnd.jupyter.stderr']"))\
             .to_have_count(0)
         assert prose_overflow(page, PHONE["width"]) == []
+        assert table_problems(page, PHONE["width"]) == []
         page.screenshot(path=ARTIFACTS / "shots" / f"lesson-{name}-390x844.png")
     finally:
         context.close()
