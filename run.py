@@ -49,6 +49,9 @@ def ensure_environment(extra: str) -> None:
         cwd=ROOT,
         check=True,
     )
+    _say("compiling the French catalogues (aml_teach/locale) ...")
+    subprocess.run([str(PYTHON), "-m", "aml_teach.core.i18n", "compile"], cwd=ROOT, check=True,
+                   stdout=subprocess.DEVNULL)
     stamp.write_text(wanted)
 
 

@@ -8,13 +8,18 @@ from pathlib import Path
 
 from .classroom.solara_engine import add_arguments as add_engine_arguments
 from .classroom.voila_engine import add_arguments as add_serve_arguments
-from .core.knowledge import check_data, data_dir
+from .core.i18n import LANGUAGES
+from .core.knowledge import check_data, data_dir, load_knowledge_base
+from .core.translated_tables import check_translations
 from .export.cli import add_arguments as add_export_arguments
 
 
 def _check_data(args: argparse.Namespace) -> int:
     directory = Path(args.directory) if args.directory else data_dir()
     problems = check_data(directory)
+    if not problems:  # the tables are sound: now the text of each other language
+        kb = load_knowledge_base(directory)
+        problems = [p for lang in LANGUAGES[1:] for p in check_translations(kb, lang)]
     if not problems:
         print(f"{directory}: all tables are valid.")
         return 0
