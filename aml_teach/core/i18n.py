@@ -27,7 +27,10 @@ LOCALES = {"en": "en_CA", "fr": "fr_CA"}
 DEFAULT_LANGUAGE = "en"
 LOCALE_DIR = Path(__file__).resolve().parents[1] / "locale"
 # one catalogue (gettext domain) per room, so each room's words are kept beside each other
-DOMAINS: tuple[str, ...] = ("core", "teaching", "app", "classroom", "live", "export")
+# (plus "notebooks": the captions and descriptions the English lessons pass to the package as
+# arguments, so the French lessons' code cells can stay the same but for ``lang="fr"``)
+DOMAINS: tuple[str, ...] = ("core", "teaching", "app", "classroom", "live", "export", "notebooks")
+NOTEBOOKS = LOCALE_DIR.parents[1] / "notebooks"  # in a clone: the English lessons
 
 
 class LanguageError(ValueError):
@@ -165,6 +168,10 @@ def extract(domain: str):  # -> babel.messages.catalog.Catalog
     room = LOCALE_DIR.parent / domain
     template = Catalog(project="aml-teach", domain=domain, version="0.1",
                        creation_date=CATALOGUE_DATE)
+    if domain == "notebooks":
+        for where, message in notebook_texts():
+            template.add(message, None, [where])
+        return template
     for filename, lineno, message, comments, context in extract_from_dir(
         str(room), method_map=[("**.py", "python")], keywords=KEYWORDS,
         comment_tags=("Translators:",),
@@ -172,6 +179,27 @@ def extract(domain: str):  # -> babel.messages.catalog.Catalog
         where = [(f"aml_teach/{domain}/{filename}", lineno)]
         template.add(message, None, where, auto_comments=comments, context=context)
     return template
+
+
+def notebook_texts() -> list[tuple[tuple[str, int], str]]:
+    """Every string argument of two words or more in the English lessons' code cells (a
+    caption, a title, a factor change's description): the package translates it when shown."""
+    import ast
+    import json
+
+    found = []
+    for path in sorted(NOTEBOOKS.glob("*.ipynb")):
+        cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
+        for number, cell in enumerate(cells, start=1):
+            if cell["cell_type"] != "code":
+                continue
+            for node in ast.walk(ast.parse("".join(cell["source"]))):
+                if isinstance(node, ast.Call):
+                    for arg in [*node.args, *(k.value for k in node.keywords)]:
+                        if (isinstance(arg, ast.Constant) and isinstance(arg.value, str)
+                                and " " in arg.value.strip()):
+                            found.append(((f"notebooks/{path.name}", number), arg.value))
+    return found
 
 
 def update(*domains: str, lang: str = "fr") -> list[Path]:
