@@ -126,7 +126,7 @@ def test_french_reasons_read_as_french_sentences():
         + FRENCH.row("options", "FLAG")["note"]
     repeat = rows["7+3"]["reason"]
     assert repeat.startswith(f"Ne s'applique pas{NBSP}: des médicaments déjà donnés, identiques "
-                             "ou semblables à ceux de 7+3")
+                             "ou semblables à ceux du traitement 7+3")
     assert f"{NNBSP}; une reprise exige une rémission de plus d'un an, et celle-ci a duré " \
         "8,5 mois (ccs-2024)." in repeat
     assert "cytarabine à dose standard" in repeat
