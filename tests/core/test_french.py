@@ -394,3 +394,15 @@ def test_check_data_in_french_when_all_is_well():
 def test_check_data_refuses_an_unknown_language():
     result = _cli("data", "--lang", "de")
     assert result.returncode == 2 and "--lang" in result.stderr
+
+
+def test_a_broken_knowledge_base_says_so_in_french(data_copy):
+    line = data_copy.set("cases", 0, "age", "7")
+    with pytest.raises(knowledge.DataError) as caught:
+        load_knowledge_base(data_copy.path)
+    error = caught.value
+    assert str(error).startswith("The knowledge base has 1 problem(s):")
+    assert error.text("fr") == (
+        f"La base de connaissances a 1 problème(s){NBSP}:\n  - cases.csv, ligne {line}, colonne "
+        f"«{NBSP}age{NBSP}»{NBSP}: doit être de 18 à 110, reçu 7\nCorrigez-les, puis lancez "
+        "`python -m aml_teach check-data` pour vérifier de nouveau.")
