@@ -406,3 +406,20 @@ def test_a_broken_knowledge_base_says_so_in_french(data_copy):
         f"La base de connaissances a 1 problème(s){NBSP}:\n  - cases.csv, ligne {line}, colonne "
         f"«{NBSP}age{NBSP}»{NBSP}: doit être de 18 à 110, reçu 7\nCorrigez-les, puis lancez "
         "`python -m aml_teach check-data` pour vérifier de nouveau.")
+
+
+def test_an_unknown_regimen_says_so_in_french():
+    from aml_teach.core.schedules import UnknownRegimenError
+
+    with pytest.raises(UnknownRegimenError) as caught:
+        schedule_rows("7+3", "nope", lang="fr")
+    error = caught.value
+    assert str(error) == error.text("en") == (
+        "7+3 has no variant 'nope'; choose one of: daunorubicin, doxorubicin, idarubicin, "
+        "mitoxantrone")
+    assert error.text("fr") == (
+        f"7+3 n'a pas de variante 'nope'{NNBSP}; choisissez l'une des suivantes{NBSP}: "
+        "daunorubicin, doxorubicin, idarubicin, mitoxantrone")
+    with pytest.raises(UnknownRegimenError) as caught:
+        regimen_schedule("nope", lang="fr")
+    assert caught.value.text("fr").startswith(f"aucun schéma pour l'option 'nope'{NNBSP};")
