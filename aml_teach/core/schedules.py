@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from .i18n import DEFAULT_LANGUAGE, N_, check_lang, translator
-from .knowledge import KnowledgeBase, Message, load_knowledge_base, message_text
+from .knowledge import InputError, KnowledgeBase, load_knowledge_base
 from .translated_tables import localized
 
 if TYPE_CHECKING:  # pandas only for the DataFrame that regimen_schedule returns
@@ -14,17 +14,11 @@ if TYPE_CHECKING:  # pandas only for the DataFrame that regimen_schedule returns
 SCHEDULE_COLUMNS = ["drug", "route", "days", "dose", "sources", "variant", "cycle_days"]
 
 
-class UnknownRegimenError(ValueError):
+class UnknownRegimenError(InputError):
     """The option or variant has no schedule in the knowledge base.
 
     ``str(error)`` is English; ``error.text(lang)`` says the same in ``lang``.
     """
-
-    def __init__(self, message: str, /, **fields: object) -> None:
-        super().__init__(Message(message, **fields))
-
-    def text(self, lang: str = DEFAULT_LANGUAGE) -> str:
-        return message_text(self.args[0], lang)
 
 
 def scheduled_options(

@@ -423,3 +423,35 @@ def test_an_unknown_regimen_says_so_in_french():
     with pytest.raises(UnknownRegimenError) as caught:
         regimen_schedule("nope", lang="fr")
     assert caught.value.text("fr").startswith(f"aucun schéma pour l'option 'nope'{NNBSP};")
+
+
+BAD_HISTORIES = [dict(remission_reached=1), dict(intensive_courses=11),
+                 dict(marrow_blasts_percent=101), dict(extramedullary="x"),
+                 dict(blood_blast_samples=-1), dict(less_intensive_days=4000)]
+BAD_INDEXES = [(-1, "other", 40, False), (12, "t(15;17)", 40, False), (12, "other", 17, False),
+               (12, "other", 40, "no")]
+
+
+def _raised(call) -> knowledge.InputError:
+    with pytest.raises(ValueError) as caught:
+        call()
+    assert isinstance(caught.value, knowledge.InputError)
+    return caught.value
+
+
+@pytest.mark.parametrize("bad", BAD_HISTORIES, ids=lambda b: next(iter(b)))
+def test_a_bad_history_is_refused_in_french_too(bad):
+    values = dict(remission_reached=True, intensive_courses=1, marrow_blasts_percent=3.0)
+    error = _raised(lambda: classify_history(**{**values, **bad}, lang="fr"))
+    field = next(iter(bad))
+    assert str(error).startswith(f"{field} must be ") and error.text("en") == str(error)
+    assert error.text("fr").startswith(f"{field} doit être ")
+    assert not leaks(error.text("fr"))
+
+
+@pytest.mark.parametrize("args", BAD_INDEXES, ids=str)
+def test_a_bad_index_input_is_refused_in_french_too(args):
+    error = _raised(lambda: european_prognostic_index(*args, lang="fr"))
+    assert " must be " in str(error) and " doit être " in error.text("fr")
+    assert error.text("fr").split()[0] == str(error).split()[0]  # the argument's name
+    assert not leaks(error.text("fr"))
