@@ -250,7 +250,7 @@ def schedule_text(schedule: Schedule, lang: str = "en", kb: KnowledgeBase | None
                       route=names.route(row), dose=row["dose"]) for row in line]
             parts.append(_("{days}, one of: {choices}", days=_day_text(line[0]["days"], _),
                            choices=_or_list(each, _)))
-    return "; ".join(parts) + "."
+    return _("; ").join(parts) + "."
 
 
 Citer = Callable[[Iterable[str], KnowledgeBase], str]
@@ -376,7 +376,8 @@ def cycle_note(schedule: Schedule, lang: str = "en") -> str:
     cycle = [row["cycle_days"] for row in _rows(schedule) if _known_number(row["cycle_days"])]
     if not cycle or not cycle[0]:
         return ""
-    return " " + translator(lang)("Repeats every {days} days.", days=int(cycle[0]))
+    _ = translator(lang)
+    return " " + _("Repeats every {days} days.", days=int(cycle[0]))
 
 
 def _known_number(value: Any) -> bool:

@@ -417,7 +417,8 @@ def _words(name: str, schedule: figures.Schedule, lang: str = "en",
     """A regimen's text alternative after its name, without the name said twice (a
     single-drug regimen such as gilteritinib read "Gilteritinib: gilteritinib: oral, ...")."""
     text = schedule_text(schedule, lang, names=names)
-    repeated = f"{name.lower()}: "
+    sentence = translator(lang)("{label}: {route}, {days}, dose {dose}")  # as schedule_text
+    repeated = sentence.split("{route}")[0].format(label=name).lower()
     return text[len(repeated):] if text.lower().startswith(repeated) else text
 
 
@@ -447,9 +448,9 @@ def timeline_comparison_html(options: Sequence[str], title: str = N_("Regimens c
         for option, schedule in zip(options, schedules, strict=True)
     )
     words = "".join(
-        f"<li>{escape(names[option])}: "
-        f"{escape(_words(names[option], schedule, lang, words_of))}"
-        f"{escape(figures.cycle_note(schedule, lang))} "
+        "<li>" + escape(_("{name}: {words}", name=names[option],
+                          words=_words(names[option], schedule, lang, words_of)))
+        + f"{escape(figures.cycle_note(schedule, lang))} "
         f"{cite(_schedule_sources(schedule), kb)}</li>"
         for option, schedule in zip(options, schedules, strict=True)
     )
@@ -700,7 +701,8 @@ def _svg_box(category: str | None, x: int, y: int, lines: tuple[str, ...], state
     if state == "on":
         title, stroke, dash, opacity = f"✔ {title}", 4, "", 1.0
     elif state == "off":
-        title = translator(lang)("{title} (not now)", title=title)
+        _ = translator(lang)
+        title = _("{title} (not now)", title=title)
         stroke, dash, opacity = 1.5, ' stroke-dasharray="6 4"', 0.45
     else:
         stroke, dash, opacity = 2, "", 1.0

@@ -454,7 +454,8 @@ def epi_group_ranges() -> dict[str, tuple[int, int]]:
 
 
 def _percent(value: int, lang: str) -> str:
-    return translator(lang)("{percent}%", percent=number(value, lang))
+    _ = translator(lang)
+    return _("{percent}%", percent=number(value, lang))
 
 
 def epi_points_html(lang: str = "en") -> str:
