@@ -18,7 +18,6 @@ import ipywidgets as widgets
 from ..core.i18n import N_, check_lang, translator
 from ..core.knowledge import DataError, KnowledgeBase, load_knowledge_base
 from ..core.review import disclaimer, reviewed_line
-from ..core.translated_tables import localized
 from ..teaching.figures import numbered_references_html
 from ..teaching.keys import KeyGuard
 from ..teaching.options_html import CSS
@@ -60,7 +59,8 @@ DATA_PROBLEM = N_(
 
 def header_html(lang: str = "en") -> str:
     """The page's style and its disclaimer, with the date the content was reviewed."""
-    educational = escape(translator(lang)("Educational only."))
+    _ = translator(lang)
+    educational = escape(_("Educational only."))
     return (
         f'{STYLE}<div class="aml-disclaimer" role="note"><strong>{educational}'
         f"</strong> {escape(disclaimer(lang))} "
@@ -83,7 +83,8 @@ class App(ShortRepr, widgets.VBox):
         self.look = Look()
         self.header = self.look.html_widget(header_html(self.lang))
         self.language = guard(LanguageSwitch(self.lang))
-        super().__init__([self.language, self.header], layout=self.look.plain)
+        self.page_intro = self.look.html_widget(self.page_intro_html())
+        super().__init__([self.language, self.page_intro, self.header], layout=self.look.plain)
         self.add_class("aml-app")
         try:
             self.kb = kb or load_knowledge_base()
@@ -151,6 +152,7 @@ class App(ShortRepr, widgets.VBox):
         """The App's own words in ``self.lang`` (each panel has its own)."""
         _ = translator(self.lang)
         self.header.value = header_html(self.lang)
+        self.page_intro.value = self.page_intro_html()
         self.large_text.description = _("Larger text (for a projector)")
         self.show_excluded.description = _(SHOW_EXCLUDED)
         self.print_button.description = _("Print this patient")
@@ -174,6 +176,7 @@ class App(ShortRepr, widgets.VBox):
         self.language.lang = lang
         if not hasattr(self, "factors"):  # the page could not be built: only its message
             self.header.value = header_html(lang)
+            self.page_intro.value = self.page_intro_html()
             return
         with self.hold_sync():
             self.factors.set_language(lang)
@@ -185,6 +188,10 @@ class App(ShortRepr, widgets.VBox):
         relabel = getattr(self.live, "set_language", None)
         if relabel is not None:  # the live class box, when it can change its words
             relabel(lang)
+
+    def page_intro_html(self) -> str:
+        """What the page says above the disclaimer (a class server's page: its title)."""
+        return ""
 
     def _large_text_changed(self, change: dict[str, Any]) -> None:
         if change["new"]:
@@ -210,7 +217,7 @@ class App(ShortRepr, widgets.VBox):
         try:
             name, story, sources = self.factors.case_named()
             self.print_area.value = print_html(
-                patient, localized(self.kb, self.lang), name, story, sources, lang=self.lang)
+                patient, self.kb, name, story, sources, lang=self.lang)
         except Exception as error:  # noqa: BLE001
             self.print_area.value = something_went_wrong(
                 "preparing the printed summary", error, self.lang)

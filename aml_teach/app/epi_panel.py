@@ -106,7 +106,7 @@ class EpiPanel(ShortRepr, widgets.VBox):
         if self._heading is not None:
             detail = (f'<p class="aml-detail">{escape(_(self._detail))}</p>'
                       if self._detail else "")
-            self._heading.value = _heading(_(self._heading_text or "")) + detail
+            self._heading.value = _heading(_(str(self._heading_text))) + detail
 
     def set_language(self, lang: str) -> None:
         """Every word in ``lang``; the inputs keep their values."""
@@ -148,7 +148,8 @@ class EpiPanel(ShortRepr, widgets.VBox):
                 index = european_prognostic_index(
                     months, self.cytogenetics.value, age, transplant, lang=self.lang)
             except ValueError as error:
-                self.result.value = message_html(translator(self.lang)(
+                _ = translator(self.lang)
+                self.result.value = message_html(_(
                     "Please check the inputs. {problem}",
                     problem=_epi_words(error, self.lang)), self.lang)
                 return

@@ -70,11 +70,13 @@ TRANSPLANT_CHOICES = [
 
 def _case_name(case_id: str, lang: str = "en") -> str:
     number = case_id.removeprefix("case-")
-    return translator(lang)("Case {number}", number=number) if number.isdigit() else case_id
+    _ = translator(lang)
+    return _("Case {number}", number=number) if number.isdigit() else case_id
 
 
 def _case_label(case_id: str, title: str, lang: str = "en") -> str:
-    return translator(lang)("{case}: {title}", case=_case_name(case_id, lang), title=title)
+    _ = translator(lang)
+    return _("{case}: {title}", case=_case_name(case_id, lang), title=title)
 
 
 class FactorError(PatientError):
@@ -255,7 +257,7 @@ class FactorPanel(ShortRepr, widgets.VBox):
         self.white_count.placeholder = _("not known")
         self.case.description = _("Teaching case")
         if self._heading is not None:
-            self._heading.value = _heading(_(self._heading_text or ""))
+            self._heading.value = _heading(_(str(self._heading_text)))
         label = '<div class="aml-group-label">{}</div>'
         self._markers_label.value = label.format(escape(_("Markers found in the leukemia")))
         self._transplant_label.value = label.format(escape(_("Stem cell transplant")))
@@ -460,6 +462,7 @@ def _white_count(text: str, lang: str = "en") -> float | None:
     try:
         return float(text)
     except ValueError:
-        raise FactorError(translator(lang)(
+        _ = translator(lang)
+        raise FactorError(_(
             "White cell count: must be a number in 10^9/L (such as 150) or blank, "
             "got {text}", text=repr(text)[:30])) from None

@@ -94,7 +94,7 @@ class LanguageSwitch(anywidget.AnyWidget):
     label = traitlets.Unicode("Language").tag(sync=True)
 
     def __init__(self, lang: str = "en", **kwargs: Any) -> None:
-        super().__init__(lang=check_lang(lang), label=translator(lang)("Language"), **kwargs)
+        super().__init__(lang=check_lang(lang), label=_language_word(lang), **kwargs)
 
     @traitlets.validate("lang")
     def _known(self, proposal: dict[str, Any]) -> str:
@@ -106,7 +106,13 @@ class LanguageSwitch(anywidget.AnyWidget):
 
     @traitlets.observe("lang")
     def _relabel(self, change: dict[str, Any]) -> None:
-        self.label = translator(change["new"])("Language")
+        self.label = _language_word(change["new"])
 
     def __repr__(self) -> str:
         return "<LanguageSwitch: aml-teach widget>"
+
+
+def _language_word(lang: str) -> str:
+    """What the switch is called (screen readers say it), in ``lang``."""
+    _ = translator(lang)
+    return _("Language")

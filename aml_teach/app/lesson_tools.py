@@ -30,7 +30,8 @@ def walkthrough(lang: str = "en") -> widgets.VBox:
     """The explorer with the pathway diagram under it, both following the same factors."""
     tool = explorer(show_excluded=True, lang=lang)
     picture = widgets.HTML()
-    heading = translator(lang)("Where this patient is on the pathway")
+    _ = translator(lang)
+    heading = _("Where this patient is on the pathway")
 
     def redraw() -> None:
         try:

@@ -98,7 +98,8 @@ def something_went_wrong(where: str, error: BaseException, lang: str = "en") -> 
 def message_html(text: str, lang: str = "en") -> str:
     """A plain message shown in place of results (not colour alone: a border and words);
     ``text`` is already in ``lang``, which words the "Note:" before it."""
-    note = escape(translator(lang)("Note:"))
+    _ = translator(lang)
+    note = escape(_("Note:"))
     return f'<div class="aml-message" role="alert"><strong>{note}</strong> {escape(text)}</div>'
 
 

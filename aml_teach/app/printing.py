@@ -98,7 +98,8 @@ def print_html(
     lang: str = "en",
 ) -> str:
     """The printed page: a title, the case (if one is loaded) and the patient's summary,
-    citing as the dashboard does ([ccs-2024]); ``kb`` holds the text in ``lang``."""
+    citing as the dashboard does ([ccs-2024]), in ``lang`` (``case`` and ``story`` already
+    are)."""
     _ = translator(lang)
     named = f'<p class="aml-print-case">{escape(case)}</p>' if case else ""
     summary = patient_summary_html(

@@ -77,7 +77,7 @@ class ScheduleViewer(ShortRepr, widgets.VBox):
         self.regimen.description = _("Regimen")
         self.variant.description = _("Variant")
         if self._heading is not None:
-            self._heading.value = _heading(_(self._heading_text or ""))
+            self._heading.value = _heading(_(str(self._heading_text)))
 
     def set_language(self, lang: str) -> None:
         """Every word in ``lang``; the regimen and variant chosen stay chosen."""
@@ -142,7 +142,8 @@ class ScheduleViewer(ShortRepr, widgets.VBox):
         else:
             title = _("{regimen}: day by day", regimen=name)
         try:
-            self.figure.value = timeline_html(schedule, title, kb=text, lang=self.lang)
+            # the doses are in the page's language (``text``); the timeline names the drugs
+            self.figure.value = timeline_html(schedule, title, kb=self.kb, lang=self.lang)
         except Exception as error:  # noqa: BLE001
             self.figure.value = something_went_wrong("drawing a schedule", error, self.lang)
 
