@@ -60,9 +60,9 @@ def run_again_output(lang: str = DEFAULT_LANGUAGE) -> dict[str, Any]:
 
 
 def notebook_language(content: dict[str, Any]) -> str:
-    """The language a notebook's metadata declares (the French lessons say ``"lang": "fr"``);
-    English for any other notebook."""
-    lang = content.get("metadata", {}).get("lang")
+    """The language a notebook's metadata declares (the French lessons and glossary say
+    ``"aml_teach": {"lang": "fr"}``); English for any other notebook."""
+    lang = content.get("metadata", {}).get("aml_teach", {}).get("lang")
     return lang if lang in LANGUAGES else DEFAULT_LANGUAGE
 
 

@@ -51,7 +51,7 @@ def test_an_unknown_language_is_a_clear_error(capsys):
 @pytest.mark.parametrize("lang", ["en", "fr"])
 def test_a_saved_lesson_says_run_it_again_in_its_own_language(lang):
     content = {
-        "metadata": {"lang": lang} if lang != "en" else {},
+        "metadata": {"aml_teach": {"lang": lang}} if lang != "en" else {},
         "cells": [{"cell_type": "code", "outputs": [
             {"output_type": "display_data",
              "data": {"application/vnd.jupyter.widget-view+json": {"model_id": "x"}}}]}],
