@@ -114,7 +114,9 @@ def test_a_missing_french_text_is_named_and_nothing_written(data_copy, tmp_path,
     assert main(["export", "anki", str(out), "--lang", "fr", "--data",
                  str(data_copy.path)]) == 2
     err = capsys.readouterr().err
-    assert "questions.csv, line 2, column 'prompt': has no fr translation" in err
+    # said in the export's language, by the English file, line and column
+    assert re.search(r"questions\.csv, ligne 2, colonne «\s*prompt\s*»\s*: n'a pas de "
+                     r"traduction \(fr\)", err), err
     assert "rien n’a été écrit" in err
     assert not out.exists()
 
