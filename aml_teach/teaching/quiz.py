@@ -278,7 +278,7 @@ def case_html(case_id: str, kb: KnowledgeBase | None = None, lang: str = "en") -
         _("Fit for intensive chemotherapy"): yes_no[bool(case["fit_for_intensive"])],
         _("Disease"): _(case["disease"]),
         _("Last complete remission"): remission,
-        _("Treatments before"): "; ".join(names[o] for o in case["prior_treatments"])
+        _("Treatments before"): _("; ").join(names[o] for o in case["prior_treatments"])
         or _("none"),
         _("Leukemia in the central nervous system"): yes_no[bool(case["cns"])],
         _("Markers"): ", ".join(case["markers"]) or _("none found"),
@@ -536,7 +536,7 @@ class EpiFeedback:
         r = self.result
         return _("{points}. Total {score}, which puts the patient in the {group} group "
                  "(published survival {one_year} at 1 year and {five_year} at 5 years).",
-                 points="; ".join(parts), score=r.score, group=_(r.group),
+                 points=_("; ").join(parts), score=r.score, group=_(r.group),
                  one_year=_percent(r.one_year_survival_percent, lang),
                  five_year=_percent(r.five_year_survival_percent, lang))
 

@@ -136,7 +136,7 @@ def _factors(patient: Patient, kb: KnowledgeBase, tr: Translator) -> str:
         tr("remission"): (tr("remission_none") if months is None
                           else _.plural("{months} month", "{months} months", whole,
                                         months=_number(months, lang))),
-        tr("prior"): "; ".join(names.get(o, o) for o in patient.prior_treatments) or tr("none"),
+        tr("prior"): _("; ").join(names.get(o, o) for o in patient.prior_treatments) or tr("none"),
         tr("cns"): yes_no[patient.cns],
         tr("markers"): ", ".join(sorted(patient.markers)) or tr("markers_none"),
         tr("donor"): yes_no[patient.matched_donor],
