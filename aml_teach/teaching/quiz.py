@@ -197,10 +197,13 @@ def feedback_html(feedback: Feedback, kb: KnowledgeBase | None = None, lang: str
         + "</p>"
     )
     yours = " " + escape(_("(your answer)"))
+    each = _("{choice}: {why}")
     items = "".join(
-        f"<li>{RIGHT_MARK if c.correct else WRONG_MARK} <strong>{escape(c.text)}</strong>"
-        f"{yours if c is feedback.choice else ''}: {why(c.explanation)} "
-        f"{cite(c.sources, kb)}</li>"
+        f"<li>{RIGHT_MARK if c.correct else WRONG_MARK} "
+        + html_format(each, choice=f"<strong>{escape(c.text)}</strong>"
+                      f"{yours if c is feedback.choice else ''}",
+                      why=f"{why(c.explanation)} {cite(c.sources, kb)}")
+        + "</li>"
         for c in feedback.question.choices
     )
     return (
@@ -422,7 +425,7 @@ EPI_BANDS: tuple[tuple[str, str, dict], ...] = (
     ("relapse-free interval", N_("more than 18 months"), {"relapse_free_months": 19}),
     ("relapse-free interval", N_("7 to 18 months"), {"relapse_free_months": 12}),
     ("relapse-free interval", N_("less than 7 months"), {"relapse_free_months": 6}),
-    ("cytogenetics at diagnosis", "inv(16) or t(16;16)", {"cytogenetics": "inv(16)"}),
+    ("cytogenetics at diagnosis", N_("inv(16) or t(16;16)"), {"cytogenetics": "inv(16)"}),
     ("cytogenetics at diagnosis", "t(8;21)", {"cytogenetics": "t(8;21)"}),
     ("cytogenetics at diagnosis", N_("any other"), {"cytogenetics": "other"}),
     ("age at relapse", N_("35 or younger"), {"age": 35}),
