@@ -103,7 +103,7 @@ def test_handout_in_french(exported_fr):
     assert '<html lang="fr">' in html
     for row in french("cases"):
         assert row["title"].replace("'", "&#x27;") in html
-    assert "Options qui s’appliquent" in html and "Cas d’enseignement 1 sur" in html
+    assert "Options qui s'appliquent" in html and "Cas d'enseignement 1 sur" in html
     assert english_left(html) == []
 
 
@@ -117,7 +117,7 @@ def test_a_missing_french_text_is_named_and_nothing_written(data_copy, tmp_path,
     # said in the export's language, by the English file, line and column
     assert re.search(r"questions\.csv, ligne 2, colonne «\s*prompt\s*»\s*: n'a pas de "
                      r"traduction \(fr\)", err), err
-    assert "rien n’a été écrit" in err
+    assert "rien n'a été écrit" in err
     assert not out.exists()
 
 
