@@ -103,7 +103,8 @@ def test_handout_in_french(exported_fr):
     assert '<html lang="fr">' in html
     for row in french("cases"):
         assert row["title"].replace("'", "&#x27;") in html
-    assert "Options qui s'appliquent" in html and "Cas d'enseignement 1 sur" in html
+    text = visible_text(html)
+    assert "Options qui s'appliquent" in text and "Cas d'enseignement 1 sur" in text
     assert english_left(html) == []
 
 
