@@ -60,10 +60,10 @@ class LivePanel(ShortRepr, widgets.VBox):
     """The live class box at the top of a learner's page (hidden until the instructor acts)."""
 
     def __init__(
-        self, factors: FactorPanel, look: Look, url: str, secret: str,
-        lang: str = DEFAULT_LANGUAGE,
+        self, factors: FactorPanel, look: Look, url: str, secret: str, lang: str | None = None
     ) -> None:
-        self.lang = check_lang(lang)
+        # the page's language: given, else its factor panel's (the dashboard's), else English
+        self.lang = check_lang(lang or getattr(factors, "lang", DEFAULT_LANGUAGE))
         _ = translator(self.lang)
         self.factors = factors
         # the English tables (the room's ids key them); each language's words come from them
@@ -381,9 +381,7 @@ def set_factors(panel: FactorPanel, factors: dict[str, Any], lang: str = DEFAULT
     panel.story.value = f"<strong>{words}</strong>"
 
 
-def live_panel(
-    factors: FactorPanel, look: Look, lang: str = DEFAULT_LANGUAGE
-) -> LivePanel | None:
+def live_panel(factors: FactorPanel, look: Look, lang: str | None = None) -> LivePanel | None:
     """The live class box, when a Voila class server started this kernel; else None.
 
     Two channels to the room: the Voila class server's kernels talk to it over HTTP (this

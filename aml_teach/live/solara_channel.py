@@ -238,7 +238,7 @@ class LocalLivePanel(LivePanel):
     """A Solara page's live box: the room is in this process, so no HTTP and no polling."""
 
     def __init__(
-        self, room: LiveRoom, factors: FactorPanel, look: Look, lang: str = DEFAULT_LANGUAGE
+        self, room: LiveRoom, factors: FactorPanel, look: Look, lang: str | None = None
     ) -> None:
         super().__init__(factors, look, "", "", lang)
         from solara.server import kernel_context
@@ -279,7 +279,7 @@ class LocalLivePanel(LivePanel):
 
 
 def local_panel(
-    room: LiveRoom, factors: FactorPanel, look: Look, lang: str = DEFAULT_LANGUAGE
+    room: LiveRoom, factors: FactorPanel, look: Look, lang: str | None = None
 ) -> LocalLivePanel:
     panel = LocalLivePanel(room, factors, look, lang)
     panel.start()
