@@ -14,7 +14,7 @@ from html import escape
 
 from ..core.i18n import DEFAULT_LANGUAGE, LANGUAGE_NAMES, LANGUAGES, N_, check_lang, translator
 from ..core.knowledge import MARKERS
-from .room import LiveClass, case_label, case_title, live_questions
+from .room import LiveClass, case_label, case_title, live_questions, question_heading
 
 SCRIPT = r"""
 // the key that opened this view leaves the address bar (and the history) at once; a chosen
@@ -50,7 +50,7 @@ function draw(state) {
   const box = $("live-question");
   box.hidden = !q;
   if (!q) return;
-  $("question-prompt").textContent = q.id + ": " + q.prompt;
+  $("question-prompt").textContent = q.heading;
   $("question-state").textContent = q.state;
   $("answered").textContent = q.answered_text;
   const most = Math.max(1, ...q.tally);
@@ -189,15 +189,16 @@ def instructor_html(live: LiveClass, xsrf: str, lang: str | None = None) -> str:
     cases and questions in its pickers."""
     lang = check_lang(lang or live.lang)
     kb = live.kb
+    _ = translator(lang)
     cases = "".join(
-        f'<option value="{escape(row["case"])}">{escape(case_label(row["case"], lang))}: '
-        f"{escape(case_title(kb, row['case'], lang))}</option>"
+        f'<option value="{escape(row["case"])}">'
+        + escape(_("{case}: {title}", case=case_label(row["case"], lang),
+                   title=case_title(kb, row["case"], lang)))
+        + "</option>"
         for row in kb.rows["cases"]
     )
     questions = "".join(
-        f'<option value="{escape(q.id)}">{escape(q.id)}'
-        f"{' (' + escape(case_label(q.case, lang)) + ')' if q.case else ''}: "
-        f"{escape(q.prompt)}</option>"
+        f'<option value="{escape(q.id)}">' + escape(question_heading(q, lang)) + "</option>"
         for q in live_questions(kb, lang).values()
     )
     markers = "".join(
@@ -205,10 +206,9 @@ def instructor_html(live: LiveClass, xsrf: str, lang: str | None = None) -> str:
         for m in MARKERS
     )
     words = escape(json.dumps(script_words(lang)))
-    tr = translator(lang)
 
     def _(text: str) -> str:  # the view's words, escaped for HTML
-        return escape(tr(text))
+        return escape(translator(lang)(text))
 
     w = {
         "title": _("Instructor view: live class"), "intro": _(INTRO), "case": _("Case"),

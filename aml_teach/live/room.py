@@ -154,6 +154,15 @@ def question_in(question: dict[str, Any], kb: KnowledgeBase, lang: str) -> dict[
     return {**question, "prompt": words.prompt, "choices": choices}
 
 
+def question_heading(question: LiveQuestion, lang: str = DEFAULT_LANGUAGE) -> str:
+    """"q-3 (Case 3): prompt" as the instructor's picker and tally show it, in ``lang``."""
+    _ = translator(lang)
+    if question.case:
+        return _("{question} ({case}): {prompt}", question=question.id,
+                 case=case_label(question.case, lang), prompt=question.prompt)
+    return _("{question}: {prompt}", question=question.id, prompt=question.prompt)
+
+
 class LiveError(ValueError):
     """An instructor action that cannot be done (the message says why, in either language)."""
 
@@ -370,6 +379,9 @@ class LiveClass:
             sent = _("Sent: patient factors set by hand.")
         if question is not None:
             question = question_in(question, self.kb, lang)
+            words = live_questions(self.kb, lang)[question["id"]]
+            question["heading"] = _("{question}: {prompt}", question=words.id,
+                                    prompt=words.prompt)
             question["state"] = (
                 _("Revealed on every page.") if self.revealed
                 else _("Open: pages can answer and change their answer.") if self.open

@@ -22,6 +22,7 @@ from aml_teach.live.room import LETTERS, case_notice, live_questions
 from tests.classroom.voila.conftest import Server, start
 from tests.leaks import leaks, visible_text
 
+from .a11y import violations
 from .conftest import ARTIFACTS, RENDER_TIMEOUT_MS, open_dashboard, stop
 from .test_live_class import FOLLOW_MS, link_of, printed_file, tally_row
 
@@ -143,6 +144,7 @@ def test_one_push_reaches_an_english_and_a_french_page(browser, live_server, ins
         shown = visible_text(instructor.locator("main").inner_html())
         assert leaks(shown) == [], leaks(shown)
         assert EN("Your answer") in box_text(english)
+        assert violations(instructor, f"{server.log.stem}-fr-instructor", ["main"]) == []
 
         stem = server.log.stem
         shoot(french, french.locator(".aml-live"), f"{stem}-fr-student-box")
