@@ -8,25 +8,26 @@ from pathlib import Path
 
 from .classroom.solara_engine import add_arguments as add_engine_arguments
 from .classroom.voila_engine import add_arguments as add_serve_arguments
-from .core.i18n import LANGUAGES
-from .core.knowledge import check_data, data_dir, load_knowledge_base
-from .core.translated_tables import check_translations
+from .core.i18n import DEFAULT_LANGUAGE, LANGUAGES, translator
+from .core.knowledge import check_data, data_dir
 from .export.cli import add_arguments as add_export_arguments
 
 
 def _check_data(args: argparse.Namespace) -> int:
+    """Check the tables and every language's text; say so in ``--lang``."""
+    _ = translator(args.lang)
     directory = Path(args.directory) if args.directory else data_dir()
     problems = check_data(directory)
     if not problems:  # the tables are sound: now the text of each other language
-        kb = load_knowledge_base(directory)
-        problems = [p for lang in LANGUAGES[1:] for p in check_translations(kb, lang)]
+        problems = [p for lang in LANGUAGES for p in check_data(directory, lang)]
     if not problems:
-        print(f"{directory}: all tables are valid.")
+        print(_("{directory}: all tables are valid.", directory=directory))
         return 0
-    print(f"{directory}: {len(problems)} problem(s) found:", file=sys.stderr)
+    print(_("{directory}: {n} problem(s) found:", directory=directory, n=len(problems)),
+          file=sys.stderr)
     for problem in problems:
-        print(f"  - {problem}", file=sys.stderr)
-    print("Fix them and run check-data again (see docs/data-tables.md).", file=sys.stderr)
+        print(f"  - {problem.text(args.lang)}", file=sys.stderr)
+    print(_("Fix them and run check-data again (see docs/data-tables.md)."), file=sys.stderr)
     return 1
 
 
@@ -35,6 +36,8 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True)
     check = commands.add_parser("check-data", help="validate the knowledge base tables")
     check.add_argument("directory", nargs="?", help="folder of CSV tables (default: data/)")
+    check.add_argument("--lang", choices=LANGUAGES, default=DEFAULT_LANGUAGE,
+                       help="the language of the messages (default: en)")
     check.set_defaults(run=_check_data)
     serve = commands.add_parser(
         "serve",

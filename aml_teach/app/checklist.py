@@ -21,56 +21,66 @@ __all__ = ["Checklist"]
 _ESM = """
 function render({ model, el }) {
   el.classList.add("aml-checklist");
-  const set = new Set();
-  const boxes = [];
-  const fieldset = document.createElement("fieldset");
-  const legend = document.createElement("legend");
-  legend.textContent = model.get("description");
-  fieldset.appendChild(legend);
-  const scroller = document.createElement("div");
-  scroller.className = "aml-checklist-choices";
-  let group = null;
-  let list = null;
-  for (const [label, value, name] of model.get("options")) {
-    if (list === null || name !== group) {
-      group = name;
-      if (name) {
-        const heading = document.createElement("div");
-        heading.className = "aml-checklist-group";
-        heading.textContent = name;
-        scroller.appendChild(heading);
+  let boxes = [];
+  let ticked = null;
+  // (re)built whole when the words change (the page's language): the ticks are kept
+  function build() {
+    el.replaceChildren();
+    boxes = [];
+    const fieldset = document.createElement("fieldset");
+    const legend = document.createElement("legend");
+    legend.textContent = model.get("description");
+    fieldset.appendChild(legend);
+    const scroller = document.createElement("div");
+    scroller.className = "aml-checklist-choices";
+    let group = null;
+    let list = null;
+    for (const [label, value, name] of model.get("options")) {
+      if (list === null || name !== group) {
+        group = name;
+        if (name) {
+          const heading = document.createElement("div");
+          heading.className = "aml-checklist-group";
+          heading.textContent = name;
+          scroller.appendChild(heading);
+        }
+        list = document.createElement("div");
+        list.className = "aml-checklist-list";
+        scroller.appendChild(list);
       }
-      list = document.createElement("div");
-      list.className = "aml-checklist-list";
-      scroller.appendChild(list);
+      const row = document.createElement("label");
+      const box = document.createElement("input");
+      box.type = "checkbox";
+      box.value = value;
+      box.addEventListener("change", () => {
+        model.set("value", boxes.filter((b) => b.checked).map((b) => b.value));
+        model.save_changes();
+      });
+      boxes.push(box);
+      row.appendChild(box);
+      row.appendChild(document.createTextNode(" " + label));
+      list.appendChild(row);
     }
-    const row = document.createElement("label");
-    const box = document.createElement("input");
-    box.type = "checkbox";
-    box.value = value;
-    box.addEventListener("change", () => {
-      model.set("value", boxes.filter((b) => b.checked).map((b) => b.value));
-      model.save_changes();
-    });
-    boxes.push(box);
-    row.appendChild(box);
-    row.appendChild(document.createTextNode(" " + label));
-    list.appendChild(row);
+    ticked = document.createElement("div");
+    ticked.className = "aml-checklist-ticked";
+    fieldset.appendChild(ticked);
+    fieldset.appendChild(scroller);
+    el.appendChild(fieldset);
+    show();
   }
-  const ticked = document.createElement("div");
-  ticked.className = "aml-checklist-ticked";
-  fieldset.appendChild(ticked);
-  fieldset.appendChild(scroller);
-  el.appendChild(fieldset);
-  const names = new Map(model.get("options").map(([label, value]) => [value, label]));
   function show() {
+    const names = new Map(model.get("options").map(([label, value]) => [value, label]));
     const chosen = new Set(model.get("value"));
     for (const box of boxes) { box.checked = chosen.has(box.value); }
     const listed = model.get("value").map((v) => names.get(v) || v);
-    ticked.textContent = "Ticked: " + (listed.length ? listed.join("; ") : "none");
+    const words = model.get("words");
+    ticked.textContent = words.ticked + " " + (listed.length ? listed.join("; ") : words.none);
   }
   model.on("change:value", show);
-  show();
+  model.on("change:options", build);
+  model.on("change:description", build);
+  model.on("change:words", show);
+  build();
 }
 export default { render };
 """
@@ -98,20 +108,34 @@ class Checklist(anywidget.AnyWidget):
     value = traitlets.Tuple().tag(sync=True)
     options = traitlets.List().tag(sync=True)
     description = traitlets.Unicode("").tag(sync=True)
+    # the words around the ticked list, in the page's language
+    words = traitlets.Dict({"ticked": "Ticked:", "none": "none"}).tag(sync=True)
 
     def __init__(
         self,
         options: Sequence[tuple[str, str]],
         description: str,
         groups: Sequence[tuple[str, Sequence[str]]] = (),
+        words: dict[str, str] | None = None,
     ) -> None:
-        group_of = {value: name for name, values in groups for value in values}
-        order = {name: i for i, (name, _) in enumerate(groups)}
-        ordered = sorted(options, key=lambda o: order.get(group_of.get(o[1], ""), len(order)))
-        super().__init__(
-            options=[[label, value, group_of.get(value, "")] for label, value in ordered],
-            description=description,
-        )
+        super().__init__(options=_listed(options, groups), description=description,
+                         **({"words": words} if words else {}))
+
+    def relabel(
+        self,
+        options: Sequence[tuple[str, str]],
+        description: str,
+        groups: Sequence[tuple[str, Sequence[str]]],
+        words: dict[str, str],
+    ) -> None:
+        """New words for the same choices (another language): what is ticked stays ticked."""
+        listed = _listed(options, groups)
+        if [v for _, v, _ in listed] != list(self.choices):
+            raise ValueError("relabel gives new words for the same choices, in the same order")
+        with self.hold_sync():
+            self.options = listed
+            self.description = description
+            self.words = words
 
     def __repr__(self) -> str:
         return "<Checklist: aml-teach widget>"
@@ -146,3 +170,13 @@ class Checklist(anywidget.AnyWidget):
                 f"{self.description}: {str(unknown[0])[:40]!r} is not in the list"
             )
         return tuple(v for v in known if v in set(chosen))
+
+
+def _listed(
+    options: Sequence[tuple[str, str]], groups: Sequence[tuple[str, Sequence[str]]]
+) -> list[list[str]]:
+    """[label, value, group name] for each choice, grouped in ``groups``' order."""
+    group_of = {value: name for name, values in groups for value in values}
+    order = {name: i for i, (name, _) in enumerate(groups)}
+    ordered = sorted(options, key=lambda o: order.get(group_of.get(o[1], ""), len(order)))
+    return [[label, value, group_of.get(value, "")] for label, value in ordered]

@@ -14,34 +14,38 @@ from typing import Any
 
 import ipywidgets as widgets
 
+from ..core.i18n import N_, translator
+
 Rejected = Callable[[widgets.Widget, BaseException], None]
 
 KINDS = {
-    "IntText": "a whole number",
-    "BoundedIntText": "a whole number",
-    "IntSlider": "a whole number",
-    "FloatText": "a number",
-    "BoundedFloatText": "a number",
-    "Checkbox": "ticked or not ticked",
-    "ToggleButton": "on or off",
-    "Dropdown": "one of the listed choices",
-    "RadioButtons": "one of the listed choices",
-    "SelectMultiple": "choices from the list",
-    "Checklist": "choices from the list",
+    "IntText": N_("a whole number"),
+    "BoundedIntText": N_("a whole number"),
+    "IntSlider": N_("a whole number"),
+    "FloatText": N_("a number"),
+    "BoundedFloatText": N_("a number"),
+    "Checkbox": N_("ticked or not ticked"),
+    "ToggleButton": N_("on or off"),
+    "Dropdown": N_("one of the listed choices"),
+    "RadioButtons": N_("one of the listed choices"),
+    "SelectMultiple": N_("choices from the list"),
+    "Checklist": N_("choices from the list"),
 }
 
 
-def expected(widget: widgets.Widget) -> str:
+def expected(widget: widgets.Widget, lang: str = "en") -> str:
     """What the widget accepts, in words a learner understands."""
-    return KINDS.get(type(widget).__name__, "one of the values it offers")
+    return translator(lang)(KINDS.get(type(widget).__name__, N_("one of the values it offers")))
 
 
-def refusal_message(widget: widgets.Widget) -> str:
-    """A plain sentence about a refused value, naming the control by its visible label."""
-    label = getattr(widget, "description", "") or "A control"
-    return (
-        f"{label}: that value was not accepted; it needs {expected(widget)}. "
-        "The previous value was kept."
+def refusal_message(widget: widgets.Widget, lang: str = "en") -> str:
+    """A plain sentence about a refused value, naming the control by its visible label (which
+    is already in the page's language)."""
+    _ = translator(lang)
+    label = getattr(widget, "description", "") or _("A control")
+    return _(
+        "{label}: that value was not accepted; it needs {expected}. "
+        "The previous value was kept.", label=label, expected=expected(widget, lang),
     )
 
 

@@ -23,8 +23,10 @@ from ipywidgets.widgets.widget_bool import CheckboxStyle
 from ipywidgets.widgets.widget_description import DescriptionStyle
 from ipywidgets.widgets.widget_string import HTMLStyle
 
+from ..core.i18n import N_, translator
+
 LOG = logging.getLogger("aml_teach.dashboard")
-RELOAD_MESSAGE = "Something went wrong; reload the page."
+RELOAD_MESSAGE = N_("Something went wrong; reload the page.")
 
 # Rules for the input widgets only. Kept apart from CSS, which static HTML in the lessons
 # embeds (and whose stored outputs would change with it).
@@ -77,7 +79,7 @@ def instructor_log() -> logging.Logger:
     return LOG
 
 
-def something_went_wrong(where: str, error: BaseException) -> str:
+def something_went_wrong(where: str, error: BaseException, lang: str = "en") -> str:
     """Log an unexpected error for the instructor and return the learner's page message.
 
     Only the exception type and the code path are logged: exception messages may quote the
@@ -90,12 +92,15 @@ def something_went_wrong(where: str, error: BaseException) -> str:
         type(error).__name__,
         frames.rstrip(),
     )
-    return message_html(RELOAD_MESSAGE)
+    return message_html(translator(lang)(RELOAD_MESSAGE), lang)
 
 
-def message_html(text: str) -> str:
-    """A plain message shown in place of results (not colour alone: a border and words)."""
-    return f'<div class="aml-message" role="alert"><strong>Note:</strong> {escape(text)}</div>'
+def message_html(text: str, lang: str = "en") -> str:
+    """A plain message shown in place of results (not colour alone: a border and words);
+    ``text`` is already in ``lang``, which words the "Note:" before it."""
+    _ = translator(lang)
+    note = escape(_("Note:"))
+    return f'<div class="aml-message" role="alert"><strong>{note}</strong> {escape(text)}</div>'
 
 
 # --- shared models ---------------------------------------------------------------------

@@ -14,13 +14,15 @@ from html import escape
 import anywidget
 import traitlets
 
+from ..core.i18n import N_, translator
 from ..core.knowledge import KnowledgeBase
 from ..core.patient import Patient
 from ..teaching.summary import patient_summary_html
 
 __all__ = ["PRINT_CSS", "PrintButton", "print_html"]
 
-TITLE = "aml-teach: this patient, the options that apply and why"
+TITLE = N_("aml-teach: this patient, the options that apply and why")
+BUTTON = N_("Print this patient")
 
 # In the page's style sheet (the dashboard's header): on paper, the summary alone.
 PRINT_CSS = """
@@ -62,6 +64,7 @@ function render({ model, el }) {
   button.className = "aml-print-button";
   button.textContent = model.get("description");
   button.addEventListener("click", () => window.print());
+  model.on("change:description", () => { button.textContent = model.get("description"); });
   el.appendChild(button);
 }
 export default { render };
@@ -80,7 +83,7 @@ class PrintButton(anywidget.AnyWidget):
 
     _esm = _ESM
     _css = _CSS
-    description = traitlets.Unicode("Print this patient").tag(sync=True)
+    description = traitlets.Unicode(BUTTON).tag(sync=True)
 
     def __repr__(self) -> str:
         return "<PrintButton: aml-teach widget>"
@@ -92,17 +95,20 @@ def print_html(
     case: str = "",
     story: str = "",
     story_sources: tuple[str, ...] = (),
+    lang: str = "en",
 ) -> str:
     """The printed page: a title, the case (if one is loaded) and the patient's summary,
-    citing as the dashboard does ([ccs-2024])."""
+    citing as the dashboard does ([ccs-2024]), in ``lang`` (``case`` and ``story`` already
+    are)."""
+    _ = translator(lang)
     named = f'<p class="aml-print-case">{escape(case)}</p>' if case else ""
     summary = patient_summary_html(
-        patient, kb=kb, anchor="aml-print", story=story, story_sources=story_sources,
+        patient, kb=kb, lang=lang, anchor="aml-print", story=story, story_sources=story_sources,
         cite_by_id=True, brief_excluded=True,
     )
-    note = (
-        '<p class="aml-print-note">Printed from the aml-teach dashboard. An option that does '
-        "not apply cites only its main source here; the dashboard lists every source of "
-        "each option.</p>"
-    )
-    return f"<h1>{escape(TITLE)}</h1>{named}{summary}{note}"
+    note = escape(_(
+        "Printed from the aml-teach dashboard. An option that does not apply cites only its "
+        "main source here; the dashboard lists every source of each option."
+    ))
+    return (f"<h1>{escape(_(TITLE))}</h1>{named}{summary}"
+            f'<p class="aml-print-note">{note}</p>')

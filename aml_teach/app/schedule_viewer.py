@@ -6,8 +6,10 @@ from typing import Any
 
 import ipywidgets as widgets
 
+from ..core.i18n import N_, check_lang, translator
 from ..core.knowledge import KnowledgeBase, load_knowledge_base
 from ..core.schedules import UnknownRegimenError, schedule_rows, scheduled_options, variants
+from ..core.translated_tables import localized
 from ..teaching.figures import timeline_html
 from ..teaching.keys import keyboard_safe
 from .guard import guard, refusal_message
@@ -22,52 +24,92 @@ class ScheduleViewer(ShortRepr, widgets.VBox):
     as one "one of:" row, never as drugs given together.
     """
 
-    ALL_VARIANTS = "all, as alternatives (one of)"
+    ALL_VARIANTS = ""  # the variant picker's value for "all, as alternatives"
+    ALL_WORDS = N_("all, as alternatives (one of)")
 
     def __init__(
         self, kb: KnowledgeBase | None = None, heading: str | None = None,
-        look: Look | None = None,
+        look: Look | None = None, lang: str = "en",
     ) -> None:
         self.kb = kb or load_knowledge_base()
+        self.lang = check_lang(lang)
+        self._heading_text = heading
         look = look or Look()
         self._updating = False
         regimens = scheduled_options(self.kb)
-        self.names = dict(regimens)
         self.regimen = look.dropdown(
-            "Regimen",
-            [(name, option) for option, name in regimens],
-            regimens[0][0] if regimens else None,
+            "", self._regimen_choices(), regimens[0][0] if regimens else None
         )
         # its own layout: it is hidden for regimens without variants
         self.variant = look.dropdown(
-            "Variant",
-            [self.ALL_VARIANTS],
+            "",
+            [(translator(self.lang)(self.ALL_WORDS), self.ALL_VARIANTS)],
             self.ALL_VARIANTS,
             layout=widgets.Layout(width="auto", max_width="100%"),
         )
+        self._heading = look.html_widget() if heading else None
         self.figure = look.html_widget(css_class="aml-schedule")
         guard(self.regimen, self._refuse)
         guard(self.variant, self._refuse)
         self.regimen.observe(self._regimen_changed, names="value")
         self.variant.observe(lambda _: self.refresh(), names="value")
         children: list[widgets.Widget] = [self.regimen, self.variant, self.figure]
-        if heading:
-            children.insert(0, look.html_widget(_heading(heading)))
+        if self._heading is not None:
+            children.insert(0, self._heading)
         super().__init__(children, layout=look.plain)
+        self._words()
         self._regimen_changed(None)
 
+    def _regimen_choices(self) -> list[tuple[str, str]]:
+        return [(name, option) for option, name in
+                scheduled_options(localized(self.kb, self.lang))]
+
+    def _variant_choices(self, names: tuple[str, ...]) -> list[tuple[str, str]]:
+        """(name in the page's language, variant id) of each variant, then "all"."""
+        shown = {row["variant"]: row["variant_name"]
+                 for row in localized(self.kb, self.lang).rows["schedules"]
+                 if row["option"] == self.regimen.value and row["variant"]}
+        all_words = translator(self.lang)(self.ALL_WORDS)
+        return [*((shown.get(n, n), n) for n in names), (all_words, self.ALL_VARIANTS)]
+
+    def _words(self) -> None:
+        _ = translator(self.lang)
+        self.regimen.description = _("Regimen")
+        self.variant.description = _("Variant")
+        if self._heading is not None:
+            self._heading.value = _heading(_(str(self._heading_text)))
+
+    def set_language(self, lang: str) -> None:
+        """Every word in ``lang``; the regimen and variant chosen stay chosen."""
+        self.lang = check_lang(lang)
+        regimen, variant = self.regimen.value, self.variant.value
+        self._updating = True
+        try:
+            with self.hold_sync():
+                self.regimen.options = self._regimen_choices()
+                self.regimen.value = regimen
+                names = variants(regimen, self.kb) if regimen else ()
+                self.variant.options = self._variant_choices(names)
+                self.variant.value = variant
+                self._words()
+        finally:
+            self._updating = False
+        self.refresh()
+
     def _refuse(self, widget: widgets.Widget, error: BaseException) -> None:
-        self.figure.value = message_html(refusal_message(widget))
+        self.figure.value = message_html(refusal_message(widget, self.lang), self.lang)
 
     def _regimen_changed(self, change: dict[str, Any] | None) -> None:
+        if self._updating:
+            return
         try:
             names = variants(self.regimen.value, self.kb) if self.regimen.value else ()
         except Exception as error:  # noqa: BLE001
-            self.figure.value = something_went_wrong("listing variants", error)
+            self.figure.value = something_went_wrong("listing variants", error, self.lang)
             return
         self._updating = True
         try:
-            self.variant.options = [*names, self.ALL_VARIANTS]
+            self.variant.options = self._variant_choices(names)
             self.variant.value = names[0] if names else self.ALL_VARIANTS
         finally:
             self._updating = False
@@ -77,28 +119,35 @@ class ScheduleViewer(ShortRepr, widgets.VBox):
     def refresh(self) -> None:
         if self._updating:
             return
+        _ = translator(self.lang)
         option = self.regimen.value
         if not option:
-            self.figure.value = message_html("No regimen schedules are in the teaching data.")
+            self.figure.value = message_html(
+                _("No regimen schedules are in the teaching data."), self.lang)
             return
         chosen = None if self.variant.value == self.ALL_VARIANTS else self.variant.value
+        text = localized(self.kb, self.lang)
         try:
-            schedule = schedule_rows(option, chosen, kb=self.kb)
+            schedule = schedule_rows(option, chosen, kb=text)
         except UnknownRegimenError as error:
-            self.figure.value = message_html(str(error))
+            self.figure.value = message_html(str(error), self.lang)
             return
         except Exception as error:  # noqa: BLE001
-            self.figure.value = something_went_wrong("drawing a schedule", error)
+            self.figure.value = something_went_wrong("drawing a schedule", error, self.lang)
             return
-        title = f"{self.names.get(option, option)}: day by day"
+        name = dict(scheduled_options(text)).get(option, option)
         if chosen:
-            title += f" ({chosen})"
+            variant = {v: label for label, v in self.variant.options}.get(chosen, chosen)
+            title = _("{regimen}: day by day ({variant})", regimen=name, variant=variant)
+        else:
+            title = _("{regimen}: day by day", regimen=name)
         try:
-            self.figure.value = timeline_html(schedule, title, kb=self.kb)
+            # the doses are in the page's language (``text``); the timeline names the drugs
+            self.figure.value = timeline_html(schedule, title, kb=self.kb, lang=self.lang)
         except Exception as error:  # noqa: BLE001
-            self.figure.value = something_went_wrong("drawing a schedule", error)
+            self.figure.value = something_went_wrong("drawing a schedule", error, self.lang)
 
 
-def schedule_viewer(kb: KnowledgeBase | None = None) -> ScheduleViewer:
+def schedule_viewer(kb: KnowledgeBase | None = None, lang: str = "en") -> ScheduleViewer:
     """A regimen picker with its day-by-day timeline."""
-    return keyboard_safe(ScheduleViewer(kb))
+    return keyboard_safe(ScheduleViewer(kb, lang=lang))

@@ -39,12 +39,14 @@ import warnings
 from collections.abc import Collection
 from typing import Any
 
+from ..core.i18n import N_, translator
+from .language import LANGUAGE_ENV, class_language
 from .limits import connections_per_address
 from .solara_gate import ASGIApp, ClassroomGate
 from .solara_server import FRAME_LIMIT, guarded_http_protocol, logging_config, quick_close_protocol
 
 ENGINES = ("voila", "solara")
-PAGE_TITLE = "Relapsed and refractory AML: the class dashboard"
+PAGE_TITLE = N_("Relapsed and refractory AML: the class dashboard")
 # Learners per CPU core the single process is allowed: a page costs about 0.2 s of CPU to
 # build and an update a few milliseconds (docs/benchmarks.md), so 200 learners arriving
 # over a couple of minutes keep one core well below saturation.
@@ -92,8 +94,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         )
 
 
-def solara_environment(title: str = PAGE_TITLE) -> dict[str, str]:
-    """Solara's settings for the class, as the environment it reads when first imported."""
+def solara_environment(title: str | None = None) -> dict[str, str]:
+    """Solara's settings for the class, as the environment it reads when first imported
+    (the page's title in the class's language)."""
+    title = title or translator(class_language())(PAGE_TITLE)
     return {
         "SOLARA_APP": "aml_teach.classroom.solara_page",
         "SOLARA_MODE": "production",
@@ -202,6 +206,7 @@ def run(args: argparse.Namespace) -> int:
     per_client = DEFAULT_PER_CLIENT if per_client is None else max(per_client, 0)
     cull_idle = DEFAULT_CULL_IDLE if args.cull_idle is None else max(args.cull_idle, 0)
     local_only = ip != "0.0.0.0" and is_loopback(ip)
+    os.environ[LANGUAGE_ENV] = getattr(args, "lang", "en")  # the pages' language
 
     import uvicorn
 

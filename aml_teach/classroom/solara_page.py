@@ -3,31 +3,18 @@
 ``python -m aml_teach serve --engine solara`` points Solara at this module (see
 ``solara_engine.py``). Solara runs ``Page`` once per virtual kernel, so each learner gets their
 own ``App`` (their own widgets and values) while the knowledge base, read once, is shared.
+The page's language is its address's ``?lang=`` or the class's (``serve --lang``).
 ``Layout`` replaces Solara's app bar and navigation with a bare container, so the page is the
 dashboard alone, as in the Voila mode.
 """
 
 from __future__ import annotations
 
-import json
-from functools import cache
-from html import escape
-from pathlib import Path
-
 import solara
 
-from .page import App
-
-NOTEBOOK = Path(__file__).resolve().parents[2] / "notebooks" / "dashboard.ipynb"
-TITLE = "Relapsed and refractory AML: the class dashboard"
-# Where the lessons are: this engine serves the dashboard alone (the Voila engine links the
-# lessons from the dashboard notebook's second cell and serves them as pages).
-LESSONS_NOTE = (
-    '<p class="aml-lessons-note"><strong>The lessons</strong> are not on this class server, '
-    "which shows the dashboard only. Read them in JupyterLab (<code>python3 run.py lab</code> "
-    "in the module's folder), or on any screen when your instructor serves the class with "
-    "the Voila engine (<code>python3 run.py serve --class</code>): it links them here.</p>"
-)
+from ..core.i18n import translator
+from .language import asked_language
+from .page import TITLE, App
 
 # Solara's page is styled by Vuetify, whose reset differs from JupyterLab's: it drops the bold
 # of <strong>/<b> (the Roboto weights it loads), indents lists and cards, and tints <code>.
@@ -56,39 +43,24 @@ body, .v-application, .v-application .aml-page { font-family: system-ui, -apple-
 """
 
 
-@cache
-def intro_html() -> str:
-    """The title and introduction of notebooks/dashboard.ipynb, as the Voila page shows them.
-
-    The notebook's first Markdown cell is the one source of these words; without the notebook
-    (an installed package) the page keeps the title and ``App``'s own disclaimer.
-    """
-    try:
-        cells = json.loads(NOTEBOOK.read_text(encoding="utf-8"))["cells"]
-        text = "".join(next(c["source"] for c in cells if c["cell_type"] == "markdown"))
-    except (OSError, ValueError, KeyError, StopIteration):
-        return f"<h1>{escape(TITLE)}</h1>"
-    import markdown
-
-    return markdown.markdown(text)
-
-
-def make_app() -> App:
-    """One learner's dashboard (Solara calls this in that learner's virtual kernel)."""
-    return App()
+def make_app(lang: str | None = None) -> App:
+    """One learner's dashboard (Solara calls this in that learner's virtual kernel), with
+    the title and the note on where the lessons are (this engine serves the dashboard
+    alone; the Voila engine links the lessons and serves them as pages)."""
+    return App(lang=lang, lessons="note")
 
 
 @solara.component
 def Page() -> None:
-    """The learner's page: the project's own ``App``, built once per virtual kernel."""
-    app = solara.use_memo(make_app, dependencies=[])
-    solara.Title(TITLE)
+    """The learner's page: the project's own ``App``, built once per virtual kernel, in the
+    language its address asks for (``?lang=fr``; the page's switch changes it in place)."""
+    lang = asked_language(solara.use_router().search)
+    app = solara.use_memo(lambda: make_app(lang), dependencies=[])
+    title = translator(app.lang)(TITLE)
+    solara.Title(title)
     # <main>, as in the Voila template: the landmark screen readers jump to
-    with solara.v.Html(tag="main", class_="aml-page", attributes={"aria-label": TITLE}):
-        solara.HTML(
-            tag="div", unsafe_innerHTML=SOLARA_CSS + intro_html() + LESSONS_NOTE,
-            classes=["aml-intro"],
-        )
+    with solara.v.Html(tag="main", class_="aml-page", attributes={"aria-label": title}):
+        solara.HTML(tag="div", unsafe_innerHTML=SOLARA_CSS, classes=["aml-intro"])
         solara.display(app)
 
 

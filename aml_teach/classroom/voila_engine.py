@@ -17,8 +17,10 @@ from typing import Any
 
 from jupyter_client.kernelspec import KernelSpecManager, NoSuchKernel
 
+from ..core.i18n import DEFAULT_LANGUAGE, LANGUAGES
 from ..live.room import Secrets, kernel_environment, make_secrets
 from .comm_guard import CLASSROOM_ENV
+from .language import LANGUAGE_ENV
 from .policy import (
     DEFAULT_PORT,
     KERNEL_MB,
@@ -344,6 +346,7 @@ def run(args: argparse.Namespace) -> int:
     max_kernels, per_client = limits
     open_files = raise_open_files_limit()
     os.environ[CLASSROOM_ENV] = "1"  # kernels check their comms (aml_teach.classroom.comm_guard)
+    os.environ[LANGUAGE_ENV] = args.lang  # the pages' language (aml_teach.classroom.page)
     live_keys = make_secrets()  # live class mode: kernels get their secret, never a browser
     os.environ.update(kernel_environment(live_keys, port))
     ClassroomVoila = classroom_voila(
@@ -405,6 +408,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--data", help="folder of teaching tables to use instead of data/ (checked first)"
+    )
+    parser.add_argument(
+        "--lang",
+        choices=LANGUAGES,
+        default=DEFAULT_LANGUAGE,
+        help="the class's language: en (English, the default) or fr (Français); each page "
+        "can still switch, and ?lang=fr or ?lang=en in its address chooses",
     )
     parser.add_argument(
         "--no-browser", action="store_true", help="do not open a browser on this computer"

@@ -10,20 +10,30 @@ import math
 from dataclasses import dataclass
 from numbers import Integral, Real
 
+from .i18n import DEFAULT_LANGUAGE, N_, translator
+
 SOURCE = "breems-2005"
-CYTOGENETICS = ("inv(16)", "t(16;16)", "t(8;21)", "other")
-CAVEAT = (
+CYTOGENETICS = ("inv(16)", "t(16;16)", "t(8;21)", N_("other"))  # "other": shown as _("other")
+CAVEAT = N_(
     "The index was built from 667 adults aged 15 to 60, first diagnosed between 1987 and 2001 "
     "and treated in Dutch-Belgian and Swiss trials, before today's targeted drugs. It describes "
     "groups, not one person's future, and may not fit older patients or current treatment."
 )
 # (1-year overall survival %, 5-year overall survival %) by risk group, from Breems 2005.
 SURVIVAL = {"favourable": (70, 46), "intermediate": (49, 18), "poor": (16, 4)}
+# Ids in the code, words on a page: a page shows ``_(group)`` and ``_(factor)``.
+GROUPS = (N_("favourable"), N_("intermediate"), N_("poor"))
+FACTORS = (N_("relapse-free interval"), N_("cytogenetics at diagnosis"), N_("age at relapse"),
+           N_("stem cell transplant before relapse"))
 
 
 @dataclass(frozen=True)
 class PrognosticIndex:
-    """The score, its risk group and that group's published survival."""
+    """The score, its risk group and that group's published survival.
+
+    ``group`` and the keys of ``points`` are English ids in every language (code compares
+    them); ``group_text``, ``point_texts``, ``survival_text`` and ``caveat`` are in ``lang``.
+    """
 
     score: int
     group: str
@@ -32,6 +42,26 @@ class PrognosticIndex:
     points: dict[str, int]
     source: str = SOURCE
     caveat: str = CAVEAT
+    lang: str = DEFAULT_LANGUAGE
+
+    @property
+    def group_text(self) -> str:
+        """The risk group in ``lang`` ("favourable", "favorable")."""
+        return translator(self.lang)(self.group)
+
+    @property
+    def point_texts(self) -> dict[str, int]:
+        """``points`` keyed by each factor's name in ``lang``."""
+        _ = translator(self.lang)
+        return {_(factor): value for factor, value in self.points.items()}
+
+    @property
+    def survival_text(self) -> str:
+        """The group's published survival as one sentence in ``lang``."""
+        return translator(self.lang)(
+            "In the study, {one_year}% of the {group} group were alive after one year and "
+            "{five_year}% after five years.", one_year=self.one_year_survival_percent,
+            five_year=self.five_year_survival_percent, group=self.group_text)
 
     def __getitem__(self, key: str):  # also usable like a dict, as the contract allows
         return getattr(self, key)
@@ -54,9 +84,17 @@ def _age_points(age: int) -> int:
 
 
 def european_prognostic_index(
-    relapse_free_months: float, cytogenetics: str, age: int, prior_transplant: bool
+    relapse_free_months: float,
+    cytogenetics: str,
+    age: int,
+    prior_transplant: bool,
+    lang: str = DEFAULT_LANGUAGE,
 ) -> PrognosticIndex:
-    """Score a first relapse: relapse-free interval, cytogenetics at diagnosis, age, prior SCT."""
+    """Score a first relapse: relapse-free interval, cytogenetics at diagnosis, age, prior SCT.
+
+    ``lang`` is the language of the result's words (its caveat, ``group_text``, ...).
+    """
+    _ = translator(lang)
     if (
         isinstance(relapse_free_months, bool)
         or not isinstance(relapse_free_months, Real)
@@ -85,4 +123,4 @@ def european_prognostic_index(
     score = sum(points.values())
     group = "favourable" if score <= 6 else "intermediate" if score <= 9 else "poor"
     one_year, five_year = SURVIVAL[group]
-    return PrognosticIndex(score, group, one_year, five_year, points)
+    return PrognosticIndex(score, group, one_year, five_year, points, caveat=_(CAVEAT), lang=lang)

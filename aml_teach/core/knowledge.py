@@ -23,31 +23,36 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
+from .i18n import DEFAULT_LANGUAGE, N_, check_lang, translator
+
 if TYPE_CHECKING:  # pandas is imported only when a DataFrame is asked for
     import pandas as pd
 
+# The fixed vocabularies below are ids in the tables and words on a page: each is marked
+# N_ so that a room shows it as ``_(word)`` in the page's language.
 CATEGORIES: tuple[str, ...] = (
-    "intensive chemotherapy",
-    "less intensive chemotherapy",
-    "targeted therapy",
-    "cns treatment",
-    "stem cell transplant",
-    "radiation therapy",
-    "supportive therapy",
-    "clinical trial",
+    N_("intensive chemotherapy"),
+    N_("less intensive chemotherapy"),
+    N_("targeted therapy"),
+    N_("cns treatment"),
+    N_("stem cell transplant"),
+    N_("radiation therapy"),
+    N_("supportive therapy"),
+    N_("clinical trial"),
 )
 MARKERS: tuple[str, ...] = ("FLT3", "CD33", "IDH1", "IDH2", "NPM1", "KMT2A")
 ROUTES: tuple[str, ...] = (
-    "intravenous",
-    "continuous intravenous infusion",
-    "subcutaneous",
-    "oral",
-    "intrathecal",
-    "subcutaneous or intravenous",
+    N_("intravenous"),
+    N_("continuous intravenous infusion"),
+    N_("subcutaneous"),
+    N_("oral"),
+    N_("intrathecal"),
+    N_("subcutaneous or intravenous"),
 )
-REFERENCE_KINDS = ("source page", "source page reference", "added")
-YES_NO = ("yes", "no")
-DOSE_LEVELS = ("low", "standard", "intermediate", "high")
+REFERENCE_KINDS = (N_("source page"), N_("source page reference"), N_("added"))
+YES_NO = (N_("yes"), N_("no"))
+DOSE_LEVELS = (N_("low"), N_("standard"), N_("intermediate"), N_("high"))
+DISEASES = (N_("relapsed"), N_("refractory"))
 # Options whose drugs count for the "same or similar drugs" rule (see options.py).
 DOSED_CATEGORIES = ("intensive chemotherapy", "less intensive chemotherapy", "targeted therapy")
 MAX_DAY = 366
@@ -87,8 +92,10 @@ class Column:
     pattern_hint: str = ""
 
 
-SLUG = (r"[a-z0-9][a-z0-9-]*", "use lowercase letters, digits and '-'")
-OPTION_ID = (r"[A-Za-z0-9][A-Za-z0-9+-]*", "use letters, digits, '-' and '+'")
+SLUG = (r"[a-z0-9][a-z0-9-]*", N_("use lowercase letters, digits and '-'"))
+OPTION_ID = (r"[A-Za-z0-9][A-Za-z0-9+-]*", N_("use letters, digits, '-' and '+'"))
+EMPTY_FILE = N_("file is empty: it needs a header row")
+MISSING_COLUMN = N_("required column is missing")
 
 
 @dataclass(frozen=True)
@@ -204,9 +211,38 @@ TABLES: tuple[Table, ...] = (
 TABLES_BY_NAME = {table.name: table for table in TABLES}
 
 
+class Message(str):
+    """An English message that can also be said in another language: a catalogue template
+    (marked ``N_``) and its fields. It is the English ``str``; ``text(lang)`` translates."""
+
+    template: str
+    fields: dict[str, object]
+
+    def __new__(cls, template: str, /, **fields: object) -> Message:
+        message = super().__new__(cls, template.format(**fields) if fields else template)
+        message.template = template
+        message.fields = fields
+        return message
+
+    def text(self, lang: str = DEFAULT_LANGUAGE) -> str:
+        _ = translator(lang)
+        fields = {name: value.text(lang) if isinstance(value, Message) else value
+                  for name, value in self.fields.items()}
+        return _(self.template, **fields)
+
+
+def message_text(message: str, lang: str = DEFAULT_LANGUAGE) -> str:
+    """A message in ``lang``: a :class:`Message` translated, any other text as it is."""
+    return message.text(lang) if isinstance(message, Message) else str(message)
+
+
 @dataclass(frozen=True)
 class DataProblem:
-    """One thing wrong in one place: enough for an instructor to find and fix it."""
+    """One thing wrong in one place: enough for an instructor to find and fix it.
+
+    ``str(problem)`` is English; ``problem.text(lang)`` says the same in ``lang`` (the
+    ``message`` is a :class:`Message` when the catalogue can translate it).
+    """
 
     file: str
     line: int | None
@@ -214,12 +250,24 @@ class DataProblem:
     message: str
 
     def __str__(self) -> str:
-        where = self.file
+        return self.text(DEFAULT_LANGUAGE)
+
+    def where(self, lang: str = DEFAULT_LANGUAGE) -> str:
+        """"options.csv, line 3, column 'name'" in ``lang``."""
+        _ = translator(lang)
+        if self.line is not None and self.column:
+            return _("{file}, line {line}, column '{column}'", file=self.file, line=self.line,
+                     column=self.column)
         if self.line is not None:
-            where += f", line {self.line}"
+            return _("{file}, line {line}", file=self.file, line=self.line)
         if self.column:
-            where += f", column '{self.column}'"
-        return f"{where}: {self.message}"
+            return _("{file}, column '{column}'", file=self.file, column=self.column)
+        return self.file
+
+    def text(self, lang: str = DEFAULT_LANGUAGE) -> str:
+        """The problem in ``lang``, naming its file, line and column."""
+        return translator(lang)("{where}: {message}", where=self.where(lang),
+                                message=message_text(self.message, lang))
 
 
 class DataError(ValueError):
@@ -227,11 +275,15 @@ class DataError(ValueError):
 
     def __init__(self, problems: list[DataProblem]):
         self.problems = problems
-        lines = "\n".join(f"  - {p}" for p in problems)
-        super().__init__(
-            f"The knowledge base has {len(problems)} problem(s):\n{lines}\n"
-            "Fix them, then run `python -m aml_teach check-data` to check again."
-        )
+        super().__init__(self.text(DEFAULT_LANGUAGE))
+
+    def text(self, lang: str = DEFAULT_LANGUAGE) -> str:
+        """The whole report in ``lang``."""
+        _ = translator(lang)
+        lines = "\n".join(f"  - {p.text(lang)}" for p in self.problems)
+        return _("The knowledge base has {n} problem(s):\n{lines}\nFix them, then run "
+                 "`python -m aml_teach check-data` to check again.", n=len(self.problems),
+                 lines=lines)
 
 
 def split_list(cell: str) -> tuple[str, ...]:
@@ -245,16 +297,17 @@ def parse_days(text: str) -> tuple[int, ...]:
     for part in split_list(text):
         match = re.fullmatch(r"(\d+)\s*(?:-\s*(\d+))?", part)
         if not match:
-            raise ValueError(f"'{part}' is not a day or a range of days such as 1-7")
+            raise ValueError(Message(N_("'{part}' is not a day or a range of days such as 1-7"),
+                                     part=part))
         first = int(match.group(1))
         last = int(match.group(2) or first)
         if first < 1 or last > MAX_DAY or last < first:
-            raise ValueError(
-                f"'{part}' is not a sensible range: days run from 1 to {MAX_DAY}, first before last"
-            )
+            raise ValueError(Message(
+                N_("'{part}' is not a sensible range: days run from 1 to {last}, first before "
+                   "last"), part=part, last=MAX_DAY))
         days.update(range(first, last + 1))
     if not days:
-        raise ValueError("no days given")
+        raise ValueError(Message(N_("no days given")))
     return tuple(sorted(days))
 
 
@@ -263,7 +316,7 @@ def _read_csv(path: Path, problems: list[DataProblem]) -> list[dict[str, str]] |
     try:
         raw = path.read_bytes()
     except FileNotFoundError:
-        problems.append(DataProblem(path.name, None, None, "file is missing"))
+        problems.append(DataProblem(path.name, None, None, Message(N_("file is missing"))))
         return None
     try:
         text = raw.decode("utf-8-sig")
@@ -273,20 +326,22 @@ def _read_csv(path: Path, problems: list[DataProblem]) -> list[dict[str, str]] |
                 path.name,
                 None,
                 None,
-                f"is not UTF-8 text (byte {error.start}); save it as 'CSV UTF-8'",
+                Message(N_("is not UTF-8 text (byte {byte}); save it as 'CSV UTF-8'"),
+                        byte=error.start),
             )
         )
         return None
     if not text.strip():
-        problems.append(DataProblem(path.name, None, None, "file is empty: it needs a header row"))
+        problems.append(DataProblem(path.name, None, None, Message(EMPTY_FILE)))
         return None
     try:
         records = [r for r in csv.reader(io.StringIO(text, newline=""), strict=True) if r]
     except csv.Error as error:
-        problems.append(DataProblem(path.name, None, None, f"is not valid CSV: {error}"))
+        problems.append(DataProblem(path.name, None, None,
+                                    Message(N_("is not valid CSV: {error}"), error=str(error))))
         return None
     if not records:
-        problems.append(DataProblem(path.name, None, None, "file is empty: it needs a header row"))
+        problems.append(DataProblem(path.name, None, None, Message(EMPTY_FILE)))
         return None
     header = [name.strip() for name in records[0]]
     rows = []
@@ -299,8 +354,9 @@ def _read_csv(path: Path, problems: list[DataProblem]) -> list[dict[str, str]] |
                     path.name,
                     index + 2,
                     None,
-                    f"has {len(record)} values but the header names {len(header)} columns; "
-                    "a value holding a comma needs double quotes around it",
+                    Message(N_("has {values} values but the header names {columns} columns; "
+                               "a value holding a comma needs double quotes around it"),
+                            values=len(record), columns=len(header)),
                 )
             )
             continue
@@ -311,34 +367,53 @@ def _read_csv(path: Path, problems: list[DataProblem]) -> list[dict[str, str]] |
 def _check_cell(table: Table, column: Column, value: str) -> str | None:
     """Return what is wrong with one cell, or None if it is fine (references checked later)."""
     if not value:
-        return None if column.optional else "is empty; a value is required"
+        return None if column.optional else Message(N_("is empty; a value is required"))
     if column.kind == "yesno" and value not in YES_NO:
-        return f"must be 'yes' or 'no', got '{value}'"
+        return Message(N_("must be 'yes' or 'no', got '{value}'"), value=value)
     if column.kind == "int":
         if not re.fullmatch(r"\d+", value):
-            return f"must be a whole number, got '{value}'"
+            return Message(N_("must be a whole number, got '{value}'"), value=value)
     if column.kind == "days":
         try:
             parse_days(value)
         except ValueError as error:
-            return f"days: {error}"
+            return Message(N_("days: {error}"), error=error.args[0])
     if column.choices:
         items = split_list(value) if column.kind == "list" else (value,)
         wrong = [item for item in items if item not in column.choices]
         if wrong:
             allowed = ", ".join(column.choices)
-            return f"'{'; '.join(wrong)}' is not one of: {allowed}"
+            return Message(N_("'{wrong}' is not one of: {allowed}"), wrong="; ".join(wrong),
+                           allowed=allowed)
     if column.pattern and not re.fullmatch(column.pattern, value):
-        return f"'{value}' is not a valid id: {column.pattern_hint}"
+        return Message(N_("'{value}' is not a valid id: {hint}"), value=value,
+                       hint=Message(column.pattern_hint))
     return None
 
 
-def check_data(directory: Path | str | None = None) -> list[DataProblem]:
-    """Check every table in ``directory``; return all problems (empty when all is well)."""
+def check_data(
+    directory: Path | str | None = None, lang: str = DEFAULT_LANGUAGE
+) -> list[DataProblem]:
+    """Check every table in ``directory``; return all problems (empty when all is well).
+
+    With ``lang`` other than English, a class in that language is checked for too: once the
+    tables are sound, every text missing from ``data/<lang>/`` is a problem (each problem says
+    itself in any language: ``problem.text(lang)``).
+    """
+    lang = check_lang(lang)
     directory = Path(directory) if directory is not None else data_dir()
+    problems = _check_tables(directory)
+    if not problems:  # sound tables: now the text in lang (English has nothing to add)
+        from .translated_tables import check_translations
+
+        problems = check_translations(load_knowledge_base(directory), lang)
+    return problems
+
+
+def _check_tables(directory: Path) -> list[DataProblem]:
     problems: list[DataProblem] = []
     if not directory.is_dir():
-        return [DataProblem(str(directory), None, None, "is not a folder")]
+        return [DataProblem(str(directory), None, None, Message(N_("is not a folder")))]
     rows_by_table: dict[str, list[dict[str, str]]] = {}
     for table in TABLES:
         rows = _read_csv(directory / table.file, problems)
@@ -347,11 +422,12 @@ def check_data(directory: Path | str | None = None) -> list[DataProblem]:
         header = list(rows[0].keys()) if rows else _header(directory / table.file)
         missing = [c.name for c in table.columns if c.name not in header]
         for name in missing:
-            problems.append(DataProblem(table.file, 1, name, "required column is missing"))
+            problems.append(DataProblem(table.file, 1, name, Message(MISSING_COLUMN)))
         if missing:
             continue
         if not rows:
-            problems.append(DataProblem(table.file, None, None, "has a header but no rows"))
+            problems.append(DataProblem(table.file, None, None,
+                                        Message(N_("has a header but no rows"))))
             continue
         seen: dict[str, int] = {}
         for index, row in enumerate(rows):
@@ -367,8 +443,8 @@ def check_data(directory: Path | str | None = None) -> list[DataProblem]:
                                 table.file,
                                 line,
                                 column.name,
-                                f"duplicate id '{row[column.name]}' "
-                                f"(first used on line {seen[row[column.name]]})",
+                                Message(N_("duplicate id '{id}' (first used on line {first})"),
+                                        id=row[column.name], first=seen[row[column.name]]),
                             )
                         )
                     else:
@@ -409,7 +485,8 @@ def _check_references(rows_by_table: dict[str, list[dict[str, str]]], problems: 
                                 table.file,
                                 index + 2,
                                 column.name,
-                                f"unknown {what} '{item}': it is not in {column.refs}.csv",
+                                Message(N_("unknown {what} '{item}': it is not in {table}.csv"),
+                                        what=what, item=item, table=column.refs),
                             )
                         )
 
@@ -429,7 +506,8 @@ def _check_rules(rows_by_table: dict[str, list[dict[str, str]]], problems: list)
                         "schedules.csv",
                         index + 2,
                         "days",
-                        f"day {last} falls outside the {cycle}-day cycle",
+                        Message(N_("day {last} falls outside the {cycle}-day cycle"),
+                                last=last, cycle=cycle),
                     )
                 )
     dosed = {
@@ -445,8 +523,8 @@ def _check_rules(rows_by_table: dict[str, list[dict[str, str]]], problems: list)
                     "options.csv",
                     index + 2,
                     "dose_level",
-                    f"is empty; {needs[0]} is judged by its dose, so give one of: "
-                    f"{', '.join(DOSE_LEVELS)}",
+                    Message(N_("is empty; {drug} is judged by its dose, so give one of: "
+                               "{levels}"), drug=needs[0], levels=", ".join(DOSE_LEVELS)),
                 )
             )
     answers: dict[str, list[int]] = {}
@@ -464,14 +542,16 @@ def _check_rules(rows_by_table: dict[str, list[dict[str, str]]], problems: list)
                     "questions.csv",
                     first_line[question],
                     "correct",
-                    f"question '{question}' needs exactly one correct choice, has {len(lines)}",
+                    Message(N_("question '{question}' needs exactly one correct choice, has "
+                               "{count}"), question=question, count=len(lines)),
                 )
             )
     for index, row in enumerate(rows_by_table.get("cases", [])):
         line = index + 2
         if re.fullmatch(r"\d+", row["age"]) and not 18 <= int(row["age"]) <= 110:
             problems.append(
-                DataProblem("cases.csv", line, "age", f"must be from 18 to 110, got {row['age']}")
+                DataProblem("cases.csv", line, "age",
+                            Message(N_("must be from 18 to 110, got {age}"), age=row["age"]))
             )
         if row["disease"] == "refractory" and row["remission_months"]:
             problems.append(
@@ -479,7 +559,8 @@ def _check_rules(rows_by_table: dict[str, list[dict[str, str]]], problems: list)
                     "cases.csv",
                     line,
                     "remission_months",
-                    "must be blank for refractory disease (there was no remission)",
+                    Message(N_("must be blank for refractory disease (there was no "
+                               "remission)")),
                 )
             )
         if (row["prior_transplant"] == "yes") != bool(row["transplant_type"]):
@@ -488,14 +569,15 @@ def _check_rules(rows_by_table: dict[str, list[dict[str, str]]], problems: list)
                     "cases.csv",
                     line,
                     "transplant_type",
-                    "give 'allogeneic' or 'autologous' when prior_transplant is 'yes', and "
-                    "leave it blank when it is 'no'",
+                    Message(N_("give 'allogeneic' or 'autologous' when prior_transplant is "
+                               "'yes', and leave it blank when it is 'no'")),
                 )
             )
         if row["disease"] == "relapsed" and not row["remission_months"]:
             problems.append(
                 DataProblem(
-                    "cases.csv", line, "remission_months", "is required for relapsed disease"
+                    "cases.csv", line, "remission_months",
+                    Message(N_("is required for relapsed disease")),
                 )
             )
 
@@ -606,7 +688,7 @@ class KnowledgeBase:
 
 @functools.lru_cache(maxsize=8)
 def _load(directory: Path) -> KnowledgeBase:
-    problems = check_data(directory)
+    problems = _check_tables(directory)
     if problems:
         raise DataError(problems)
     scratch: list[DataProblem] = []

@@ -10,8 +10,10 @@ import functools
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+from .i18n import DEFAULT_LANGUAGE, N_, Translator, check_lang, number, translator
 from .knowledge import CATEGORIES, KnowledgeBase, Row, load_knowledge_base
 from .patient import Patient
+from .translated_tables import localized
 
 if TYPE_CHECKING:  # pandas only for the DataFrame that treatment_options returns
     import pandas as pd
@@ -27,13 +29,14 @@ RESULT_COLUMNS = [
     "applies",
     "summary",
 ]
+# The markers as a reason names them (translated where shown: ``_(MARKER_WORDS[m])``).
 MARKER_WORDS = {
-    "FLT3": "a FLT3 mutation",
-    "CD33": "the CD33 marker",
-    "IDH1": "an IDH1 mutation",
-    "IDH2": "an IDH2 mutation",
-    "NPM1": "an NPM1 mutation",
-    "KMT2A": "a KMT2A rearrangement",
+    "FLT3": N_("a FLT3 mutation"),
+    "CD33": N_("the CD33 marker"),
+    "IDH1": N_("an IDH1 mutation"),
+    "IDH2": N_("an IDH2 mutation"),
+    "NPM1": N_("an NPM1 mutation"),
+    "KMT2A": N_("a KMT2A rearrangement"),
 }
 DRUG_CATEGORIES = ("intensive chemotherapy", "less intensive chemotherapy", "targeted therapy")
 REPEAT_AFTER_MONTHS = 12
@@ -46,152 +49,174 @@ HIGHER_DOSE_SOURCE = "dohner-2017"  # higher-dose cytarabine after 7+3 fails (EL
 DLI_SOURCE = "ebmt-2012"
 HYPERLEUKOCYTOSIS_SOURCE = "rollig-2015"
 DOSE_PLACEHOLDER = "{dose}"
+UNSTATED_DOSE = "unstated"
+# drugs.csv's similarity classes as a "same or similar drugs" reason names them; a class an
+# instructor adds is shown as written until the catalogue has its words.
+SIMILARITY_CLASS_WORDS = (
+    N_("anthracycline or anthracenedione"), N_("purine nucleoside analogue"),
+    N_("topoisomerase II inhibitor (etoposide)"), N_("alkylating agent"),
+    N_("hypomethylating agent"), N_("BCL-2 inhibitor"), N_("FLT3 inhibitor"),
+    N_("CD33 antibody-drug conjugate"), N_("antifolate"), N_("IDH1 inhibitor"),
+    N_("IDH2 inhibitor"), N_("menin inhibitor"),
+)
 
 # A check returns (applies, why it applies, why not); the words name the patient factor.
 Check = tuple[bool, str, str]
 
 
-def _join(parts: list[str], word: str = "and") -> str:
+def _join(parts: list[str], _: Translator, word: str = "and") -> str:
+    """"a, b and c" (or "a, b or c") in the language of ``_``."""
     if len(parts) <= 1:
         return "".join(parts)
-    return f"{', '.join(parts[:-1])} {word} {parts[-1]}"
+    first = ", ".join(parts[:-1])
+    if word == "or":
+        return _("{first} or {last}", first=first, last=parts[-1])
+    return _("{first} and {last}", first=first, last=parts[-1])
 
 
-def _months(value: float) -> str:
-    number = f"{value:g}"
-    return f"{number} month" if number == "1" else f"{number} months"
+def _months(value: float, _: Translator) -> str:
+    """"1 month", "6.5 months" (the plural form is chosen on the whole number)."""
+    count = int(value) if float(value).is_integer() else 2
+    return _.plural("{count} month", "{count} months", count, count=number(value, _.lang))
 
 
-def _fitness(rule: str, p: Patient) -> Check | None:
+def _fitness(rule: str, p: Patient, _: Translator) -> Check | None:
     if rule == "fit":
         return (
             p.fit_for_intensive,
-            "fit for intensive chemotherapy",
-            "needs fitness for intensive chemotherapy",
+            _("fit for intensive chemotherapy"),
+            _("needs fitness for intensive chemotherapy"),
         )
     if rule == "unfit":
         return (
             not p.fit_for_intensive,
-            "not fit for intensive chemotherapy",
-            "is for people not fit for intensive chemotherapy",
+            _("not fit for intensive chemotherapy"),
+            _("is for people not fit for intensive chemotherapy"),
         )
     return None
 
 
-def _disease(rule: str, p: Patient) -> Check | None:
-    if rule == "any":
-        return None
-    other = "refractory" if rule == "relapsed" else "relapsed"
-    return (p.disease == rule, f"{rule} disease", f"only for {rule} disease, not {other}")
+def _disease(rule: str, p: Patient, _: Translator) -> Check | None:
+    if rule == "relapsed":
+        return (p.disease == rule, _("relapsed disease"),
+                _("only for relapsed disease, not refractory"))
+    if rule == "refractory":
+        return (p.disease == rule, _("refractory disease"),
+                _("only for refractory disease, not relapsed"))
+    return None
 
 
-def _remission(months: int | None, p: Patient) -> Check | None:
+def _remission(months: int | None, p: Patient, _: Translator) -> Check | None:
     if months is None:
         return None
-    need = f"needs a last complete remission longer than {_months(months)}"
+    need = _months(months, _)
     if p.remission_months is None:
-        return (False, "", f"{need}; refractory disease has had no remission")
-    lasted = _months(p.remission_months)
+        return (False, "", _("needs a last complete remission longer than {months}; refractory "
+                             "disease has had no remission", months=need))
+    lasted = _months(p.remission_months, _)
     if p.remission_months > months:
-        return (True, f"a remission of {lasted} (longer than {_months(months)})", "")
-    return (False, "", f"{need}; this one lasted {lasted}")
+        return (True, _("a remission of {lasted} (longer than {months})", lasted=lasted,
+                        months=need), "")
+    return (False, "", _("needs a last complete remission longer than {months}; this one lasted "
+                         "{lasted}", months=need, lasted=lasted))
 
 
-def _markers(wanted: tuple[str, ...], p: Patient) -> Check | None:
+def _markers(wanted: tuple[str, ...], p: Patient, _: Translator) -> Check | None:
     if not wanted:
         return None
-    present = [MARKER_WORDS[m] for m in wanted if m in p.markers]
+    present = [_(MARKER_WORDS[m]) for m in wanted if m in p.markers]
     return (
         bool(present),
-        _join(present),
-        f"needs {_join([MARKER_WORDS[m] for m in wanted], 'or')}",
+        _join(present, _),
+        _("needs {markers}", markers=_join([_(MARKER_WORDS[m]) for m in wanted], _, "or")),
     )
 
 
-def _cns(rule: str, p: Patient) -> Check | None:
+def _cns(rule: str, p: Patient, _: Translator) -> Check | None:
     if rule != "yes":
         return None
     return (
         p.cns,
-        "leukemia in the central nervous system",
-        "only when the leukemia has reached the central nervous system",
+        _("leukemia in the central nervous system"),
+        _("only when the leukemia has reached the central nervous system"),
     )
 
 
-def _donor(rule: str, p: Patient) -> Check | None:
+def _donor(rule: str, p: Patient, _: Translator) -> Check | None:
     if rule == "yes":
-        return (p.matched_donor, "a matched donor is available", "needs a matched donor")
+        return (p.matched_donor, _("a matched donor is available"), _("needs a matched donor"))
     if rule == "no":
         return (
             not p.matched_donor,
-            "no matched donor is available",
-            "an option only when no matched donor is available",
+            _("no matched donor is available"),
+            _("an option only when no matched donor is available"),
         )
     return None
 
 
-def _transplant(rule: str, p: Patient) -> Check | None:
+def _transplant(rule: str, p: Patient, _: Translator) -> Check | None:
     if rule == "allogeneic":
-        return _after_allogeneic(p)
+        return _after_allogeneic(p, _)
     if rule == "yes":
         return (
             p.had_transplant,
-            "this relapse follows a stem cell transplant",
-            "only for a relapse after a stem cell transplant",
+            _("this relapse follows a stem cell transplant"),
+            _("only for a relapse after a stem cell transplant"),
         )
     if rule == "no":
         return (
             not p.had_transplant,
-            "no transplant before",
-            "not after a previous stem cell transplant",
+            _("no transplant before"),
+            _("not after a previous stem cell transplant"),
         )
     return None
 
 
-def _after_allogeneic(p: Patient) -> Check:
+def _after_allogeneic(p: Patient, _: Translator) -> Check:
     """DLI uses cells from the earlier transplant's donor, so it needs an allogeneic one."""
-    need = (
-        "needs an earlier allogeneic (donor) transplant, because the cells come from that "
-        f"donor ({DLI_SOURCE})"
-    )
     kind = p.transplant_type
     if kind == "allogeneic":
-        return (True, "this relapse follows an allogeneic stem cell transplant", "")
+        return (True, _("this relapse follows an allogeneic stem cell transplant"), "")
     if kind == "autologous":
-        return (
-            False,
-            "",
-            f"{need}; an autologous transplant used the patient's own cells, so there is no donor",
-        )
-    if kind == "not known":
-        return (
-            False,
-            "",
-            f"{need}; the type of the earlier transplant is not recorded, so find out whether "
-            "it was allogeneic",
-        )
-    return (False, "", f"{need}; there has been no transplant")
+        why_not = _(
+            "needs an earlier allogeneic (donor) transplant, because the cells come from that "
+            "donor ({source}); an autologous transplant used the patient's own cells, so there "
+            "is no donor", source=DLI_SOURCE)
+    elif kind == "not known":
+        why_not = _(
+            "needs an earlier allogeneic (donor) transplant, because the cells come from that "
+            "donor ({source}); the type of the earlier transplant is not recorded, so find out "
+            "whether it was allogeneic", source=DLI_SOURCE)
+    else:
+        why_not = _(
+            "needs an earlier allogeneic (donor) transplant, because the cells come from that "
+            "donor ({source}); there has been no transplant", source=DLI_SOURCE)
+    return (False, "", why_not)
 
 
-def _white_count(threshold: int | None, p: Patient) -> Check | None:
+def _white_count(threshold: int | None, p: Patient, _: Translator) -> Check | None:
     """Leukapheresis is for hyperleukocytosis: a white count above the cited threshold."""
     if threshold is None:
         return None
-    need = (
-        f"only for hyperleukocytosis, a white cell count above {threshold} x 10^9/L "
-        f"({HYPERLEUKOCYTOSIS_SOURCE})"
-    )
+    limit = number(threshold, _.lang)
     count = p.white_cell_count
     if count is None:
-        return (False, "", f"{need}; no white cell count was given")
+        return (False, "", _(
+            "only for hyperleukocytosis, a white cell count above {threshold} x 10^9/L "
+            "({source}); no white cell count was given",
+            threshold=limit, source=HYPERLEUKOCYTOSIS_SOURCE))
     if count > threshold:
         return (
             True,
-            f"a white cell count of {count:g} x 10^9/L, above the hyperleukocytosis threshold "
-            f"of {threshold} ({HYPERLEUKOCYTOSIS_SOURCE})",
+            _("a white cell count of {count} x 10^9/L, above the hyperleukocytosis threshold "
+              "of {threshold} ({source})", count=number(count, _.lang), threshold=limit,
+              source=HYPERLEUKOCYTOSIS_SOURCE),
             "",
         )
-    return (False, "", f"{need}; this count is {count:g} x 10^9/L")
+    return (False, "", _(
+        "only for hyperleukocytosis, a white cell count above {threshold} x 10^9/L "
+        "({source}); this count is {count} x 10^9/L",
+        threshold=limit, source=HYPERLEUKOCYTOSIS_SOURCE, count=number(count, _.lang)))
 
 
 def _lower_first(name: str) -> str:
@@ -213,7 +238,7 @@ def drug_classes(option_row: dict, kb: KnowledgeBase) -> frozenset[str]:
         if not label:
             continue
         if DOSE_PLACEHOLDER in label:
-            label = label.replace(DOSE_PLACEHOLDER, option_row["dose_level"] or "unstated")
+            label = label.replace(DOSE_PLACEHOLDER, option_row["dose_level"] or UNSTATED_DOSE)
         found.add(label)
     return frozenset(found)
 
@@ -280,21 +305,34 @@ def similar(classes: frozenset[str], earlier: frozenset[str]) -> bool:
     return plain_before <= plain and not (plain - plain_before) & CHANGES_THE_CLASS
 
 
-def _shared(classes: frozenset[str], earlier: frozenset[str]) -> list[str]:
+def _shared(classes: frozenset[str], earlier: frozenset[str], _: Translator) -> list[str]:
     """The classes two similar regimens share, naming both cytarabine doses when they differ."""
     plain, dose = _split_cytarabine(classes)
     plain_before, dose_before = _split_cytarabine(earlier)
     shared = []
     for label in sorted(plain & plain_before):
         if label == CYTARABINE and dose != dose_before:
-            label = f"cytarabine at a lower dose ({dose}, after {dose_before})"
+            label = _("cytarabine at a lower dose ({dose}, after {earlier})",
+                      dose=_(dose or UNSTATED_DOSE), earlier=_(dose_before or UNSTATED_DOSE))
         elif label == CYTARABINE:
-            label = f"{dose}-dose cytarabine"
+            label = _("{dose}-dose cytarabine", dose=_(dose or UNSTATED_DOSE))
+        else:
+            label = _(label)
         shared.append(label)
     return shared
 
 
-def _repeat(row: dict, p: Patient, kb: KnowledgeBase) -> Check | None:
+def _shares_cytarabine(classes: frozenset[str], earlier: frozenset[str]) -> bool:
+    return CYTARABINE in _split_cytarabine(classes)[0] & _split_cytarabine(earlier)[0]
+
+
+def _semicolons(parts: list[str], _: Translator) -> str:
+    """Parts of one sentence separated by semicolons (French puts a thin space before one)."""
+    # Translators: separates the parts of a reason; French typography puts U+202F before ";"
+    return _("; ").join(parts)
+
+
+def _repeat(row: Row, p: Patient, kb: KnowledgeBase, _: Translator) -> Check | None:
     """The page gives the same or similar drugs again only after a remission over one year."""
     if row["category"] not in DRUG_CATEGORIES:
         return None
@@ -312,39 +350,36 @@ def _repeat(row: dict, p: Patient, kb: KnowledgeBase) -> Check | None:
         if before is None or before["category"] not in DRUG_CATEGORIES:
             continue
         if earlier == row["option"] or similar(classes, drug_classes(before, kb)):
-            shared = _shared(classes, drug_classes(before, kb))
-            name = (f"{earlier}, the usual induction, assumed because no earlier treatment is "
-                    "listed" if assumed else _lower_first(before["name"]))
-            matches.append((name, shared))
+            shared = _shared(classes, drug_classes(before, kb), _)
+            on_cytarabine = _shares_cytarabine(classes, drug_classes(before, kb))
+            name = (_("{option}, the usual induction, assumed because no earlier treatment is "
+                      "listed", option=earlier) if assumed else _lower_first(before["name"]))
+            matches.append((name, shared, on_cytarabine))
     if not matches:
         return None
-    what = "; ".join(
-        f"{name}, sharing {_join(shared) or 'the same drugs'}" for name, shared in matches
-    )
-    on_cytarabine = any(CYTARABINE in label for _, shared in matches for label in shared)
-    cytarabine_source = f"; {HIGHER_DOSE_SOURCE}" if on_cytarabine else ""
+    what = _semicolons([
+        _("{name}, sharing {drugs}", name=name, drugs=_join(shared, _) or _("the same drugs"))
+        for name, shared, _cyt in matches
+    ], _)
+    if any(on_cytarabine for _name, _shared_, on_cytarabine in matches):
+        sources = f"{REPEAT_SOURCE}; {HIGHER_DOSE_SOURCE}"
+    else:
+        sources = REPEAT_SOURCE
     if p.disease == "refractory":
-        return (
-            False,
-            "",
-            f"the same or similar drugs as {what}, which the leukemia did not respond to; "
-            "refractory disease needs a change of drugs or dose intensity "
-            f"({REPEAT_SOURCE}{cytarabine_source})",
-        )
+        return (False, "", _(
+            "the same or similar drugs as {what}, which the leukemia did not respond to; "
+            "refractory disease needs a change of drugs or dose intensity ({sources})",
+            what=what, sources=sources))
     if p.remission_months is not None and p.remission_months > REPEAT_AFTER_MONTHS:
-        return (
-            True,
-            f"a repeat of the same or similar drugs as {what}, allowed because the remission "
-            f"lasted {_months(p.remission_months)}, longer than one year ({REPEAT_SOURCE})",
-            "",
-        )
-    lasted = _months(p.remission_months) if p.remission_months is not None else "no time"
-    return (
-        False,
-        "",
-        f"the same or similar drugs as {what}, given before; a repeat needs a remission longer "
-        f"than one year, and this one lasted {lasted} ({REPEAT_SOURCE})",
-    )
+        return (True, _(
+            "a repeat of the same or similar drugs as {what}, allowed because the remission "
+            "lasted {lasted}, longer than one year ({sources})",
+            what=what, lasted=_months(p.remission_months, _), sources=REPEAT_SOURCE), "")
+    lasted = _months(p.remission_months, _) if p.remission_months is not None else _("no time")
+    return (False, "", _(
+        "the same or similar drugs as {what}, given before; a repeat needs a remission longer "
+        "than one year, and this one lasted {lasted} ({sources})",
+        what=what, lasted=lasted, sources=REPEAT_SOURCE))
 
 
 RULES: tuple[tuple[str, Callable[..., Check | None]], ...] = (
@@ -359,55 +394,67 @@ RULES: tuple[tuple[str, Callable[..., Check | None]], ...] = (
 )
 
 
-def _evaluate(row: Row, p: Patient, kb: KnowledgeBase) -> list[Check]:
-    checks = [rule(row[column], p) for column, rule in RULES]
-    checks.append(_repeat(row, p, kb))
+def _evaluate(row: Row, p: Patient, kb: KnowledgeBase, _: Translator) -> list[Check]:
+    checks = [rule(row[column], p, _) for column, rule in RULES]
+    checks.append(_repeat(row, p, kb, _))
     return [check for check in checks if check is not None]
 
 
-def _reason(checks: list[Check], applies: bool, note: str, category: str = "") -> str:
+def _reason(checks: list[Check], applies: bool, note: str, category: str,
+            _: Translator) -> str:
     if applies:
-        factors = [why for ok, why, _ in checks if ok and why]
+        factors = [why for ok, why, _not in checks if ok and why]
         if factors:
-            text = f"Applies: {_join(factors)}."
+            text = _("Applies: {factors}.", factors=_join(factors, _))
         elif category == "supportive therapy":
-            text = (
+            text = _(
                 "May apply: the source page says supportive care may include this, chosen for "
                 "each person's needs and complications."
             )
         else:
-            text = "Applies to everyone with relapsed or refractory AML."
+            text = _("Applies to everyone with relapsed or refractory AML.")
     else:
-        text = f"Does not apply: {'; '.join(why for ok, _, why in checks if not ok)}."
+        reasons = _semicolons([why for ok, _why, why in checks if not ok], _)
+        text = _("Does not apply: {reasons}.", reasons=reasons)
     return f"{text} {note}".strip()
 
 
 def treatment_options(
-    patient: Patient, include_excluded: bool = False, kb: KnowledgeBase | None = None
+    patient: Patient,
+    include_excluded: bool = False,
+    kb: KnowledgeBase | None = None,
+    lang: str = DEFAULT_LANGUAGE,
 ) -> pd.DataFrame:
     """Options for ``patient`` in the source page's category order, each with its reason.
 
     With ``include_excluded=True`` the options that do not apply are listed too, each saying
-    which factor rules it out.
+    which factor rules it out. ``lang`` ("en" or "fr") is the language of the name, category,
+    summary and reason; the options and their order are the same in every language.
     """
     import pandas as pd
 
-    records = evaluate_options(patient, include_excluded, kb)
+    records = evaluate_options(patient, include_excluded, kb, lang=lang)
     return pd.DataFrame.from_records(records, columns=RESULT_COLUMNS)
 
 
 def evaluate_options(
-    patient: Patient, include_excluded: bool = False, kb: KnowledgeBase | None = None
+    patient: Patient,
+    include_excluded: bool = False,
+    kb: KnowledgeBase | None = None,
+    lang: str = DEFAULT_LANGUAGE,
 ) -> list[dict[str, Any]]:
     """What :func:`treatment_options` returns, as plain rows (one dict per option).
 
-    The dashboard uses this: its kernel never imports pandas.
+    The dashboard uses this: its kernel never imports pandas. Each row also carries
+    ``category_id``, the category's English id (``category`` is in ``lang``), for code that
+    groups or styles options by category.
     """
+    _ = translator(check_lang(lang))
     if not isinstance(patient, Patient):
         raise TypeError(f"treatment_options needs a Patient, got {type(patient).__name__}")
     if not isinstance(include_excluded, bool):
         raise ValueError(f"include_excluded must be True or False, got {include_excluded!r:.60}")
-    kb = kb or load_knowledge_base()
+    kb = localized(kb or load_knowledge_base(), lang)
     rows = kb.option_rows
     names = {row["option"]: row["name"] for row in rows}
     results: dict[str, tuple[bool, list[Check]]] = {}
@@ -416,17 +463,19 @@ def evaluate_options(
         if row["with_option"]:
             dependent.append(row)
             continue
-        checks = _evaluate(row, patient, kb)
-        results[row["option"]] = (all(ok for ok, _, _ in checks), checks)
+        checks = _evaluate(row, patient, kb, _)
+        results[row["option"]] = (all(check[0] for check in checks), checks)
     for row in dependent:
-        checks = _evaluate(row, patient, kb)
+        checks = _evaluate(row, patient, kb, _)
         partners = [names[o] for o in row["with_option"] if results.get(o, (False,))[0]]
         if partners:
-            checks.append((True, f"goes with {_join(partners, 'or')}, which applies", ""))
+            checks.append((True, _("goes with {partners}, which applies",
+                                   partners=_join(partners, _, "or")), ""))
         else:
-            wanted = _join([names[o] for o in row["with_option"]], "or")
-            checks.append((False, "", f"goes with {wanted}, which does not apply"))
-        results[row["option"]] = (all(ok for ok, _, _ in checks), checks)
+            wanted = _join([names[o] for o in row["with_option"]], _, "or")
+            checks.append((False, "", _("goes with {partners}, which does not apply",
+                                        partners=wanted)))
+        results[row["option"]] = (all(check[0] for check in checks), checks)
     records = []
     for row in rows:
         applies, checks = results[row["option"]]
@@ -436,15 +485,16 @@ def evaluate_options(
             {
                 "option": row["option"],
                 "name": row["name"],
-                "category": row["category"],
+                "category": _(row["category"]),
                 "drugs": tuple(row["drugs"]),
-                "reason": _reason(checks, applies, row["note"], row["category"]),
+                "reason": _reason(checks, applies, row["note"], row["category"], _),
                 "sources": tuple(row["sources"]),
                 "beyond_seed": bool(row["beyond_seed"]),
                 "applies": applies,
                 "summary": row["summary"],
+                "category_id": row["category"],
             }
         )
     order = {category: i for i, category in enumerate(CATEGORIES)}
-    records.sort(key=lambda record: order[record["category"]])  # stable: csv order within
+    records.sort(key=lambda record: order[record["category_id"]])  # stable: csv order within
     return records

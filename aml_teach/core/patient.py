@@ -13,11 +13,12 @@ from dataclasses import dataclass, field, fields
 from numbers import Integral, Real
 from typing import Any
 
+from .i18n import DEFAULT_LANGUAGE, N_, translator
 from .knowledge import MARKERS
 
 MIN_AGE, MAX_AGE = 18, 110
-DISEASES = ("relapsed", "refractory")
-TRANSPLANT_TYPES = ("allogeneic", "autologous")
+DISEASES = (N_("relapsed"), N_("refractory"))
+TRANSPLANT_TYPES = (N_("allogeneic"), N_("autologous"))
 # True is kept for callers written before the transplant type was asked: it means "a stem
 # cell transplant of a type not recorded", and the options engine says so in its reasons.
 TRANSPLANT_UNKNOWN = True
@@ -25,7 +26,22 @@ MAX_WHITE_CELL_COUNT = 2000  # 10^9/L; far above any reported count, so it only 
 
 
 class PatientError(ValueError):
-    """A patient factor has the wrong type or is out of range."""
+    """A patient factor has the wrong type or is out of range.
+
+    ``str(error)`` is the English sentence; ``error.text(lang)`` the same sentence in ``lang``
+    (the message is a catalogue template filled with ``fields``). Both begin with the factor's
+    name as the code spells it (``error.field``), so a page can swap in its own label.
+    """
+
+    def __init__(self, message: str, /, *, field: str = "", **fields: object) -> None:
+        self.template = message
+        self.fields = fields
+        self.field = field or message.partition(" ")[0]
+        super().__init__(message.format(**fields) if fields else message)
+
+    def text(self, lang: str = DEFAULT_LANGUAGE) -> str:
+        """The message in ``lang`` ("en" is ``str(self)``)."""
+        return translator(lang)(self.template, **self.fields)
 
 
 def _is_int(value: Any) -> bool:
@@ -36,12 +52,14 @@ def _collection(name: str, value: Any, example: str) -> tuple[str, ...]:
     """Accept a list, tuple or set of strings; refuse a bare string and anything else."""
     if isinstance(value, str | bytes) or not isinstance(value, Iterable):
         raise PatientError(
-            f"{name} must be a list or set of names such as {example}, got {value!r:.60}"
+            N_("{name} must be a list or set of names such as {example}, got {got}"),
+            field=name, name=name, example=example, got=f"{value!r:.60}",
         )
     items = tuple(value)
     for item in items:
         if not isinstance(item, str):
-            raise PatientError(f"{name} must contain names (text), got {item!r:.60}")
+            raise PatientError(N_("{name} must contain names (text), got {got}"),
+                               field=name, name=name, got=f"{item!r:.60}")
     return items
 
 
@@ -63,17 +81,17 @@ class Patient:
     def __post_init__(self) -> None:
         if not _is_int(self.age) or not MIN_AGE <= self.age <= MAX_AGE:
             raise PatientError(
-                f"age must be a whole number of years from {MIN_AGE} to {MAX_AGE}, "
-                f"got {self.age!r:.60}"
+                N_("age must be a whole number of years from {low} to {high}, got {got}"),
+                low=MIN_AGE, high=MAX_AGE, got=f"{self.age!r:.60}",
             )
         for flag in ("fit_for_intensive", "cns", "matched_donor"):
             value = getattr(self, flag)
             if not isinstance(value, bool):
-                raise PatientError(f"{flag} must be True or False, got {value!r:.60}")
+                raise PatientError(N_("{name} must be True or False, got {got}"),
+                                   field=flag, name=flag, got=f"{value!r:.60}")
         if self.disease not in DISEASES:
-            raise PatientError(
-                f"disease must be 'relapsed' or 'refractory', got {self.disease!r:.60}"
-            )
+            raise PatientError(N_("disease must be 'relapsed' or 'refractory', got {got}"),
+                               got=f"{self.disease!r:.60}")
         self._check_transplant()
         self._check_white_count()
         self._check_remission()
@@ -85,8 +103,9 @@ class Patient:
         if isinstance(value, bool) or value in TRANSPLANT_TYPES:
             return
         raise PatientError(
-            "prior_transplant must be False (none), 'allogeneic' or 'autologous' "
-            f"(or True when the type is not known), got {value!r:.60}"
+            N_("prior_transplant must be False (none), 'allogeneic' or 'autologous' "
+              "(or True when the type is not known), got {got}"),
+            got=f"{value!r:.60}",
         )
 
     def _check_white_count(self) -> None:
@@ -100,8 +119,9 @@ class Patient:
             or not 0 <= count <= MAX_WHITE_CELL_COUNT
         ):
             raise PatientError(
-                "white_cell_count must be the white blood cell count in 10^9/L, a number from "
-                f"0 to {MAX_WHITE_CELL_COUNT}, or None when it is not known, got {count!r:.60}"
+                N_("white_cell_count must be the white blood cell count in 10^9/L, a number "
+                  "from 0 to {high}, or None when it is not known, got {got}"),
+                high=MAX_WHITE_CELL_COUNT, got=f"{count!r:.60}",
             )
 
     def _check_remission(self) -> None:
@@ -109,8 +129,9 @@ class Patient:
         if self.disease == "refractory":
             if months is not None:
                 raise PatientError(
-                    "remission_months must be None for refractory disease (no complete "
-                    f"remission was reached), got {months!r:.60}"
+                    N_("remission_months must be None for refractory disease (no complete "
+                      "remission was reached), got {got}"),
+                    got=f"{months!r:.60}",
                 )
             return
         limit = self.age * 12
@@ -122,8 +143,9 @@ class Patient:
             or not 0 <= months <= limit
         ):
             raise PatientError(
-                "remission_months must be a number of months from 0 to the patient's age "
-                f"in months ({limit}) for relapsed disease, got {months!r:.60}"
+                N_("remission_months must be a number of months from 0 to the patient's age "
+                  "in months ({limit}) for relapsed disease, got {got}"),
+                limit=limit, got=f"{months!r:.60}",
             )
 
     @staticmethod
@@ -132,9 +154,8 @@ class Patient:
         upper = {name.strip().upper() for name in names}
         unknown = sorted(upper - set(MARKERS))
         if unknown:
-            raise PatientError(
-                f"markers must be among {', '.join(MARKERS)}, got {', '.join(unknown)[:60]!r}"
-            )
+            raise PatientError(N_("markers must be among {markers}, got {got}"),
+                               markers=", ".join(MARKERS), got=repr(", ".join(unknown)[:60]))
         return frozenset(upper)
 
     @staticmethod
@@ -146,8 +167,9 @@ class Patient:
         unknown = [item for item in items if item not in known]
         if unknown:
             raise PatientError(
-                f"prior_treatments must be option ids from data/options.csv (such as '7+3'), "
-                f"got unknown {unknown[0]!r:.60}"
+                N_("prior_treatments must be option ids from data/options.csv (such as '7+3'), "
+                  "got unknown {got}"),
+                got=f"{unknown[0]!r:.60}",
             )
         return items
 

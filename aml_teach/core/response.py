@@ -17,20 +17,29 @@ import math
 from dataclasses import dataclass
 from numbers import Integral, Real
 
+from .i18n import DEFAULT_LANGUAGE, N_, number, translator
+
 SOURCE = "dohner-2022"
 RESPONSE_LANDMARK_COURSES = 2
 LESS_INTENSIVE_LANDMARK_DAYS = 180
 MAX_DAYS = 3650
 RELAPSE_MARROW_BLASTS = 5.0
 RELAPSE_BLOOD_SAMPLES = 2
-STATUSES = ("refractory", "relapsed", "in remission", "too early to say")
+# The verdicts (ids; a page shows ``_(status)`` or ``verdict.status_text``).
+STATUSES = (N_("refractory"), N_("relapsed"), N_("in remission"), N_("too early to say"))
 
 
 @dataclass(frozen=True)
 class Verdict:
-    status: str  # one of STATUSES
-    reason: str
+    status: str  # one of STATUSES (the English id, in every language)
+    reason: str  # in the verdict's language
     source: str = SOURCE
+    lang: str = DEFAULT_LANGUAGE
+
+    @property
+    def status_text(self) -> str:
+        """The status in the verdict's language ("too early to say", "trop tôt pour le dire")."""
+        return translator(self.lang)(self.status)
 
 
 def _check_int(name: str, value: object, low: int, high: int) -> int:
@@ -46,6 +55,7 @@ def classify_history(
     blood_blast_samples: int = 0,
     extramedullary: bool = False,
     less_intensive_days: int = 0,
+    lang: str = DEFAULT_LANGUAGE,
 ) -> Verdict:
     """Classify a history: was a remission (CR, CRh or CRi) reached, and what shows now?
 
@@ -54,8 +64,9 @@ def classify_history(
     ``blood_blast_samples``: blood samples, at least a week apart, that show blasts;
     ``extramedullary``: leukemia outside the blood and marrow (e.g. the CNS or skin);
     ``less_intensive_days``: days since less intensive therapy (such as azacitidine with
-    venetoclax) began, 0 if none.
+    venetoclax) began, 0 if none; ``lang``: the language of the reason ("en" or "fr").
     """
+    _ = translator(lang)
     for name, flag in (
         ("remission_reached", remission_reached),
         ("extramedullary", extramedullary),
@@ -79,43 +90,54 @@ def classify_history(
     if remission_reached:
         signs = []
         if blasts >= RELAPSE_MARROW_BLASTS:
-            signs.append(f"marrow blasts are {blasts:g}% (5% or more)")
+            signs.append(_("marrow blasts are {blasts}% (5% or more)",
+                           blasts=number(blasts, lang)))
         if samples >= RELAPSE_BLOOD_SAMPLES:
-            signs.append(f"blasts are back in the blood in {samples} samples a week or more apart")
+            signs.append(_("blasts are back in the blood in {samples} samples a week or more "
+                           "apart", samples=number(samples, lang)))
         if extramedullary:
-            signs.append("leukemia has appeared outside the blood and marrow")
+            signs.append(_("leukemia has appeared outside the blood and marrow"))
         if signs:
-            return Verdict("relapsed", "A remission was reached, and now " + "; ".join(signs) + ".")
-        detail = "marrow blasts are below 5%"
+            return Verdict("relapsed", _("A remission was reached, and now {signs}.",
+                                         signs=_("; ").join(signs)), lang=lang)
         if samples == 1:
-            detail += "; blasts in a single blood sample need a second sample a week later"
-        return Verdict(
-            "in remission",
-            f"A remission was reached and no sign of relapse is present: {detail}, "
-            "and there is no leukemia outside the marrow.",
-        )
+            reason = _(
+                "A remission was reached and no sign of relapse is present: marrow blasts are "
+                "below 5%; blasts in a single blood sample need a second sample a week later, "
+                "and there is no leukemia outside the marrow.")
+        else:
+            reason = _(
+                "A remission was reached and no sign of relapse is present: marrow blasts are "
+                "below 5%, and there is no leukemia outside the marrow.")
+        return Verdict("in remission", reason, lang=lang)
     if courses >= RESPONSE_LANDMARK_COURSES:
         return Verdict(
             "refractory",
-            f"No complete remission (CR, CRh or CRi) after {courses} intensive induction courses: "
-            "the response landmark of 2 courses has passed.",
+            _("No complete remission (CR, CRh or CRi) after {courses} intensive induction "
+              "courses: the response landmark of {landmark} courses has passed.",
+              courses=number(courses, lang), landmark=RESPONSE_LANDMARK_COURSES),
+            lang=lang,
         )
+    landmark = number(LESS_INTENSIVE_LANDMARK_DAYS, lang)
     if days >= LESS_INTENSIVE_LANDMARK_DAYS:
         return Verdict(
             "refractory",
-            f"No complete remission (CR, CRh or CRi) {days} days after less intensive therapy "
-            f"began: the landmark of {LESS_INTENSIVE_LANDMARK_DAYS} days, the example ELN 2022 "
-            "gives for less intensive therapy (a trial or team may define its own), has passed.",
+            _("No complete remission (CR, CRh or CRi) {days} days after less intensive therapy "
+              "began: the landmark of {landmark} days, the example ELN 2022 gives for less "
+              "intensive therapy (a trial or team may define its own), has passed.",
+              days=number(days, lang), landmark=landmark),
+            lang=lang,
         )
-    less = (
-        f"no less intensive therapy given (its landmark would be day "
-        f"{LESS_INTENSIVE_LANDMARK_DAYS}, ELN 2022's example)"
-        if days == 0
-        else f"{days} of the {LESS_INTENSIVE_LANDMARK_DAYS} days of less intensive therapy "
-        "(ELN 2022's example landmark)"
-    )
+    if days == 0:
+        less = _("no less intensive therapy given (its landmark would be day {landmark}, "
+                 "ELN 2022's example)", landmark=landmark)
+    else:
+        less = _("{days} of the {landmark} days of less intensive therapy (ELN 2022's example "
+                 "landmark)", days=number(days, lang), landmark=landmark)
     return Verdict(
         "too early to say",
-        f"No remission yet, but neither landmark has passed: {courses} intensive course(s) of "
-        f"the 2 that define refractory disease, and {less}.",
+        _("No remission yet, but neither landmark has passed: {courses} intensive course(s) of "
+          "the {landmark} that define refractory disease, and {less}.",
+          courses=number(courses, lang), landmark=RESPONSE_LANDMARK_COURSES, less=less),
+        lang=lang,
     )

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from .i18n import DEFAULT_LANGUAGE, check_lang, translator
 from .knowledge import KnowledgeBase, load_knowledge_base
+from .translated_tables import localized
 
 if TYPE_CHECKING:  # pandas only for the DataFrame that regimen_schedule returns
     import pandas as pd
@@ -16,9 +18,12 @@ class UnknownRegimenError(ValueError):
     """The option or variant has no schedule in the knowledge base."""
 
 
-def scheduled_options(kb: KnowledgeBase | None = None) -> list[tuple[str, str]]:
-    """(option id, display name) of every option that has a schedule, in options.csv order."""
-    kb = kb or load_knowledge_base()
+def scheduled_options(
+    kb: KnowledgeBase | None = None, lang: str = DEFAULT_LANGUAGE
+) -> list[tuple[str, str]]:
+    """(option id, display name in ``lang``) of every option that has a schedule, in
+    options.csv order."""
+    kb = localized(kb or load_knowledge_base(), lang)
     with_schedule = {row["option"] for row in kb.rows["schedules"]}
     return [
         (row["option"], row["name"]) for row in kb.rows["options"] if row["option"] in with_schedule
@@ -33,16 +38,20 @@ def variants(option_id: str, kb: KnowledgeBase | None = None) -> tuple[str, ...]
 
 
 def regimen_schedule(
-    option_id: str, variant: str | None = None, kb: KnowledgeBase | None = None
+    option_id: str,
+    variant: str | None = None,
+    kb: KnowledgeBase | None = None,
+    lang: str = DEFAULT_LANGUAGE,
 ) -> pd.DataFrame:
     """Day-by-day schedule of a regimen: columns drug, route, days, dose, sources, ...
 
     Without ``variant`` every row is returned (alternatives carry their variant name);
-    with it, the shared rows plus that variant's rows.
+    with it, the shared rows plus that variant's rows. ``lang`` is the language of the route
+    and the dose; drug, variant and sources stay ids.
     """
     import pandas as pd
 
-    records = schedule_rows(option_id, variant, kb)
+    records = schedule_rows(option_id, variant, kb, lang=lang)
     frame = pd.DataFrame.from_records(records, columns=SCHEDULE_COLUMNS)
     # whole days or None (not NaN), as in the knowledge base
     frame["cycle_days"] = pd.Series([r["cycle_days"] for r in records], dtype=object)
@@ -50,15 +59,23 @@ def regimen_schedule(
 
 
 def schedule_rows(
-    option_id: str, variant: str | None = None, kb: KnowledgeBase | None = None
+    option_id: str,
+    variant: str | None = None,
+    kb: KnowledgeBase | None = None,
+    lang: str = DEFAULT_LANGUAGE,
 ) -> list[dict[str, Any]]:
-    """What :func:`regimen_schedule` returns, as plain rows (the dashboard's kernel uses it)."""
-    kb = kb or load_knowledge_base()
+    """What :func:`regimen_schedule` returns, as plain rows (the dashboard's kernel uses it).
+
+    Each row also carries ``route_id`` (the route's English id, for code keyed on it),
+    ``drug_name`` and ``variant_name`` (the drug's and the variant's names in ``lang``).
+    """
+    _ = translator(check_lang(lang))
+    kb = localized(kb or load_knowledge_base(), lang)
     if not isinstance(option_id, str):
         raise UnknownRegimenError(f"option_id must be an option id (text), got {option_id!r:.60}")
     rows = [row for row in kb.rows["schedules"] if row["option"] == option_id]
     if not rows:
-        known = ", ".join(option for option, _ in scheduled_options(kb))
+        known = ", ".join(option for option, _name in scheduled_options(kb))
         raise UnknownRegimenError(
             f"no schedule for option {option_id!r:.60}; schedules exist for: {known}"
         )
@@ -69,4 +86,14 @@ def schedule_rows(
                 f"{option_id} has no variant {variant!r:.60}; choose one of: {', '.join(names)}"
             )
         rows = [row for row in rows if row["variant"] in ("", variant)]
-    return [{column: row[column] for column in SCHEDULE_COLUMNS} for row in rows]
+    drugs = kb.keyed("drugs")
+    return [
+        {
+            **{column: row[column] for column in SCHEDULE_COLUMNS},
+            "route": _(row["route"]),
+            "route_id": row["route"],
+            "drug_name": drugs[row["drug"]]["name"],
+            "variant_name": row["variant_name"],
+        }
+        for row in rows
+    ]

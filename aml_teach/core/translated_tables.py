@@ -13,14 +13,23 @@ a choice's place within its question (1, 2, ...), which keys its translation.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import re
 from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
 
-from .i18n import DEFAULT_LANGUAGE, check_lang
-from .knowledge import DataError, DataProblem, KnowledgeBase, Row, _read_csv
+from .i18n import DEFAULT_LANGUAGE, N_, check_lang
+from .knowledge import (
+    MISSING_COLUMN,
+    DataError,
+    DataProblem,
+    KnowledgeBase,
+    Message,
+    Row,
+    _read_csv,
+)
 
 
 @dataclass(frozen=True)
@@ -92,13 +101,13 @@ def check_translations(kb: KnowledgeBase, lang: str) -> list[DataProblem]:
         file = spec.file(lang)
         unreadable: list[DataProblem] = []
         rows = _read_csv(kb.directory / lang / f"{spec.table}.csv", unreadable)
-        problems.extend(DataProblem(file, p.line, p.column, p.message) for p in unreadable)
+        problems.extend(dataclasses.replace(p, file=file) for p in unreadable)
         if rows is None:
             continue
         header = list(rows[0]) if rows else []
         missing = [c for c in (*spec.keys, *spec.texts) if c not in header]
         for column in missing:
-            problems.append(DataProblem(file, 1, column, "required column is missing"))
+            problems.append(DataProblem(file, 1, column, Message(MISSING_COLUMN)))
         if missing:
             continue
         english = {_key(row, spec): (line, row)
@@ -108,45 +117,44 @@ def check_translations(kb: KnowledgeBase, lang: str) -> list[DataProblem]:
             key = _key(row, spec)
             what = ", ".join(f"{k} '{v}'" for k, v in zip(spec.keys, key, strict=True))
             if key in seen:
-                problems.append(DataProblem(file, line, spec.keys[0],
-                                            f"{what} is translated twice (first on line "
-                                            f"{seen[key]}): keep one row"))
+                problems.append(DataProblem(file, line, spec.keys[0], Message(
+                    N_("{what} is translated twice (first on line {first}): keep one row"),
+                    what=what, first=seen[key])))
                 continue
             seen[key] = line
             if key not in english:
-                problems.append(DataProblem(file, line, spec.keys[0],
-                                            f"{what} is not in {spec.table}.csv: fix the id or "
-                                            "remove the row"))
+                problems.append(DataProblem(file, line, spec.keys[0], Message(
+                    N_("{what} is not in {table}.csv: fix the id or remove the row"),
+                    what=what, table=spec.table)))
                 continue
             source_line, source = english[key]
             for column in spec.texts:
                 has_english = bool(str(source[column] or ""))
                 if has_english and not row[column]:
-                    problems.append(DataProblem(
-                        file, line, column,
-                        f"is empty: translate the English ({spec.table}.csv line {source_line}): "
-                        f"'{str(source[column])[:80]}'"))
+                    problems.append(DataProblem(file, line, column, Message(
+                        N_("is empty: translate the English ({table}.csv line {line}): "
+                           "'{english}'"),
+                        table=spec.table, line=source_line, english=str(source[column])[:80])))
                 elif row[column] and not has_english:
-                    problems.append(DataProblem(
-                        file, line, column,
-                        f"has text but the English ({spec.table}.csv line {source_line}) is "
-                        "empty: leave it empty too"))
+                    problems.append(DataProblem(file, line, column, Message(
+                        N_("has text but the English ({table}.csv line {line}) is empty: leave "
+                           "it empty too"), table=spec.table, line=source_line)))
             if spec.table == "schedules" and row["dose"] and \
                     _numbers(row["dose"]) != _numbers(str(source["dose"])):
-                problems.append(DataProblem(
-                    file, line, "dose",
-                    f"its numbers {_numbers(row['dose'])} differ from the English dose's "
-                    f"{_numbers(str(source['dose']))} ({spec.table}.csv line {source_line}): "
-                    "a translation must give the same dose"))
+                problems.append(DataProblem(file, line, "dose", Message(
+                    N_("its numbers {numbers} differ from the English dose's {english} "
+                       "({table}.csv line {line}): a translation must give the same dose"),
+                    numbers=_numbers(row["dose"]), english=_numbers(str(source["dose"])),
+                    table=spec.table, line=source_line)))
         for key, (source_line, _source) in english.items():
             if key not in seen:
                 what = ", ".join(f"{k} '{v}'" for k, v in zip(spec.keys, key, strict=True))
                 for column in spec.texts:
                     if str(_source[column] or ""):
                         problems.append(DataProblem(
-                            f"{spec.table}.csv", source_line, column,
-                            f"has no {lang} translation: add {what} with its {column} to "
-                            f"{file}"))
+                            f"{spec.table}.csv", source_line, column, Message(
+                                N_("has no {lang} translation: add {what} with its {column} to "
+                                   "{file}"), lang=lang, what=what, column=column, file=file)))
     return problems
 
 

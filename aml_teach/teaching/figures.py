@@ -12,7 +12,9 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from html import escape
 from typing import TYPE_CHECKING, Any, Union
 
+from ..core.i18n import N_, Translator, translator
 from ..core.knowledge import KnowledgeBase, load_knowledge_base
+from ..core.translated_tables import localized
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -23,14 +25,16 @@ Schedule = Union["pd.DataFrame", Sequence[Mapping[str, Any]]]
 # Okabe & Ito (2008) palette, safe for the common forms of colour blindness.
 OKABE_ITO = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#D55E00", "#56B4E9", "#F0E442")
 MARKS = ("■", "▲", "●", "◆", "▼", "★", "✚")
+# a route's short form (each language has its own: "CIV" is "IVC" in French)
 ROUTE_ABBREVIATIONS = {
-    "intravenous": "IV",
-    "continuous intravenous infusion": "CIV",
-    "subcutaneous": "SC",
-    "oral": "PO",
-    "intrathecal": "IT",
-    "subcutaneous or intravenous": "SC/IV",
+    "intravenous": N_("IV"),
+    "continuous intravenous infusion": N_("CIV"),
+    "subcutaneous": N_("SC"),
+    "oral": N_("PO"),
+    "intrathecal": N_("IT"),
+    "subcutaneous or intravenous": N_("SC/IV"),
 }
+
 
 STYLE = """
 <style>
@@ -63,11 +67,76 @@ table.aml-timeline-days ul { margin: 0; padding-left: 0; list-style: none; }
 """
 
 
-# Shown on a narrow screen above a table too wide for it (a comparison of regimens).
-SCROLL_HINT = (
-    '<p class="aml-scroll-hint"><span aria-hidden="true">⟷ </span>On a small screen this '
-    "table can be wider than the screen: swipe or scroll it sideways to see every day.</p>"
-)
+def scroll_hint(lang: str = "en") -> str:
+    """Shown on a narrow screen above a table too wide for it (a comparison of regimens)."""
+    _ = translator(lang)
+    return (
+        '<p class="aml-scroll-hint"><span aria-hidden="true">⟷ </span>'
+        + escape(_("On a small screen this table can be wider than the screen: swipe or "
+                   "scroll it sideways to see every day."))
+        + "</p>"
+    )
+
+
+SCROLL_HINT = scroll_hint()
+
+
+class Names:
+    """A schedule row's words in one language: its drug's, variant's and route's.
+
+    ``schedule_rows(option, lang=lang)`` gives them (``drug_name``, ``variant_name``, the
+    route in ``lang`` and ``route_id``); a row without them (a DataFrame of
+    ``regimen_schedule``) has its drug and variant named from the knowledge base.
+    """
+
+    def __init__(self, kb: KnowledgeBase | None, lang: str) -> None:
+        self.kb = kb
+        self.lang = lang
+        self._ = translator(lang)
+        self._drugs: dict[str, str] | None = None
+        self._variants: dict[str, str] = {}
+
+    def _tables(self) -> dict[str, str]:
+        if self._drugs is None:
+            text = localized(self.kb or load_knowledge_base(), self.lang)
+            self._drugs = {row["drug"]: row["name"] for row in text.rows["drugs"]}
+            self._variants = {row["variant"]: row["variant_name"]
+                              for row in text.rows["schedules"] if row["variant"]}
+        return self._drugs
+
+    def drug(self, row: Mapping[str, Any]) -> str:
+        if row.get("drug_name"):
+            return row["drug_name"]
+        return self._tables().get(row["drug"], row["drug"])
+
+    def variant(self, row: Mapping[str, Any]) -> str:
+        if row.get("variant_name"):
+            return row["variant_name"]
+        self._tables()
+        return self._variants.get(row["variant"], row["variant"])
+
+    def variant_name(self, variant: str) -> str:
+        """A variant's name from its id (a lesson's title names the variant it shows)."""
+        self._tables()
+        return self._variants.get(variant, variant)
+
+    def route(self, row: Mapping[str, Any]) -> str:
+        """The route in words (``schedule_rows`` gives it in ``lang`` already)."""
+        return row["route"] if row.get("route_id") else self._(row["route"])
+
+    def short_route(self, row: Mapping[str, Any]) -> str:
+        route = row.get("route_id") or row["route"]
+        return self._(ROUTE_ABBREVIATIONS[route]) if route in ROUTE_ABBREVIATIONS else route
+
+
+def _names(names: Names | None, kb: KnowledgeBase | None = None, lang: str = "en") -> Names:
+    return names if names is not None else Names(kb, lang)
+
+
+def html_format(template: str, /, **html: str) -> str:
+    """A translated message (asked for without its fields, e.g. ``_("{count} apply")``) as
+    escaped text, its fields filled with HTML (a link, a bold count) after translation."""
+    return escape(template, quote=False).format(**html)
 
 
 def _rows(schedule: Schedule) -> list[Mapping[str, Any]]:
@@ -82,18 +151,22 @@ def _days_shown(schedule: Schedule) -> int:
     return last if last <= 14 else min(last, 28)
 
 
-def _day_text(days: tuple[int, ...]) -> str:
-    """1,2,3,4 -> '1 to 4'; 1,4,7 -> '1, 4 and 7'."""
+def _day_text(days: tuple[int, ...], _: Translator | None = None) -> str:
+    """1,2,3,4 -> 'days 1 to 4'; 1,4,7 -> 'days 1, 4 and 7'."""
+    _ = _ or translator()
     if len(days) > 1 and days == tuple(range(days[0], days[-1] + 1)):
-        return f"days {days[0]} to {days[-1]}"
+        return _("days {first} to {last}", first=days[0], last=days[-1])
     if len(days) == 1:
-        return f"day {days[0]}"
-    return "days " + ", ".join(map(str, days[:-1])) + f" and {days[-1]}"
+        return _("day {day}", day=days[0])
+    return _("days {days} and {last}", days=", ".join(map(str, days[:-1])), last=days[-1])
 
 
-def _or_list(words: Sequence[str]) -> str:
+def _or_list(words: Sequence[str], _: Translator | None = None) -> str:
     """['a', 'b', 'c'] -> 'a, b or c'."""
-    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + f" or {words[-1]}"
+    _ = _ or translator()
+    if len(words) == 1:
+        return words[0]
+    return _("{items} or {last}", items=", ".join(words[:-1]), last=words[-1])
 
 
 def timeline_lines(schedule: Schedule) -> list[list[Mapping[str, Any]]]:
@@ -120,49 +193,62 @@ def timeline_lines(schedule: Schedule) -> list[list[Mapping[str, Any]]]:
     return [*shared, *([row] for row in alternatives)]
 
 
-def _alternative_name(row: Mapping[str, Any], line: Sequence[Mapping[str, Any]]) -> str:
+def _alternative_name(row: Mapping[str, Any], line: Sequence[Mapping[str, Any]],
+                      names: Names | None = None) -> str:
     """A drug's name, or its variant's name where the alternatives share a drug."""
+    names = _names(names)
     drugs = [r["drug"] for r in line]
-    return row["drug"] if len(set(drugs)) == len(drugs) else row["variant"]
+    if len(set(drugs)) == len(drugs):
+        return names.drug(row)
+    return names.variant(row)
 
 
-def line_label(line: Sequence[Mapping[str, Any]], html: bool = True) -> str:
+def line_label(line: Sequence[Mapping[str, Any]], html: bool = True, lang: str = "en",
+               names: Names | None = None) -> str:
     """A line's label: the drug and its route, or "one of:" the alternatives with theirs."""
+    names = _names(names, lang=lang)
+    _ = translator(lang)
+    text = escape if html else str
 
     def route(row: Mapping[str, Any]) -> str:
-        short = ROUTE_ABBREVIATIONS.get(row["route"], row["route"])
+        short = names.short_route(row)
         if not html:
             return short
-        return f'<abbr title="{escape(row["route"])}">{escape(short)}</abbr>'
+        return f'<abbr title="{escape(names.route(row))}">{escape(short)}</abbr>'
 
     if len(line) == 1:
         row = line[0]
-        name = escape(row["drug"]) if html else row["drug"]
+        name = text(names.drug(row))
         if row["variant"]:
-            variant = escape(row["variant"]) if html else row["variant"]
-            name += f" (alternative: {variant})" if variant != name else " (one alternative)"
+            variant = text(names.variant(row))
+            name = (_("{drug} (alternative: {variant})", drug=name, variant=variant)
+                    if variant != name else _("{drug} (one alternative)", drug=name))
         return f"{name} {route(row)}"
-    names = [
-        f"{escape(_alternative_name(row, line)) if html else _alternative_name(row, line)} "
-        f"{route(row)}"
-        for row in line
-    ]
-    lead = "<em>one of:</em> " if html else "one of: "
-    return lead + _or_list(names)
+    labels = [f"{text(_alternative_name(row, line, names))} {route(row)}" for row in line]
+    lead = f"<em>{escape(_('one of:'))}</em> " if html else f"{_('one of:')} "
+    return lead + _or_list(labels, _)
 
 
-def schedule_text(schedule: Schedule) -> str:
+def schedule_text(schedule: Schedule, lang: str = "en", kb: KnowledgeBase | None = None,
+                  names: Names | None = None) -> str:
     """A text alternative for a timeline: one sentence per drug (alternatives as "one of")."""
+    names = _names(names, kb, lang)
+    _ = translator(lang)
     parts = []
     for line in timeline_lines(schedule):
         if len(line) == 1:
             row = line[0]
-            label = f"{row['drug']} ({row['variant']} variant)" if row["variant"] else row["drug"]
-            parts.append(f"{label}: {row['route']}, {_day_text(row['days'])}, dose {row['dose']}")
+            drug = names.drug(row)
+            label = (_("{drug} ({variant} variant)", drug=drug, variant=names.variant(row))
+                     if row["variant"] else drug)
+            parts.append(_("{label}: {route}, {days}, dose {dose}", label=label,
+                           route=names.route(row), days=_day_text(row["days"], _),
+                           dose=row["dose"]))
         else:
-            each = [f"{_alternative_name(row, line)} ({row['route']}, dose {row['dose']})"
-                    for row in line]
-            parts.append(f"{_day_text(line[0]['days'])}, one of: {_or_list(each)}")
+            each = [_("{name} ({route}, dose {dose})", name=_alternative_name(row, line, names),
+                      route=names.route(row), dose=row["dose"]) for row in line]
+            parts.append(_("{days}, one of: {choices}", days=_day_text(line[0]["days"], _),
+                           choices=_or_list(each, _)))
     return "; ".join(parts) + "."
 
 
@@ -182,31 +268,37 @@ def _day_spans(lines: Sequence[Sequence[Mapping[str, Any]]]) -> list[tuple[int, 
     return spans
 
 
-def days_as_rows_html(schedule: Schedule, title: str) -> str:
+def days_as_rows_html(schedule: Schedule, title: str, lang: str = "en",
+                      names: Names | None = None) -> str:
     """The timeline turned on its side for a phone: one row per run of days, what is given."""
+    names = _names(names, lang=lang)
+    _ = translator(lang)
     lines = timeline_lines(schedule)
     rows = []
     for first, last, given in _day_spans(lines):
-        days = f"Day {first}" if first == last else f"Days {first} to {last}"
+        days = (_("Day {day}", day=first) if first == last
+                else _("Days {first} to {last}", first=first, last=last))
         what = "".join(
             f'<li><span aria-hidden="true">{MARKS[i % len(MARKS)]}</span> '
-            f"{line_label(lines[i])}</li>"
+            f"{line_label(lines[i], lang=lang, names=names)}</li>"
             for i in given
-        ) or "<li>nothing given</li>"
+        ) or f"<li>{escape(_('nothing given'))}</li>"
         rows.append(
-            f'<tr class="aml-days"><th scope="row">{days}</th><td><ul>{what}</ul></td></tr>'
+            f'<tr class="aml-days"><th scope="row">{escape(days)}</th><td><ul>{what}</ul></td></tr>'
         )
     return (
         f'<table class="aml-timeline-days"><caption>{escape(title)}</caption>'
-        f'<thead><tr><th scope="col">Days</th><th scope="col">Given</th></tr></thead>'
+        f'<thead><tr><th scope="col">{escape(_("Days"))}</th><th scope="col">'
+        f'{escape(_("Given"))}</th></tr></thead>'
         f"<tbody>{''.join(rows)}</tbody></table>"
     )
 
 
-def _dose_html(row: Mapping[str, Any], citer: Citer, kb: KnowledgeBase) -> str:
+def _dose_html(row: Mapping[str, Any], citer: Citer, kb: KnowledgeBase, names: Names) -> str:
     named = row["variant"] and row["variant"] != row["drug"]
-    variant = f" ({escape(row['variant'])})" if named else ""
-    return f"{escape(row['drug'])}{variant}: {escape(row['dose'])} {citer(row['sources'], kb)}"
+    variant = f" ({escape(names.variant(row))})" if named else ""
+    return (f"{escape(names.drug(row))}{variant}: {escape(row['dose'])} "
+            f"{citer(row['sources'], kb)}")
 
 
 def timeline_html(
@@ -214,16 +306,21 @@ def timeline_html(
     title: str,
     kb: KnowledgeBase | None = None,
     citer: Citer | None = None,
+    lang: str = "en",
 ) -> str:
     """A day-by-day table: one row per drug, one column per day, marked days filled in.
 
     Alternatives (a regimen's variants) share one "one of:" row, so nothing drawn side by
     side is given together. On a narrow screen (a phone) the same schedule shows as days in
     rows instead, so no day is cut off. ``citer`` formats each dose's sources (default
-    :func:`cite`, as the lessons and the dashboard cite).
+    :func:`cite`, as the lessons and the dashboard cite). ``schedule`` holds the doses in
+    ``lang`` (``regimen_schedule(option, lang=lang)``); the drugs' and variants' names and
+    the routes are shown in ``lang`` too.
     """
     kb = kb or load_knowledge_base()
     citer = citer or cite
+    _ = translator(lang)
+    names = Names(kb, lang)
     schedule = _rows(schedule)
     lines = timeline_lines(schedule)
     shown = _days_shown(schedule)
@@ -233,40 +330,49 @@ def timeline_html(
         colour = OKABE_ITO[index % len(OKABE_ITO)]
         mark = MARKS[index % len(MARKS)]
         days = line[0]["days"]
-        what = escape(line_label(line, html=False))
+        what = line_label(line, html=False, lang=lang, names=names)
         cells = []
         for day in range(1, shown + 1):
             if day in days:
+                label = escape(_("{what} on day {day}", what=what, day=day))
                 cells.append(
                     f'<td class="on" style="background:{colour}" '
-                    f'aria-label="{what} on day {day}">{mark}</td>'
+                    f'aria-label="{label}">{mark}</td>'
                 )
             else:
                 cells.append('<td class="off"></td>')
         later = [d for d in days if d > shown]
-        extra = f" (also day {', '.join(map(str, later))})" if later else ""
+        extra = (" " + _("(also day {days})", days=", ".join(map(str, later)))) if later else ""
         rows.append(
-            f'<tr><th scope="row">{line_label(line)}{escape(extra)}</th>{"".join(cells)}</tr>'
+            f'<tr><th scope="row">{line_label(line, lang=lang, names=names)}{escape(extra)}</th>'
+            f'{"".join(cells)}</tr>'
         )
-    cycle = [row["cycle_days"] for row in schedule if _known_number(row["cycle_days"])]
-    cycle_note = f" Repeats every {int(cycle[0])} days." if cycle and cycle[0] else ""
     doses = "".join(
-        ("<li><em>one of:</em> " if len(line) > 1 else "<li>")
-        + "; or ".join(_dose_html(row, citer, kb) for row in line)
+        (f"<li><em>{escape(_('one of:'))}</em> " if len(line) > 1 else "<li>")
+        + escape(_("; or ")).join(_dose_html(row, citer, kb, names) for row in line)
         + "</li>"
         for line in lines
     )
+    words = _("In words: {text}", text=schedule_text(schedule, lang, names=names))
     return (
         f'{STYLE}<figure class="aml-timeline-wrap" role="group" aria-label="{escape(title)}">'
         f'<div class="aml-timeline-grid"><table class="aml-timeline">'
         f"<caption>{escape(title)}</caption>"
-        f'<thead><tr><th scope="col">Drug, route</th>{header}</tr></thead>'
+        f'<thead><tr><th scope="col">{escape(_("Drug, route"))}</th>{header}</tr></thead>'
         f"<tbody>{''.join(rows)}</tbody></table></div>"
-        f"{days_as_rows_html(schedule, title)}"
-        f'<figcaption class="aml-note">In words: {escape(schedule_text(schedule))}'
-        f"{cycle_note}</figcaption>"
+        f"{days_as_rows_html(schedule, title, lang, names)}"
+        f'<figcaption class="aml-note">{escape(words)}'
+        f"{escape(cycle_note(schedule, lang))}</figcaption>"
         f'<ul class="aml-note">{doses}</ul></figure>'
     )
+
+
+def cycle_note(schedule: Schedule, lang: str = "en") -> str:
+    """" Repeats every 28 days." when the regimen is given in cycles, else ""."""
+    cycle = [row["cycle_days"] for row in _rows(schedule) if _known_number(row["cycle_days"])]
+    if not cycle or not cycle[0]:
+        return ""
+    return " " + translator(lang)("Repeats every {days} days.", days=int(cycle[0]))
 
 
 def _known_number(value: Any) -> bool:

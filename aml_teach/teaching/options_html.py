@@ -15,10 +15,12 @@ from functools import lru_cache
 from html import escape
 from typing import Any
 
+from ..core.i18n import Translator, check_lang, translator
 from ..core.knowledge import CATEGORIES, KnowledgeBase, load_knowledge_base
-from ..core.options import evaluate_options
 from ..core.patient import Patient
-from .figures import cite
+from .core_text import options as evaluate_options
+from .core_text import texts
+from .figures import cite, html_format
 
 BEYOND_MARK = "★"
 EXCLUDED_MARK = "✗"
@@ -81,33 +83,43 @@ CSS = """
 
 
 class _Renderer:
-    """One knowledge base's option HTML, built once: only the reason differs per patient."""
+    """One knowledge base's option HTML in one language, built once: only the reason differs
+    per patient."""
 
-    def __init__(self, kb: KnowledgeBase) -> None:
+    def __init__(self, kb: KnowledgeBase, lang: str = "en") -> None:
         self.kb = kb
+        self.lang = lang
+        self._: Translator = translator(lang)
+        _ = self._
+        text = texts(kb, lang)
+        drug_names = {row["drug"]: row["name"] for row in text.rows["drugs"]}
         self.before: dict[str, str] = {}
         self.after: dict[str, str] = {}
-        for row in kb.rows["options"]:
+        badge_title = escape(_("Not on the Canadian Cancer Society page; added from the cited "
+                               "sources"))
+        badge_text = escape(_("Beyond the source page"))
+        for row in text.rows["options"]:
             option, name, summary = row["option"], row["name"], row["summary"]
             drugs, sources, beyond = row["drugs"], row["sources"], row["beyond_seed"]
             badge = (
-                f'<span class="aml-badge" title="Not on the Canadian Cancer Society page; added '
-                f'from the cited sources">{BEYOND_MARK} Beyond the source page</span>'
+                f'<span class="aml-badge" title="{badge_title}">{BEYOND_MARK} {badge_text}'
+                "</span>"
                 if beyond
                 else ""
             )
             listed = (
-                f'<div class="aml-detail"><em>Drugs:</em> {escape(", ".join(drugs))}</div>'
+                f'<div class="aml-detail"><em>{escape(_("Drugs:"))}</em> '
+                f'{escape(", ".join(drug_names.get(d, d) for d in drugs))}</div>'
                 if drugs
                 else ""
             )
             self.before[option] = (
                 f'data-option="{escape(option)}">{{mark}}<span class="aml-option-name">'
                 f"{escape(name)}</span>{badge}<div class=\"aml-detail\">{escape(summary)}</div>"
-                f'{listed}<div class="aml-detail aml-reason"><em>Why:</em> '
+                f'{listed}<div class="aml-detail aml-reason"><em>{escape(_("Why:"))}</em> '
             )
             self.after[option] = (
-                f'</div><div class="aml-detail aml-sources"><em>Sources:</em> '
+                f'</div><div class="aml-detail aml-sources"><em>{escape(_("Sources:"))}</em> '
                 f"{cite(sources, kb)}</div></li>"
             )
 
@@ -134,7 +146,7 @@ class _Renderer:
                     f' id="{group_id(category, excluded)}" tabindex="-1"' if ids else ""
                 )
                 parts.append(
-                    f"<{level}{heading}>{escape(category.capitalize())}</{level}>"
+                    f"<{level}{heading}>{escape(_capital(self._(category)))}</{level}>"
                     f'<ul class="aml-options-list">{items}</ul>'
                 )
         return "".join(parts)
@@ -145,34 +157,49 @@ class _Renderer:
         excluded: list[tuple[str, str, str]] = []
         beyond = False
         for result in results:
-            option, category, reason = result["option"], result["category"], result["reason"]
+            option, category, reason = result["option"], result["category_id"], result["reason"]
             applies, beyond_seed = result["applies"], result["beyond_seed"]
             if applies:
                 applying.append((option, category, reason))
                 beyond = beyond or bool(beyond_seed)
             else:
                 excluded.append((option, category, reason))
+        _ = self._
         count = len(applying)
         parts = [
             summary or (
-                f'<p class="aml-count"><strong>{count} option{"s" if count != 1 else ""} '
-                f"apply</strong> to this patient, grouped as the source page groups them.</p>"
+                '<p class="aml-count">'
+                + html_format(_("{count} to this patient, grouped as the source page groups "
+                                "them."), count=_count(_, count)) + "</p>"
             ),
             self.grouped(applying, excluded=False, level="h3", ids=ids),
         ]
         if beyond:
             parts.append(
-                f'<p class="aml-detail">{BEYOND_MARK} <em>Beyond the source page</em>: the '
-                "Canadian Cancer Society page does not name this option; this module added it "
-                "from the cited sources.</p>"
+                f'<p class="aml-detail">{BEYOND_MARK} <em>{escape(_("Beyond the source page"))}'
+                "</em>: " + escape(_("the Canadian Cancer Society page does not name this "
+                                     "option; this module added it from the cited sources."),
+                                   quote=False)
+                + "</p>"
             )
         if excluded:
+            heading = _("What doesn't apply, and why ({n})", n=len(excluded))
             parts.append(
-                f'<section class="aml-excluded-list" aria-label="Options that do not apply">'
-                f"<h3>What doesn't apply, and why ({len(excluded)})</h3>"
+                f'<section class="aml-excluded-list" '
+                f'aria-label="{escape(_("Options that do not apply"))}">'
+                f"<h3>{escape(heading, quote=False)}</h3>"
                 f"{self.grouped(excluded, excluded=True, level='h4', ids=ids)}</section>"
             )
         return "".join(parts)
+
+
+def _count(_: Translator, count: int) -> str:
+    """"<strong>3 options apply</strong>": the count that opens the options."""
+    return f"<strong>{escape(_.plural('{n} option applies', '{n} options apply', count))}</strong>"
+
+
+def _capital(text: str) -> str:
+    return text[:1].upper() + text[1:]
 
 
 def _slug(text: str) -> str:
@@ -189,22 +216,24 @@ def group_id(category: str, excluded: bool = False) -> str:
     return f"aml-{'not-' if excluded else ''}group-{_slug(category)}"
 
 
-def _own_factors(patient: Patient) -> list[tuple[str, Patient]]:
+def _own_factors(patient: Patient, lang: str = "en") -> list[tuple[str, Patient]]:
     """This patient's own factors that open or close options, each with the patient
     without it: each marker, CNS disease, an earlier transplant and a matched donor."""
+    _ = translator(lang)
     without = [
-        (f"{marker} mutation" if marker != "CD33" else "CD33",
+        (_("{marker} mutation", marker=marker) if marker != "CD33" else "CD33",
          dataclasses.replace(patient, markers=patient.markers - {marker}))
         for marker in sorted(patient.markers)
     ]
     if patient.cns:
-        without.append(("CNS disease", dataclasses.replace(patient, cns=False)))
+        without.append((_("CNS disease"), dataclasses.replace(patient, cns=False)))
     if patient.prior_transplant is not False:
         without.append(
-            ("the earlier transplant", dataclasses.replace(patient, prior_transplant=False))
+            (_("the earlier transplant"), dataclasses.replace(patient, prior_transplant=False))
         )
     if patient.matched_donor:
-        without.append(("the matched donor", dataclasses.replace(patient, matched_donor=False)))
+        without.append((_("the matched donor"),
+                        dataclasses.replace(patient, matched_donor=False)))
     return without
 
 
@@ -213,18 +242,20 @@ def summary_html(
     results: list[dict[str, Any]],
     include_excluded: bool,
     kb: KnowledgeBase,
+    lang: str = "en",
 ) -> str:
     """The summary that opens the options: the groups with their counts, then what this
     patient's own factors opened or closed, each linked to its card."""
-    names = {row["option"]: row["name"] for row in kb.option_rows}
+    _ = translator(lang)
+    names = {row["option"]: row["name"] for row in texts(kb, lang).option_rows}
     applies = {r["option"]: r["applies"] for r in results}
     count = sum(applies.values())
     groups = []
     for category in CATEGORIES:
-        n = sum(1 for r in results if r["applies"] and r["category"] == category)
+        n = sum(1 for r in results if r["applies"] and r["category_id"] == category)
         if n:
             groups.append(
-                f'<li><a href="#{group_id(category)}">{escape(category.capitalize())}</a>: {n}'
+                f'<li><a href="#{group_id(category)}">{escape(_capital(_(category)))}</a>: {n}'
                 "</li>"
             )
     shown = {option for option, ok in applies.items() if ok or include_excluded}
@@ -235,50 +266,58 @@ def summary_html(
 
     factors = []
     any_closed = False
-    for factor, other in _own_factors(patient):
-        before = {r["option"]: r["applies"] for r in evaluate_options(other, True, kb=kb)}
+    for factor, other in _own_factors(patient, lang):
+        before = {r["option"]: r["applies"]
+                  for r in evaluate_options(other, True, kb=kb, lang=lang)}
         opened = [o for o in names if applies.get(o) and not before.get(o)]
         closed = [o for o in names if o in applies and not applies[o] and before.get(o)]
         said = []
         if opened:
-            said.append("opens " + ", ".join(link(o) for o in opened))
+            said.append(html_format(_("opens {options}"),
+                                    options=", ".join(link(o) for o in opened)))
         if closed:
             any_closed = True
-            said.append("closes " + ", ".join(link(o) for o in closed))
+            said.append(html_format(_("closes {options}"),
+                                    options=", ".join(link(o) for o in closed)))
         if said:
             factors.append(f"<li><strong>{escape(factor)}</strong> {'; '.join(said)}</li>")
-    hidden = "" if include_excluded or not any_closed else (
-        ' (tick "Show what doesn\'t apply, and why" to see the cards of closed options)'
-    )
+    hidden = "" if include_excluded or not any_closed else " " + escape(_(
+        '(tick "Show what doesn\'t apply, and why" to see the cards of closed options)'),
+        quote=False)
+    own_label = escape(_("This patient's own factors:"), quote=False)
     own = (
-        f"<p>This patient's own factors:{hidden}</p><ul>{''.join(factors)}</ul>"
+        f"<p>{own_label}{hidden}</p>"
+        f"<ul>{''.join(factors)}</ul>"
         if factors
         else ""
     )
+    counted = html_format(
+        _("{count} to this patient. They are grouped and ordered as the source page groups "
+          "them: the order is not a ranking or a recommendation."), count=_count(_, count))
+    label = escape(_("Summary of the options for this patient"))
     return (
-        f'<nav class="aml-options-summary" aria-label="Summary of the options for this patient">'
-        f'<p class="aml-count"><strong>{count} option{"s" if count != 1 else ""} '
-        f"apply</strong> to this patient. They are grouped and ordered as the source page "
-        f"groups them: the order is not a ranking or a recommendation.</p>"
+        f'<nav class="aml-options-summary" aria-label="{label}">'
+        f'<p class="aml-count">{counted}</p>'
         f'<ul class="aml-summary-groups">{"".join(groups)}</ul>{own}</nav>'
     )
 
 
 @lru_cache(maxsize=8)
-def _renderer(kb: KnowledgeBase) -> _Renderer:
-    return _Renderer(kb)
+def _renderer(kb: KnowledgeBase, lang: str = "en") -> _Renderer:
+    return _Renderer(kb, lang)
 
 
 @lru_cache(maxsize=512)
 def _options_html_cached(
-    patient: Patient, include_excluded: bool, kb: KnowledgeBase, summary: bool
+    patient: Patient, include_excluded: bool, kb: KnowledgeBase, summary: bool, lang: str
 ) -> str:
+    renderer = _renderer(kb, lang)
     if not summary:
-        return _renderer(kb).render(evaluate_options(patient, include_excluded, kb=kb))
-    everything = evaluate_options(patient, True, kb=kb)
+        return renderer.render(evaluate_options(patient, include_excluded, kb=kb, lang=lang))
+    everything = evaluate_options(patient, True, kb=kb, lang=lang)
     results = everything if include_excluded else [r for r in everything if r["applies"]]
-    return _renderer(kb).render(
-        results, summary_html(patient, everything, include_excluded, kb)
+    return renderer.render(
+        results, summary_html(patient, everything, include_excluded, kb, lang)
     )
 
 
@@ -287,6 +326,7 @@ def options_html(
     include_excluded: bool = False,
     kb: KnowledgeBase | None = None,
     summary: bool = False,
+    lang: str = "en",
 ) -> str:
     """The options for ``patient`` as HTML: by category in the page's order, with reasons.
 
@@ -295,5 +335,5 @@ def options_html(
     Results are cached per patient: a class of students explores the same few cases.
     """
     return _options_html_cached(
-        patient, include_excluded, kb or load_knowledge_base(), bool(summary)
+        patient, include_excluded, kb or load_knowledge_base(), bool(summary), check_lang(lang)
     )

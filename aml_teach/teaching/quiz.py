@@ -18,17 +18,27 @@ import pandas as pd
 from IPython.display import HTML
 
 from ..core.epi import CYTOGENETICS, SOURCE, SURVIVAL, PrognosticIndex, european_prognostic_index
+from ..core.i18n import N_, number, translator
 from ..core.knowledge import KnowledgeBase, load_knowledge_base
-from ..core.options import treatment_options
 from ..core.patient import Patient
+from .core_text import options_frame, texts
+from .figures import html_format
 from .keys import keyboard_safe
-from .lessons import TABLE_STYLE, cite, register_sources
+from .lessons import TABLE_STYLE, _lang_attr, _number, cite, register_sources
 from .options_html import CSS, options_html
 
 RIGHT_MARK = "✔"  # a mark as well as a colour, so feedback never depends on colour alone
 WRONG_MARK = "✘"
 RISK_GROUPS = ("favourable", "intermediate", "poor")
+# the index's factors (its ids; their words are the core's, shown as ``_(factor)``)
+FACTORS = ("relapse-free interval", "cytogenetics at diagnosis", "age at relapse",
+           "stem cell transplant before relapse")
 MAX_EPI_SCORE = 14
+
+
+def _plural_count(value: float) -> int:
+    """The whole number that picks a plural form (1.5 months takes the plural)."""
+    return int(value) if float(value).is_integer() else 2
 
 
 class QuizError(ValueError):
@@ -104,9 +114,12 @@ def _question(question_id: str, rows: pd.DataFrame) -> Question:
                     _shuffled(question_id, choices))
 
 
-def questions(case: str | None = None, kb: KnowledgeBase | None = None) -> list[Question]:
-    """Every question in data order; with ``case``, only the questions about that case."""
-    kb = kb or load_knowledge_base()
+def questions(case: str | None = None, kb: KnowledgeBase | None = None, lang: str = "en"
+              ) -> list[Question]:
+    """Every question in data order; with ``case``, only the questions about that case.
+
+    In ``lang``, the same questions with their choices in the same order."""
+    kb = texts(kb, lang)
     table = kb.questions
     if case is not None:
         if case not in set(kb.cases["case"]):
@@ -115,9 +128,10 @@ def questions(case: str | None = None, kb: KnowledgeBase | None = None) -> list[
     return [_question(qid, rows) for qid, rows in table.groupby("question", sort=False)]
 
 
-def get_question(question_id: str, kb: KnowledgeBase | None = None) -> Question:
-    """One question by id (e.g. ``q-1``)."""
-    kb = kb or load_knowledge_base()
+def get_question(question_id: str, kb: KnowledgeBase | None = None, lang: str = "en"
+                 ) -> Question:
+    """One question by id (e.g. ``q-1``), its text in ``lang``."""
+    kb = texts(kb, lang)
     if not isinstance(question_id, str):  # compared with a table column below, so a str only
         raise QuizError(f"a question id is text such as 'q-1', got {question_id!r:.60}")
     rows = kb.questions[kb.questions["question"] == question_id]
@@ -127,9 +141,11 @@ def get_question(question_id: str, kb: KnowledgeBase | None = None) -> Question:
     return _question(question_id, rows)
 
 
-def check_answer(question_id: str, choice: str | int, kb: KnowledgeBase | None = None) -> Feedback:
-    """Judge an answer given as the choice's text or its position (0-based, as displayed)."""
-    question = get_question(question_id, kb)
+def check_answer(question_id: str, choice: str | int, kb: KnowledgeBase | None = None,
+                 lang: str = "en") -> Feedback:
+    """Judge an answer given as the choice's text (in ``lang``) or its position (0-based, as
+    displayed)."""
+    question = get_question(question_id, kb, lang)
     if isinstance(choice, bool):
         raise QuizError(f"choice must be the text or the position of a choice, got {choice!r}")
     if isinstance(choice, int):
@@ -145,52 +161,74 @@ def check_answer(question_id: str, choice: str | int, kb: KnowledgeBase | None =
     raise QuizError(f"{choice!r:.60} is not one of the choices of {question_id}")
 
 
-def reason(explanation: str) -> str:
-    """An explanation without a leading 'Right:' or 'Wrong:', which the marks already say."""
-    text = re.sub(r"^(?:Right|Wrong)\s*:\s*", "", explanation)
+# the verdict words an explanation in data/questions.csv may start with (the marks say them)
+VERDICT_WORDS = (N_("Right"), N_("Wrong"))
+
+
+def reason(explanation: str, lang: str = "en") -> str:
+    """An explanation without a leading 'Right:' or 'Wrong:' (in ``lang`` too), which the marks
+    already say."""
+    _ = translator(lang)
+    words = dict.fromkeys([*VERDICT_WORDS, *(_(word) for word in VERDICT_WORDS)])
+    lead = "|".join(re.escape(word) for word in words)
+    text = re.sub(rf"^(?:{lead})\s*:\s*", "", explanation)
     return text[:1].upper() + text[1:]
 
 
-def feedback_html(feedback: Feedback, kb: KnowledgeBase | None = None) -> str:
+def feedback_html(feedback: Feedback, kb: KnowledgeBase | None = None, lang: str = "en"
+                  ) -> str:
     """The verdict, then why each choice is right or wrong, with marks and citations."""
+    _ = translator(lang)
+
+    def why(text: str) -> str:
+        return escape(reason(text, lang))
+
     verdict = (
-        f"<p><strong>{RIGHT_MARK} Correct.</strong> {escape(reason(feedback.explanation))}</p>"
+        f"<p><strong>{RIGHT_MARK} {escape(_('Correct.'))}</strong> "
+        f"{why(feedback.explanation)}</p>"
         if feedback.correct
-        else f"<p><strong>{WRONG_MARK} Not quite.</strong> "
-        f"{escape(reason(feedback.explanation))}</p>"
-        f"<p>The right answer is <strong>{escape(feedback.right_choice)}</strong>: "
-        f"{escape(reason(feedback.right_explanation))}</p>"
+        else f"<p><strong>{WRONG_MARK} {escape(_('Not quite.'))}</strong> "
+        f"{why(feedback.explanation)}</p><p>"
+        + html_format(_("The right answer is {choice}: {why}"),
+                      choice=f"<strong>{escape(feedback.right_choice)}</strong>",
+                      why=why(feedback.right_explanation))
+        + "</p>"
     )
+    yours = " " + escape(_("(your answer)"))
     items = "".join(
         f"<li>{RIGHT_MARK if c.correct else WRONG_MARK} <strong>{escape(c.text)}</strong>"
-        f"{' (your answer)' if c is feedback.choice else ''}: {escape(reason(c.explanation))} "
+        f"{yours if c is feedback.choice else ''}: {why(c.explanation)} "
         f"{cite(c.sources, kb)}</li>"
         for c in feedback.question.choices
     )
     return (
-        f'<div class="aml-feedback" role="status">{verdict}'
-        f"<p>Why each choice is right or wrong:</p><ul>{items}</ul></div>"
+        f'<div class="aml-feedback"{_lang_attr(lang)} role="status">{verdict}'
+        f"<p>{escape(_('Why each choice is right or wrong:'))}</p><ul>{items}</ul></div>"
     )
 
 
 class QuestionWidget(widgets.VBox):
     """One question: pick a choice, press Check, then (and only then) read the feedback."""
 
-    def __init__(self, question: Question, number: int | None = None):
+    def __init__(self, question: Question, number: int | None = None, lang: str = "en"):
+        _ = translator(lang)
         self.question = question
+        self.lang = lang
         register_sources(question.sources)  # the feedback, shown later, cites these
-        label = f"Question {number}" if number is not None else "Question"
-        self.prompt = widgets.HTML(f"<p><strong>{label}.</strong> {escape(question.prompt)}</p>")
+        label = (_("Question {number}.", number=number) if number is not None
+                 else _("Question."))
+        self.prompt = widgets.HTML(f"<p{_lang_attr(lang)}><strong>{escape(label)}</strong> "
+                                   f"{escape(question.prompt)}</p>")
         self.answer = widgets.RadioButtons(
             options=[choice.text for choice in question.choices],
             value=None,
-            description="Your answer:",
+            description=_("Your answer:"),
             style={"description_width": "initial"},
             layout=widgets.Layout(width="auto"),
         )
         self.check = widgets.Button(
-            description="Check my answer",
-            tooltip="Show whether your answer is right, and why",
+            description=_("Check my answer"),
+            tooltip=_("Show whether your answer is right, and why"),
             disabled=True,
         )
         self.feedback = widgets.HTML("")
@@ -207,41 +245,46 @@ class QuestionWidget(widgets.VBox):
         if self.answer.value is None:
             return
         self.attempts += 1
-        result = check_answer(self.question.id, self.answer.value)
-        self.feedback.value = feedback_html(result)
+        result = check_answer(self.question.id, self.answer.value, lang=self.lang)
+        self.feedback.value = feedback_html(result, lang=self.lang)
 
 
-def quiz(*question_ids: str) -> widgets.VBox:
+def quiz(*question_ids: str, lang: str = "en") -> widgets.VBox:
     """A numbered set of questions, e.g. ``quiz("q-11", "q-12")``."""
-    items = [QuestionWidget(get_question(qid), number) for number, qid in
+    items = [QuestionWidget(get_question(qid, lang=lang), number, lang) for number, qid in
              enumerate(question_ids, start=1)]
     return keyboard_safe(widgets.VBox(items))
 
 
-def case_html(case_id: str, kb: KnowledgeBase | None = None) -> str:
+def case_html(case_id: str, kb: KnowledgeBase | None = None, lang: str = "en") -> str:
     """A teaching case: its story and the factors the care team knows, as a definition list."""
-    kb = kb or load_knowledge_base()
+    _ = translator(lang)
+    kb = texts(kb, lang)
     case = _case_row(case_id, kb)
-    names = dict(zip(kb.options["option"], kb.options["name"], strict=True))
+    names = {row["option"]: row["name"] for row in kb.option_rows}
+    yes_no = {True: _("yes"), False: _("no")}
+    months = case["remission_months"]
     remission = (
-        "none reached (refractory)"
-        if case["remission_months"] is None
-        else f"{case['remission_months']} months"
+        _("none reached (refractory)")
+        if months is None
+        else _.plural("{months} month", "{months} months", _plural_count(months),
+                      months=_number(months, lang))
     )
+    count = case["white_cell_count"]
     facts = {
-        "Age": f"{case['age']} years",
-        "Fit for intensive chemotherapy": "yes" if case["fit_for_intensive"] else "no",
-        "Disease": case["disease"],
-        "Last complete remission": remission,
-        "Treatments before": "; ".join(names[o] for o in case["prior_treatments"]) or "none",
-        "Leukemia in the central nervous system": "yes" if case["cns"] else "no",
-        "Markers": ", ".join(case["markers"]) or "none found",
-        "Matched donor": "yes" if case["matched_donor"] else "no",
-        "Earlier stem cell transplant": case["transplant_type"] or "none",
-        "White cell count": (
-            "not given"
-            if case["white_cell_count"] is None
-            else f"{case['white_cell_count']} x 10^9/L"
+        _("Age"): _("{age} years", age=case["age"]),
+        _("Fit for intensive chemotherapy"): yes_no[bool(case["fit_for_intensive"])],
+        _("Disease"): _(case["disease"]),
+        _("Last complete remission"): remission,
+        _("Treatments before"): "; ".join(names[o] for o in case["prior_treatments"])
+        or _("none"),
+        _("Leukemia in the central nervous system"): yes_no[bool(case["cns"])],
+        _("Markers"): ", ".join(case["markers"]) or _("none found"),
+        _("Matched donor"): yes_no[bool(case["matched_donor"])],
+        _("Earlier stem cell transplant"): _(case["transplant_type"]) if case["transplant_type"]
+        else _("none"),
+        _("White cell count"): (
+            _("not given") if count is None else _("{count} x 10^9/L", count=_number(count, lang))
         ),
     }
     rows = "".join(
@@ -249,10 +292,11 @@ def case_html(case_id: str, kb: KnowledgeBase | None = None) -> str:
         for k, v in facts.items()
     )
     return (
-        f'{TABLE_STYLE}<section class="aml-case" aria-label="{escape(case["title"])}">'
+        f'{TABLE_STYLE}<section class="aml-case"{_lang_attr(lang)} '
+        f'aria-label="{escape(case["title"])}">'
         f"<h4>{escape(case['title'])}</h4>"
         f"<p>{escape(case['story'])} {cite(case['sources'], kb)}</p>"
-        '<table class="aml-table"><caption>What the care team knows</caption>'
+        f'<table class="aml-table"><caption>{escape(_("What the care team knows"))}</caption>'
         f"<tbody>{rows}</tbody></table></section>"
     )
 
@@ -280,28 +324,30 @@ def case_patient(case_id: str, kb: KnowledgeBase | None = None) -> Patient:
     )
 
 
-def show_case(case_id: str) -> HTML:
+def show_case(case_id: str, lang: str = "en") -> HTML:
     """A case's story and facts, for display above its questions."""
-    return HTML(case_html(case_id))
+    return HTML(case_html(case_id, lang=lang))
 
 
-def case_questions(case_id: str) -> widgets.VBox:
+def case_questions(case_id: str, lang: str = "en") -> widgets.VBox:
     """A case's questions, then a button that reveals the options engine's view of the case.
 
     The options are hidden until asked for because they would give away some answers.
     """
+    _ = translator(lang)
     items: list[widgets.Widget] = [
-        QuestionWidget(q, n) for n, q in enumerate(questions(case_id), start=1)]
+        QuestionWidget(q, n, lang) for n, q in enumerate(questions(case_id, lang=lang), start=1)]
     patient = case_patient(case_id)
-    frame = treatment_options(patient)
+    frame = options_frame(patient, lang=lang)
     register_sources(s for sources in frame["sources"] for s in sources)
-    reveal = widgets.Button(description="Show the options for this case",
-                            tooltip="Best pressed after answering the questions",
+    reveal = widgets.Button(description=_("Show the options for this case"),
+                            tooltip=_("Best pressed after answering the questions"),
                             layout=widgets.Layout(width="auto"))
     shown = widgets.HTML("")
 
     def show(_button: widgets.Button) -> None:
-        shown.value = CSS + options_html(patient, include_excluded=True)
+        shown.value = (f'{CSS}<div class="aml-explorer"{_lang_attr(lang)}>'
+                       f"{options_html(patient, include_excluded=True, lang=lang)}</div>")
 
     reveal.on_click(show)
     return keyboard_safe(widgets.VBox([*items, reveal, shown]))
@@ -331,44 +377,56 @@ class EpiScenario:
 EPI_SCENARIOS: tuple[EpiScenario, ...] = (
     EpiScenario(
         "epi-1",
-        "A 29-year-old man had AML with a normal karyotype, which the index counts as 'other' "
-        "cytogenetics. He stayed in first complete remission for 22 months and then relapsed. "
-        "He has not had a stem cell transplant.",
+        N_("A 29-year-old man had AML with a normal karyotype, which the index counts as "
+           "'other' cytogenetics. He stayed in first complete remission for 22 months and then "
+           "relapsed. He has not had a stem cell transplant."),
         22, "other", 29, False,
     ),
     EpiScenario(
         "epi-2",
-        "A 44-year-old woman had AML with t(8;21) at diagnosis. Her first complete remission "
-        "lasted 12 months before the leukemia came back. She has not had a transplant.",
+        N_("A 44-year-old woman had AML with t(8;21) at diagnosis. Her first complete "
+           "remission lasted 12 months before the leukemia came back. She has not had a "
+           "transplant."),
         12, "t(8;21)", 44, False,
     ),
     EpiScenario(
         "epi-3",
-        "A 55-year-old man with a complex karyotype ('other' cytogenetics) received an "
-        "allogeneic stem cell transplant in first remission. The leukemia returned 5 months "
-        "after he first reached complete remission.",
+        N_("A 55-year-old man with a complex karyotype ('other' cytogenetics) received an "
+           "allogeneic stem cell transplant in first remission. The leukemia returned 5 months "
+           "after he first reached complete remission."),
         5, "other", 55, True,
     ),
 )
-FACTOR_VALUES = {
-    "relapse-free interval": lambda s: f"{s.relapse_free_months:g} months",
-    "cytogenetics at diagnosis": lambda s: s.cytogenetics,
-    "age at relapse": lambda s: f"{s.age} years",
-    "stem cell transplant before relapse": lambda s: "yes" if s.prior_transplant else "no",
-}
+
+
+def factor_value(factor: str, scenario: EpiScenario, lang: str = "en") -> str:
+    """A scenario's value of one of the index's factors, in words."""
+    _ = translator(lang)
+    if factor == "relapse-free interval":
+        months = scenario.relapse_free_months
+        return _.plural("{months} month", "{months} months", _plural_count(months),
+                        months=_number(months, lang))
+    if factor == "cytogenetics at diagnosis":
+        return _(scenario.cytogenetics)
+    if factor == "age at relapse":
+        return _("{age} years", age=scenario.age)
+    return _("yes") if scenario.prior_transplant else _("no")
+
+
+FACTOR_VALUES = {factor: (lambda s, f=factor: factor_value(f, s)) for factor in FACTORS}
 # Bands of each factor, each with a sample value; the points shown come from the engine.
 EPI_BANDS: tuple[tuple[str, str, dict], ...] = (
-    ("relapse-free interval", "more than 18 months", {"relapse_free_months": 19}),
-    ("relapse-free interval", "7 to 18 months", {"relapse_free_months": 12}),
-    ("relapse-free interval", "less than 7 months", {"relapse_free_months": 6}),
+    ("relapse-free interval", N_("more than 18 months"), {"relapse_free_months": 19}),
+    ("relapse-free interval", N_("7 to 18 months"), {"relapse_free_months": 12}),
+    ("relapse-free interval", N_("less than 7 months"), {"relapse_free_months": 6}),
     ("cytogenetics at diagnosis", "inv(16) or t(16;16)", {"cytogenetics": "inv(16)"}),
     ("cytogenetics at diagnosis", "t(8;21)", {"cytogenetics": "t(8;21)"}),
-    ("cytogenetics at diagnosis", "any other", {"cytogenetics": "other"}),
-    ("age at relapse", "35 or younger", {"age": 35}),
-    ("age at relapse", "36 to 45", {"age": 40}),
-    ("age at relapse", "older than 45", {"age": 46}),
-    ("stem cell transplant before relapse", "no", {"prior_transplant": False}),
-    ("stem cell transplant before relapse", "yes", {"prior_transplant": True}),
+    ("cytogenetics at diagnosis", N_("any other"), {"cytogenetics": "other"}),
+    ("age at relapse", N_("35 or younger"), {"age": 35}),
+    ("age at relapse", N_("36 to 45"), {"age": 40}),
+    ("age at relapse", N_("older than 45"), {"age": 46}),
+    ("stem cell transplant before relapse", N_("no"), {"prior_transplant": False}),
+    ("stem cell transplant before relapse", N_("yes"), {"prior_transplant": True}),
 )
 _BASELINE = {"relapse_free_months": 24, "cytogenetics": "inv(16)", "age": 30,
              "prior_transplant": False}
@@ -392,32 +450,44 @@ def epi_group_ranges() -> dict[str, tuple[int, int]]:
     return {group: ranges[group] for group in RISK_GROUPS}
 
 
-def epi_points_html() -> str:
+def _percent(value: int, lang: str) -> str:
+    return translator(lang)("{percent}%", percent=number(value, lang))
+
+
+def epi_points_html(lang: str = "en") -> str:
     """The index's point table, read from the scoring function so the two cannot disagree."""
+    _ = translator(lang)
     rows = []
     for factor, band, value in EPI_BANDS:
         points = european_prognostic_index(**{**_BASELINE, **value}).points[factor]
-        rows.append(f"<tr><td>{escape(factor)}</td><td>{escape(band)}</td><td>{points}</td></tr>")
+        rows.append(f"<tr><td>{escape(_(factor))}</td><td>{escape(_(band))}</td>"
+                    f"<td>{points}</td></tr>")
     groups = "".join(
-        f"<tr><td>{escape(group)}</td><td>{low} to {high}</td><td>{SURVIVAL[group][0]}%</td>"
-        f"<td>{SURVIVAL[group][1]}%</td></tr>"
+        f"<tr><td>{escape(_(group))}</td>"
+        f"<td>{escape(_('{low} to {high}', low=low, high=high))}</td>"
+        f"<td>{escape(_percent(SURVIVAL[group][0], lang))}</td>"
+        f"<td>{escape(_percent(SURVIVAL[group][1], lang))}</td></tr>"
         for group, (low, high) in epi_group_ranges().items()
     )
     return (
-        f'{TABLE_STYLE}<table class="aml-table"><caption>European Prognostic Index: points '
+        f'{TABLE_STYLE}<div class="aml-epi-points"{_lang_attr(lang)}><table class="aml-table">'
+        f'<caption>{escape(_("European Prognostic Index: points"))} '
         f"{cite([SOURCE])}</caption>"
-        '<thead><tr><th scope="col">Factor</th><th scope="col">Value</th>'
-        f'<th scope="col">Points</th></tr></thead><tbody>{"".join(rows)}</tbody></table>'
-        '<table class="aml-table"><caption>Risk groups</caption><thead><tr>'
-        '<th scope="col">Group</th><th scope="col">Score</th>'
-        '<th scope="col">1-year survival</th><th scope="col">5-year survival</th>'
-        f"</tr></thead><tbody>{groups}</tbody></table>"
+        f'<thead><tr><th scope="col">{escape(_("Factor"))}</th>'
+        f'<th scope="col">{escape(_("Value"))}</th>'
+        f'<th scope="col">{escape(_("Points"))}</th></tr></thead><tbody>{"".join(rows)}</tbody>'
+        f'</table><table class="aml-table"><caption>{escape(_("Risk groups"))}</caption>'
+        f'<thead><tr><th scope="col">{escape(_("Group"))}</th>'
+        f'<th scope="col">{escape(_("Score"))}</th>'
+        f'<th scope="col">{escape(_("1-year survival"))}</th>'
+        f'<th scope="col">{escape(_("5-year survival"))}</th>'
+        f"</tr></thead><tbody>{groups}</tbody></table></div>"
     )
 
 
-def epi_points() -> HTML:
+def epi_points(lang: str = "en") -> HTML:
     """:func:`epi_points_html` for display in a notebook."""
-    return HTML(epi_points_html())
+    return HTML(epi_points_html(lang))
 
 
 @dataclass(frozen=True)
@@ -443,17 +513,23 @@ class EpiFeedback:
 
     @property
     def explanation(self) -> str:
+        return self.explain()
+
+    def explain(self, lang: str = "en") -> str:
+        """The points factor by factor, the total and its group, in ``lang``."""
+        _ = translator(lang)
         parts = [
-            f"{factor} ({FACTOR_VALUES[factor](self.scenario)}): {points} point"
-            f"{'' if points == 1 else 's'}"
+            _.plural("{factor} ({value}): {n} point", "{factor} ({value}): {n} points", points,
+                     factor=_(factor),
+                     value=factor_value(factor, self.scenario, lang))
             for factor, points in self.result.points.items()
         ]
         r = self.result
-        return (
-            f"{'; '.join(parts)}. Total {r.score}, which puts the patient in the {r.group} "
-            f"group (published survival {r.one_year_survival_percent}% at 1 year and "
-            f"{r.five_year_survival_percent}% at 5 years)."
-        )
+        return _("{points}. Total {score}, which puts the patient in the {group} group "
+                 "(published survival {one_year} at 1 year and {five_year} at 5 years).",
+                 points="; ".join(parts), score=r.score, group=_(r.group),
+                 one_year=_percent(r.one_year_survival_percent, lang),
+                 five_year=_percent(r.five_year_survival_percent, lang))
 
 
 def get_scenario(scenario_id: str) -> EpiScenario:
@@ -474,56 +550,68 @@ def check_epi(scenario_id: str, score: int, group: str | None = None) -> EpiFeed
     return EpiFeedback(scenario, score, group, scenario.index())
 
 
-def epi_feedback_html(feedback: EpiFeedback) -> str:
+def epi_feedback_html(feedback: EpiFeedback, lang: str = "en") -> str:
     """Say what was right, what was not, and show the points factor by factor."""
+    _ = translator(lang)
     r = feedback.result
+    group = _(r.group)
     lines = []
     if feedback.score_correct:
-        lines.append(f"{RIGHT_MARK} Your score of {feedback.score} is right.")
+        lines.append(f"{RIGHT_MARK} " + _("Your score of {score} is right.", score=feedback.score))
     else:
-        lines.append(f"{WRONG_MARK} Your score was {feedback.score}; the index gives {r.score}.")
+        lines.append(f"{WRONG_MARK} " + _("Your score was {score}; the index gives {right}.",
+                                          score=feedback.score, right=r.score))
     if feedback.group is None:
-        lines.append("You did not choose a risk group.")
+        lines.append(_("You did not choose a risk group."))
     elif feedback.group_correct:
-        lines.append(f"{RIGHT_MARK} The {r.group} group is right.")
+        lines.append(f"{RIGHT_MARK} " + _("The {group} group is right.", group=group))
     else:
-        lines.append(f"{WRONG_MARK} You chose {feedback.group}; a score of {r.score} is {r.group}.")
+        lines.append(f"{WRONG_MARK} " + _("You chose {chosen}; a score of {score} is {group}.",
+                                          chosen=_(feedback.group),
+                                          score=r.score, group=group))
     rows = "".join(
-        f"<tr><td>{escape(factor)}</td><td>{escape(FACTOR_VALUES[factor](feedback.scenario))}"
-        f"</td><td>{points}</td></tr>"
+        f"<tr><td>{escape(_(factor))}</td>"
+        f"<td>{escape(factor_value(factor, feedback.scenario, lang))}</td><td>{points}</td></tr>"
         for factor, points in r.points.items()
     )
     return (
-        f'{TABLE_STYLE}<div class="aml-feedback" role="status">'
+        f'{TABLE_STYLE}<div class="aml-feedback"{_lang_attr(lang)} role="status">'
         f'<p>{" ".join(map(escape, lines))}</p>'
-        '<table class="aml-table"><caption>How the score adds up</caption><thead><tr>'
-        '<th scope="col">Factor</th><th scope="col">This patient</th>'
-        f'<th scope="col">Points</th></tr></thead><tbody>{rows}'
-        f"<tr><th scope=\"row\" colspan=\"2\">Total</th><td>{r.score}</td></tr></tbody></table>"
-        f"<p>{escape(feedback.explanation)} {cite([r.source])}</p>"
-        f"<p><em>{escape(r.caveat)}</em></p></div>"
+        f'<table class="aml-table"><caption>{escape(_("How the score adds up"))}</caption>'
+        f'<thead><tr><th scope="col">{escape(_("Factor"))}</th>'
+        f'<th scope="col">{escape(_("This patient"))}</th>'
+        f'<th scope="col">{escape(_("Points"))}</th></tr></thead><tbody>{rows}'
+        f'<tr><th scope="row" colspan="2">{escape(_("Total"))}</th><td>{r.score}</td></tr>'
+        "</tbody></table>"
+        f"<p>{escape(feedback.explain(lang))} {cite([r.source])}</p>"
+        f"<p><em>{escape(_(r.caveat))}</em></p></div>"
     )
 
 
 class EpiExercise(widgets.VBox):
     """Read a scenario, enter a score and a group, press Check, then see the breakdown."""
 
-    def __init__(self, scenario: EpiScenario, number: int | None = None):
+    def __init__(self, scenario: EpiScenario, number: int | None = None, lang: str = "en"):
+        _ = self._ = translator(lang)
+        self.lang = lang
         self.scenario = scenario
         register_sources([scenario.index().source])
-        label = f"Exercise {number}" if number is not None else "Exercise"
-        self.story = widgets.HTML(f"<p><strong>{label}.</strong> {escape(scenario.story)}</p>")
+        label = _("Exercise {number}.", number=number) if number is not None else _("Exercise.")
+        self.story = widgets.HTML(f"<p{_lang_attr(lang)}><strong>{escape(label)}</strong> "
+                                  f"{escape(_(scenario.story))}</p>")
         self.score = widgets.BoundedIntText(
-            value=0, min=0, max=MAX_EPI_SCORE, description="Your score (0 to 14):",
+            value=0, min=0, max=MAX_EPI_SCORE,
+            description=_("Your score (0 to {most}):", most=MAX_EPI_SCORE),
             style={"description_width": "initial"},
         )
         self.group = widgets.Dropdown(
-            options=[("choose a group", None), *[(g, g) for g in RISK_GROUPS]],
-            value=None, description="Risk group:", style={"description_width": "initial"},
+            options=[(_("choose a group"), None),
+                     *[(_(g), g) for g in RISK_GROUPS]],
+            value=None, description=_("Risk group:"), style={"description_width": "initial"},
         )
         # like the quiz's Check button, it waits for an attempt: the feedback shows the answer
-        self.check = widgets.Button(description="Check my score", disabled=True,
-                                    tooltip="Enter your score or choose a group first")
+        self.check = widgets.Button(description=_("Check my score"), disabled=True,
+                                    tooltip=_("Enter your score or choose a group first"))
         self.feedback = widgets.HTML("")
         self.check.on_click(self._on_check)
         self.score.observe(self._clear, names="value")
@@ -533,18 +621,18 @@ class EpiExercise(widgets.VBox):
     def _clear(self, _change: dict) -> None:
         self.feedback.value = ""
         self.check.disabled = False
-        self.check.tooltip = "Compare your score with the index"
+        self.check.tooltip = self._("Compare your score with the index")
 
     def _on_check(self, _button: widgets.Button | None = None) -> None:
         self.feedback.value = epi_feedback_html(
-            check_epi(self.scenario.id, int(self.score.value), self.group.value)
+            check_epi(self.scenario.id, int(self.score.value), self.group.value), self.lang
         )
 
 
-def epi_exercises() -> widgets.VBox:
+def epi_exercises(lang: str = "en") -> widgets.VBox:
     """All EPI scenarios as numbered exercises."""
-    return keyboard_safe(
-        widgets.VBox([EpiExercise(s, n) for n, s in enumerate(EPI_SCENARIOS, start=1)]))
+    return keyboard_safe(widgets.VBox(
+        [EpiExercise(s, n, lang) for n, s in enumerate(EPI_SCENARIOS, start=1)]))
 
 
 __all__ = [
