@@ -20,7 +20,7 @@ from jupyter_client.kernelspec import KernelSpecManager, NoSuchKernel
 from ..core.i18n import DEFAULT_LANGUAGE, LANGUAGES
 from ..live.room import Secrets, kernel_environment, make_secrets
 from .comm_guard import CLASSROOM_ENV
-from .language import LANGUAGE_ENV
+from .language import LANGUAGE_ENV, class_language
 from .policy import (
     DEFAULT_PORT,
     KERNEL_MB,
@@ -248,7 +248,7 @@ def classroom_voila(
         from ..live.room import LiveClass
         from ..live.voila_channel import live_handlers
 
-        live = LiveClass(load_knowledge_base())
+        live = LiveClass(load_knowledge_base(), lang=class_language())  # the instructor view's
         live.device_of, live.per_device = classroom.device_of, per_client
         return live_handlers(live, live_keys)
 
