@@ -50,8 +50,10 @@ LIVE_CSS = """
 <style>
 .aml-live { border: 2px solid #0b5cad; border-left-width: 6px; padding: 0.3em 0.8em;
   margin: 0.4em 0 0.6em; background: #f3f8fd; }
+.aml-live ul.aml-live-choices, .v-application .aml-app .aml-live ul.aml-live-choices {
+  list-style: none; padding-left: 0; }
 .aml-live-choices li { margin: 0.3em 0; }
-.aml-live-right { font-weight: bold; }
+.aml-live-right .aml-live-line { font-weight: bold; }
 </style>
 """
 
@@ -326,15 +328,16 @@ def reveal_html(question: dict[str, Any], chosen: int | None, lang: str = DEFAUL
         mark = RIGHT_MARK if choice.get("correct") else WRONG_MARK
         fields = {"letter": choice["letter"], "text": escape(choice["text"]), "n": tally[i]}
         if choice.get("correct"):
-            line = (_("Right: {letter}. {text} (your answer) ({n} of the room).", **fields)
+            line = (_("Right: {letter}. {text} (your answer; {n} of the room).", **fields)
                     if i == chosen else _("Right: {letter}. {text} ({n} of the room).", **fields))
         else:
-            line = (_("Not right: {letter}. {text} (your answer) ({n} of the room).", **fields)
+            line = (_("Not right: {letter}. {text} (your answer; {n} of the room).", **fields)
                     if i == chosen
                     else _("Not right: {letter}. {text} ({n} of the room).", **fields))
         css = ' class="aml-live-right"' if choice.get("correct") else ""
         items.append(
-            f'<li{css}><span aria-hidden="true">{mark} </span>{line} '
+            f'<li{css}><span class="aml-live-line"><span aria-hidden="true">{mark} </span>'
+            f"{line}</span> "
             f"<em>{escape(choice.get('explanation', ''))}</em></li>"
         )
     answer = _("The right answer is {letter}: {text}.", letter=right["letter"],

@@ -149,6 +149,8 @@ def test_one_push_reaches_an_english_and_a_french_page(browser, live_server, ins
         stem = server.log.stem
         shoot(french, french.locator(".aml-live"), f"{stem}-fr-student-box")
         shoot(instructor, instructor.locator("#live-question"), f"{stem}-fr-instructor")
+        instructor.evaluate("window.scrollTo(0, 0)")
+        shoot(instructor, instructor.locator("h1"), f"{stem}-fr-instructor-top")
     finally:
         instructor.set_viewport_size({"width": 1366, "height": 768})
         for context in contexts:

@@ -146,7 +146,7 @@ def test_the_english_box_is_as_before(live):
     assert "Your answer: A." in english.text() or "Your answer: " in english.text()
     live.reveal()
     english.follow()
-    assert "The right answer is " in english.text() and "(your answer)" in english.text()
+    assert "The right answer is " in english.text() and "(your answer; " in english.text()
 
 
 def test_the_page_switch_rewords_the_box_and_keeps_the_pick(live):
