@@ -133,6 +133,8 @@ input { font-size: 1em; }
 #tally .count { font-weight: bold; font-size: 1.6em; min-width: 2ch; text-align: right;
   color: #000; }
 p { margin: 0.4em 0; }
+#language a { display: inline-block; padding: 0.3em 0.4em; min-height: 2.2em; }
+#language a[aria-current] { font-weight: bold; color: inherit; text-decoration: none; }
 #message { font-weight: bold; min-height: 1.4em; margin: 0.2em 0; }
 @media (max-width: 40em) {
   #tally .row { grid-template-columns: minmax(0, 1fr) auto; gap: 0.2em 0.6em; }

@@ -167,11 +167,16 @@ class LiveError(ValueError):
     """An instructor action that cannot be done (the message says why, in either language)."""
 
     def __init__(self, message: str, /, **fields: object) -> None:
-        super().__init__(message.format(**fields) if fields else message)
+        english = {k: str(v) for k, v in fields.items()}
+        super().__init__(message.format(**english) if fields else message)
         self.message, self.fields = message, fields
 
     def translated(self, lang: str) -> str:
-        return translator(lang)(self.message, **self.fields)
+        """The message in ``lang`` (a field that can say itself in ``lang``, such as a
+        :class:`PatientError`, does)."""
+        fields = {k: v.text(lang) if isinstance(v, PatientError) else str(v)
+                  for k, v in self.fields.items()}
+        return translator(lang)(self.message, **fields)
 
 
 # why an answer was not counted (the room says it in English; a page shows it in its language)
@@ -233,7 +238,7 @@ class LiveClass:
             Patient(**factors)  # the validating boundary: the same rules as the page's
         except (PatientError, TypeError) as error:
             raise LiveError(N_("those factors are not a valid patient: {error}"),
-                            error=str(error)) from None
+                            error=error) from None
         self.case = {"seq": self.version + 1, "case": None, "factors": factors}
         self._bump()
 

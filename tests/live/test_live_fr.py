@@ -18,6 +18,7 @@ from aml_teach.app.factor_panel import FactorPanel
 from aml_teach.app.look import Look
 from aml_teach.core.i18n import LanguageError
 from aml_teach.core.knowledge import load_knowledge_base
+from aml_teach.core.patient import Patient, PatientError
 from aml_teach.core.translated_tables import localized
 from aml_teach.live.box import LivePanel
 from aml_teach.live.instructor import instructor_html, not_instructor, script_words
@@ -220,6 +221,15 @@ def test_refusals_are_told_in_the_instructors_language(live):
         live.push_case("case-99")
     french = caught.value.translated("fr")
     assert "'case-99'" in french and leaks(french) == []
+    factors = {"age": -4, "fit_for_intensive": True, "disease": "relapsed",
+               "remission_months": 3}
+    with pytest.raises(LiveError) as caught:  # the patient's own rule, said by core in French
+        live.push_factors(factors)
+    with pytest.raises(PatientError) as rule:
+        Patient(**factors)
+    assert str(caught.value).endswith(str(rule.value))
+    french = caught.value.translated("fr")
+    assert french.startswith("ces facteurs") and french.endswith(rule.value.text("fr"))
 
 
 def test_the_link_file_in_french():
