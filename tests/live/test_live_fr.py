@@ -240,3 +240,19 @@ def test_the_link_file_in_french():
     text = path.read_text()
     assert '<html lang="fr">' in text and "&amp;lang=fr" in text
     assert leaks(visible_text(text)) == []
+
+
+def test_a_french_class_starts_its_boxes_and_link_in_french(live, monkeypatch):
+    """``serve --lang fr``: the page's factor panel is French, so its live box starts in
+    French; the instructor's link file opens the view in French."""
+    from aml_teach.classroom.language import LANGUAGE_ENV
+    from aml_teach.classroom.policy import instructor_line
+    from aml_teach.live.room import make_secrets
+
+    look = Look()
+    box = LivePanel(FactorPanel(live.kb, look=look, lang="fr"), look, "", "")
+    assert box.lang == "fr" and box.choice.description == "Votre réponse"
+    monkeypatch.setenv(LANGUAGE_ENV, "fr")
+    keys = make_secrets()
+    instructor_line(keys, 8866, open_browser=False)
+    assert "&amp;lang=fr" in keys.link_file.read_text()
