@@ -118,6 +118,9 @@ def test_one_push_reaches_an_english_and_a_french_page(browser, live_server, ins
                 translator(lang)("Your answer"), timeout=FOLLOW_MS
             )
         assert live_questions(kb, "fr")[question.id].prompt != question.prompt
+        assert leaks(box_text(french)) == [], box_text(french)  # open, answered
+        shoot(french, french.locator(".aml-live"), f"{server.log.stem}-fr-student-box-open")
+        french.set_viewport_size({"width": 1366, "height": 768})
 
         # one tally, in the instructor's language
         expect(instructor.locator("#answered")).to_have_text(
