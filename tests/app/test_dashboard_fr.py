@@ -184,7 +184,8 @@ def test_the_class_page_takes_the_class_language_and_the_address(monkeypatch, kb
     assert class_language() == "en"
     monkeypatch.delenv(LANGUAGE_ENV)
     links = page.App(kb, lang="fr").page_intro.value
-    assert 'href="fr/01-start-here.ipynb"' in links
+    french = (page.NOTEBOOKS / "fr" / "01-start-here.ipynb").is_file()
+    assert f'href="{"fr/" if french else ""}01-start-here.ipynb"' in links
 
 
 def test_serve_takes_lang_and_refuses_an_unknown_one(capsys):
