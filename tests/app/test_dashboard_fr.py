@@ -214,3 +214,48 @@ def test_every_french_state_renders_without_english_in_the_checklist(kb):
     assert "Chimiothérapie intensive" in groups and "Traitement du SNC" in groups
     french = {row["option"]: row["name"] for row in localized(kb, "fr").rows["options"]}
     assert all(label == french[value] for label, value, _ in app.factors.prior.options)
+
+
+class _Handler:
+    """What :func:`plain_page` uses of a tornado handler."""
+
+    def __init__(self) -> None:
+        self.status, self.body = 0, ""
+
+    def clear(self) -> None: ...
+
+    def set_status(self, status: int) -> None:
+        self.status = status
+
+    def set_header(self, name: str, value: str) -> None: ...
+
+    def finish(self, body: str) -> None:
+        self.body = body
+
+
+def test_the_pages_that_turn_a_student_away_speak_the_asked_language():
+    from aml_teach.classroom import solara_gate
+    from aml_teach.classroom.voila_classroom import FULL_PAGE
+    from aml_teach.classroom.voila_handlers import plain_page
+    from aml_teach.core.knowledge import Message
+
+    handler = _Handler()
+    plain_page(handler, 503, *FULL_PAGE, asked_language("lang=fr"))
+    assert handler.status == 503 and '<html lang="fr">' in handler.body
+    assert "La classe est pleine" in handler.body and not leaks(visible_text(handler.body))
+    plain_page(handler, 503, *FULL_PAGE)
+    assert '<html lang="en">' in handler.body and "The class is full" in handler.body
+
+    full = Message(solara_gate.FULL_CLASS, count=3, cap=3)
+    page = solara_gate._plain_page(full, "fr").decode()
+    assert '<html lang="fr">' in page and "déjà 3 apprenants" in page
+    assert not leaks(visible_text(page))
+    assert "already has 3 learners" in solara_gate._plain_page(full).decode()
+
+
+def test_the_page_words_of_the_class_template_follow_the_switch(kb):
+    app = App(kb)
+    assert app.language.page_words["reload"] == "Reload the page"
+    app.set_language("fr")
+    assert app.language.page_words["reload"] == "Recharger la page"
+    assert not leaks(" ".join(app.language.page_words.values()))
