@@ -8,27 +8,21 @@ from pathlib import Path
 
 from .classroom.solara_engine import add_arguments as add_engine_arguments
 from .classroom.voila_engine import add_arguments as add_serve_arguments
-from .core.i18n import DEFAULT_LANGUAGE, LANGUAGES, translator
-from .core.knowledge import check_data, data_dir
+from .core.i18n import DEFAULT_LANGUAGE, LANGUAGES, check_lang
+from .core.knowledge import check_data, check_report, data_dir
 from .export.cli import add_arguments as add_export_arguments
 
 
 def _check_data(args: argparse.Namespace) -> int:
     """Check the tables and every language's text; say so in ``--lang``."""
-    _ = translator(args.lang)
+    check_lang(args.lang)
     directory = Path(args.directory) if args.directory else data_dir()
     problems = check_data(directory)
     if not problems:  # the tables are sound: now the text of each other language
         problems = [p for lang in LANGUAGES for p in check_data(directory, lang)]
-    if not problems:
-        print(_("{directory}: all tables are valid.", directory=directory))
-        return 0
-    print(_("{directory}: {n} problem(s) found:", directory=directory, n=len(problems)),
-          file=sys.stderr)
-    for problem in problems:
-        print(f"  - {problem.text(args.lang)}", file=sys.stderr)
-    print(_("Fix them and run check-data again (see docs/data-tables.md)."), file=sys.stderr)
-    return 1
+    report = check_report(directory, problems, args.lang)
+    print("\n".join(report), file=sys.stderr if problems else sys.stdout)
+    return 1 if problems else 0
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -31,20 +31,22 @@ EPI_FIELD_LABELS = {
 }
 # What each input accepts (the index's own checks, aml_teach.core.epi), in words.
 EPI_RULES = {
-    "relapse_free_months": N_("it must be a number of months from 0 to 1200"),
-    "cytogenetics": N_("it must be one of the listed choices"),
-    "age": N_("it must be a whole number of years from 18 to 110"),
-    "prior_transplant": N_("it must be ticked or not ticked"),
+    "relapse_free_months": N_("must be a number of months from 0 to 1200"),
+    "cytogenetics": N_("must be one of the listed choices"),
+    "age": N_("must be a whole number of years from 18 to 110"),
+    "prior_transplant": N_("must be ticked or not ticked"),
 }
 
 
 def _epi_words(error: ValueError, lang: str = "en") -> str:
-    """An index error as the field's label and what it accepts, in ``lang``."""
+    """An index error as the field's label, what it accepts and what it got, in ``lang``."""
     _ = translator(lang)
-    field = str(error).partition(" ")[0]
+    text = str(error)
+    field = text.partition(" ")[0]
     if field not in EPI_FIELD_LABELS:
-        return str(error)
-    return _("{field}: {rule}.", field=_(EPI_FIELD_LABELS[field]), rule=_(EPI_RULES[field]))
+        return text
+    return _("{field}: {rule}, got {value}", field=_(EPI_FIELD_LABELS[field]),
+             rule=_(EPI_RULES[field]), value=text.rpartition(", got ")[2])
 
 
 class EpiPanel(ShortRepr, widgets.VBox):

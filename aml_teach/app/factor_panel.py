@@ -150,7 +150,8 @@ class FactorPanel(ShortRepr, widgets.VBox):
             style=TextStyle(description_width="initial"),
             layout=look.plain,
         )
-        self.prior = Checklist(*self._checklist_words()[:3])
+        choices, legend, groups, words = self._checklist_words()
+        self.prior = Checklist(choices, legend, groups=groups, words=words)
         self.case = look.dropdown("", self._case_choices(), "")
         self.story = look.html_widget(css_class="aml-case-story")
         self._heading = look.html_widget() if heading else None

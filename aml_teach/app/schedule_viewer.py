@@ -61,8 +61,7 @@ class ScheduleViewer(ShortRepr, widgets.VBox):
         self._regimen_changed(None)
 
     def _regimen_choices(self) -> list[tuple[str, str]]:
-        return [(name, option) for option, name in
-                scheduled_options(localized(self.kb, self.lang))]
+        return [(name, option) for option, name in scheduled_options(self.kb, lang=self.lang)]
 
     def _variant_choices(self, names: tuple[str, ...]) -> list[tuple[str, str]]:
         """(name in the page's language, variant id) of each variant, then "all"."""
@@ -126,23 +125,21 @@ class ScheduleViewer(ShortRepr, widgets.VBox):
                 _("No regimen schedules are in the teaching data."), self.lang)
             return
         chosen = None if self.variant.value == self.ALL_VARIANTS else self.variant.value
-        text = localized(self.kb, self.lang)
         try:
-            schedule = schedule_rows(option, chosen, kb=text)
+            schedule = schedule_rows(option, chosen, kb=self.kb, lang=self.lang)
         except UnknownRegimenError as error:
             self.figure.value = message_html(str(error), self.lang)
             return
         except Exception as error:  # noqa: BLE001
             self.figure.value = something_went_wrong("drawing a schedule", error, self.lang)
             return
-        name = dict(scheduled_options(text)).get(option, option)
+        name = dict(scheduled_options(self.kb, lang=self.lang)).get(option, option)
         if chosen:
             variant = {v: label for label, v in self.variant.options}.get(chosen, chosen)
             title = _("{regimen}: day by day ({variant})", regimen=name, variant=variant)
         else:
             title = _("{regimen}: day by day", regimen=name)
         try:
-            # the doses are in the page's language (``text``); the timeline names the drugs
             self.figure.value = timeline_html(schedule, title, kb=self.kb, lang=self.lang)
         except Exception as error:  # noqa: BLE001
             self.figure.value = something_went_wrong("drawing a schedule", error, self.lang)

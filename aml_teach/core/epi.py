@@ -47,7 +47,8 @@ class PrognosticIndex:
     @property
     def group_text(self) -> str:
         """The risk group in ``lang`` ("favourable", "favorable")."""
-        return translator(self.lang)(self.group)
+        _ = translator(self.lang)
+        return _(self.group)
 
     @property
     def point_texts(self) -> dict[str, int]:
@@ -58,7 +59,8 @@ class PrognosticIndex:
     @property
     def survival_text(self) -> str:
         """The group's published survival as one sentence in ``lang``."""
-        return translator(self.lang)(
+        _ = translator(self.lang)
+        return _(
             "In the study, {one_year}% of the {group} group were alive after one year and "
             "{five_year}% after five years.", one_year=self.one_year_survival_percent,
             five_year=self.five_year_survival_percent, group=self.group_text)

@@ -266,8 +266,9 @@ class DataProblem:
 
     def text(self, lang: str = DEFAULT_LANGUAGE) -> str:
         """The problem in ``lang``, naming its file, line and column."""
-        return translator(lang)("{where}: {message}", where=self.where(lang),
-                                message=message_text(self.message, lang))
+        _ = translator(lang)
+        return _("{where}: {message}", where=self.where(lang),
+                 message=message_text(self.message, lang))
 
 
 class DataError(ValueError):
@@ -408,6 +409,20 @@ def check_data(
 
         problems = check_translations(load_knowledge_base(directory), lang)
     return problems
+
+
+def check_report(directory: Path, problems: list[DataProblem], lang: str = DEFAULT_LANGUAGE
+                 ) -> list[str]:
+    """What ``check-data`` prints, line by line, in ``lang``: that all is well, or each
+    problem and how to go on."""
+    _ = translator(lang)
+    if not problems:
+        return [_("{directory}: all tables are valid.", directory=directory)]
+    return [
+        _("{directory}: {n} problem(s) found:", directory=directory, n=len(problems)),
+        *(f"  - {problem.text(lang)}" for problem in problems),
+        _("Fix them and run check-data again (see docs/data-tables.md)."),
+    ]
 
 
 def _check_tables(directory: Path) -> list[DataProblem]:

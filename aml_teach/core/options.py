@@ -77,7 +77,8 @@ def _join(parts: list[str], _: Translator, word: str = "and") -> str:
 def _months(value: float, _: Translator) -> str:
     """"1 month", "6.5 months" (the plural form is chosen on the whole number)."""
     count = int(value) if float(value).is_integer() else 2
-    return _.plural("{count} month", "{count} months", count, count=number(value, _.lang))
+    shown = number(value, _.lang)  # (computed outside the call, so babel sees a plural)
+    return _.plural("{count} month", "{count} months", count, count=shown)
 
 
 def _fitness(rule: str, p: Patient, _: Translator) -> Check | None:

@@ -39,7 +39,8 @@ class Verdict:
     @property
     def status_text(self) -> str:
         """The status in the verdict's language ("too early to say", "trop tôt pour le dire")."""
-        return translator(self.lang)(self.status)
+        _ = translator(self.lang)
+        return _(self.status)
 
 
 def _check_int(name: str, value: object, low: int, high: int) -> int:

@@ -23,9 +23,11 @@ DISCLAIMER = N_(
 
 def disclaimer(lang: str = DEFAULT_LANGUAGE) -> str:
     """The disclaimer in ``lang`` (``DISCLAIMER`` is the English)."""
-    return translator(lang)(DISCLAIMER)
+    _ = translator(lang)
+    return _(DISCLAIMER)
 
 
 def reviewed_line(lang: str = DEFAULT_LANGUAGE) -> str:
     """The sentence every page that shows the review date uses, in ``lang``."""
-    return translator(lang)("Content reviewed: {month}", month=month_year(REVIEWED_ON, lang))
+    _ = translator(lang)
+    return _("Content reviewed: {month}", month=month_year(REVIEWED_ON, lang))

@@ -2,7 +2,8 @@
 
 Every note's GUID comes from its question id or glossary term, and the model and deck ids are
 fixed: re-importing a newer deck updates the cards a student already has (keeping their
-review history) instead of adding copies.
+review history) instead of adding copies. A deck in another language is another deck: its
+ids and GUIDs also name the language, so a student may keep both.
 """
 
 from __future__ import annotations
@@ -11,6 +12,8 @@ from html import escape
 from pathlib import Path
 
 import genanki
+
+from aml_teach.core.i18n import DEFAULT_LANGUAGE, LANGUAGES, check_lang
 
 from .common import (
     Course,
@@ -36,18 +39,29 @@ CSS = """.card { font-family: system-ui, sans-serif; font-size: 18px; line-heigh
 .nightMode .aml-note { color: #bbb; }"""
 
 
-def question_guid(question_id: str) -> str:
-    return genanki.guid_for(GUID_NAMESPACE, "question", question_id)
+def _language(lang: str) -> tuple[str, ...]:
+    """What a GUID adds for a language: nothing for English (its GUIDs stay as they were)."""
+    return () if check_lang(lang) == DEFAULT_LANGUAGE else (lang,)
 
 
-def term_guid(term: str) -> str:
-    return genanki.guid_for(GUID_NAMESPACE, "term", term)
+def language_id(base: int, lang: str) -> int:
+    """A deck's or note type's id in ``lang``: English keeps ``base``; each other language
+    its own, fixed for ever like the English."""
+    return base + 10 * LANGUAGES.index(check_lang(lang))
+
+
+def question_guid(question_id: str, lang: str = DEFAULT_LANGUAGE) -> str:
+    return genanki.guid_for(GUID_NAMESPACE, "question", question_id, *_language(lang))
+
+
+def term_guid(term: str, lang: str = DEFAULT_LANGUAGE) -> str:
+    return genanki.guid_for(GUID_NAMESPACE, "term", term, *_language(lang))
 
 
 def _models(course: Course) -> tuple[genanki.Model, genanki.Model]:
     tr = course.tr
     question = genanki.Model(
-        QUESTION_MODEL_ID,
+        language_id(QUESTION_MODEL_ID, course.lang),
         tr("question_model"),
         fields=[{"name": name} for name in QUESTION_FIELDS],
         templates=[{
@@ -60,7 +74,7 @@ def _models(course: Course) -> tuple[genanki.Model, genanki.Model]:
         css=CSS,
     )
     term = genanki.Model(
-        TERM_MODEL_ID,
+        language_id(TERM_MODEL_ID, course.lang),
         tr("term_model"),
         fields=[{"name": name} for name in TERM_FIELDS],
         templates=[{
@@ -82,7 +96,8 @@ def _question_note(course: Course, model: genanki.Model, question) -> genanki.No
     right = next(i for i, c in enumerate(question.choices) if c.correct)
     why = "".join(
         f"<li>{escape(tr('right_mark' if c.correct else 'wrong_mark'))}: "
-        f"<strong>{escape(c.text)}</strong>. {choice_reason_html(c, numbers)}</li>"
+        f"<strong>{escape(c.text)}</strong>. "
+        f"{choice_reason_html(c, numbers, course.lang)}</li>"
         for c in question.choices
     )
     answer = tr("answer_is", choice=f"{letters[right]}. {question.right.text}")
@@ -97,7 +112,7 @@ def _question_note(course: Course, model: genanki.Model, question) -> genanki.No
             escape(tr("disclaimer")),
         ],
         tags=[TAG_PREFIX + course.lesson_tag(question), TAG_PREFIX + "question"],
-        guid=question_guid(question.id),
+        guid=question_guid(question.id, course.lang),
     )
 
 
@@ -106,13 +121,13 @@ def _term_note(course: Course, model: genanki.Model, row) -> genanki.Note:
     return genanki.Note(
         model=model,
         fields=[
-            escape(row["term"]),
+            escape(row["name"]),
             f"<p>{escape(row['definition'])} {' '.join(f'[{n}]' for n in numbers.values())}</p>",
             sources_html(course, numbers),
             escape(course.tr("disclaimer")),
         ],
         tags=[TAG_PREFIX + "glossary"],
-        guid=term_guid(row["term"]),
+        guid=term_guid(row["term"], course.lang),
     )
 
 
@@ -120,7 +135,7 @@ def deck(course: Course) -> genanki.Deck:
     """One deck: a note per question, then a note per glossary term."""
     tr = course.tr
     question_model, term_model = _models(course)
-    result = genanki.Deck(DECK_ID, tr("deck_name"),
+    result = genanki.Deck(language_id(DECK_ID, course.lang), tr("deck_name"),
                           description=escape(tr("deck_description", disclaimer=tr("disclaimer"))))
     for question in course.questions:
         result.add_note(_question_note(course, question_model, question))

@@ -7,6 +7,8 @@ import sys
 import time
 from pathlib import Path
 
+from aml_teach.core.i18n import translator
+
 from . import FORMATS, LANGUAGES, ExportError, LanguageUnavailable, export
 
 EXIT_BAD_INPUT = 2
@@ -33,13 +35,16 @@ def run(args: argparse.Namespace) -> int:
     except LanguageUnavailable as error:
         print(f"export: {error}", file=sys.stderr)
         return EXIT_BAD_INPUT
-    except DataError:
-        problems = check_data(directory)
-        print(f"export: {directory}: {len(problems)} problem(s) found, nothing was written:",
-              file=sys.stderr)
+    except DataError as error:
+        # the tables' problems, or else (the tables sound) the translation's: each by file,
+        # line and column
+        problems = check_data(directory, args.lang) or error.problems
+        _ = translator(args.lang)
+        print("export: " + _("{folder}: {n} problem(s) found, nothing was written:",
+                             folder=directory, n=len(problems)), file=sys.stderr)
         for problem in problems:
-            print(f"  - {problem}", file=sys.stderr)
-        print("Fix them and run `python -m aml_teach check-data` again.", file=sys.stderr)
+            print(f"  - {problem.text(args.lang)}", file=sys.stderr)
+        print(_("Fix them and run `python -m aml_teach check-data` again."), file=sys.stderr)
         return EXIT_BAD_INPUT
     except ExportError as error:
         print(f"export: {error}", file=sys.stderr)

@@ -22,32 +22,42 @@ from .text import Translator
 @dataclass
 class Course:
     """The knowledge base as the exports see it: questions with their lessons, the glossary,
-    and the references (each question's sources numbered in its own list)."""
+    and the references (each question's sources numbered in its own list), in the language
+    of ``tr``: ``kb`` holds the rules, ``text`` the same tables with their words in it."""
 
     kb: sources.KnowledgeBase
     tr: Translator
     questions: list[sources.Question] = field(init=False)
     lessons: dict[str, sources.Lesson] = field(init=False)
+    text: sources.KnowledgeBase = field(init=False)
 
     def __post_init__(self) -> None:
-        self.questions = sources.questions(kb=self.kb)
-        self.lessons = sources.lesson_of_questions(self.questions)
+        self.text = sources.localized(self.kb, self.lang)
+        self.questions = sources.questions(kb=self.kb, lang=self.lang)
+        self.lessons = sources.lesson_of_questions(self.questions,
+                                                   sources.lessons_folder(self.lang))
+
+    @property
+    def lang(self) -> str:
+        return getattr(self.tr, "lang", "en")
 
     def category(self, question: sources.Question) -> str:
         """The lesson a question belongs to, in words (its Moodle category, its QTI section)."""
         lesson = self.lessons.get(question.id)
         if lesson is None:
             return self.tr("other_questions")
-        return self.tr("lesson", number=lesson.number, title=lesson.title)
+        title = self.tr.gettext(lesson.title)  # type: ignore[attr-defined]
+        return self.tr("lesson", number=lesson.number, title=title)
 
     def lesson_tag(self, question: sources.Question) -> str:
         lesson = self.lessons.get(question.id)
         return f"lesson-{lesson.number:02d}" if lesson else "other-questions"
 
     def glossary(self) -> list[sources.KnowledgeBase]:
-        """Glossary rows in the order the glossary notebook shows them."""
-        keyed = self.kb.keyed("glossary")
-        return [keyed[term] for term in sources.glossary_terms(self.kb)]
+        """Glossary rows (``name`` and ``definition`` in the course's language) in the order
+        the glossary notebook in that language shows them."""
+        keyed = self.text.keyed("glossary")
+        return [keyed[term] for term in sources.glossary_terms(self.kb, self.lang)]
 
     def reference(self, ref_id: str) -> str:
         """The full reference as one line of text: the citation and its address."""
@@ -83,9 +93,10 @@ def question_html(question: sources.Question) -> str:
     return f'<p>{escape(question.prompt)}</p><ol type="A">{choices}</ol>'
 
 
-def choice_reason_html(choice, numbers: dict[str, int]) -> str:
+def choice_reason_html(choice, numbers: dict[str, int], lang: str = "en") -> str:
     """Why one choice is right or wrong, with its citation."""
-    return f"{escape(sources.reason(choice.explanation))} {cite_html(choice.sources, numbers)}"
+    return (f"{escape(sources.reason(choice.explanation, lang))} "
+            f"{cite_html(choice.sources, numbers)}")
 
 
 def _umask() -> int:

@@ -51,7 +51,7 @@ def _multichoice(quiz: ET.Element, course: Course, item) -> None:
         ET.SubElement(answer, "text").text = f"<p>{escape(choice.text)}</p>"
         mark = tr("right_mark" if choice.correct else "wrong_mark")
         _text(answer, "feedback",
-              f"<p>{escape(mark)}: {choice_reason_html(choice, numbers)}</p>")
+              f"<p>{escape(mark)}: {choice_reason_html(choice, numbers, course.lang)}</p>")
     tags = ET.SubElement(question, "tags")
     ET.SubElement(ET.SubElement(tags, "tag"), "text").text = course.lesson_tag(item)
 
@@ -88,7 +88,7 @@ def glossary_xml(course: Course) -> ET.ElementTree:
     for row in course.glossary():
         numbers = numbering(row["sources"])
         entry = ET.SubElement(entries, "ENTRY")
-        ET.SubElement(entry, "CONCEPT").text = row["term"]
+        ET.SubElement(entry, "CONCEPT").text = row["name"]
         ET.SubElement(entry, "DEFINITION").text = (
             f"<p>{escape(row['definition'])} "
             f"{' '.join(f'[{n}]' for n in numbers.values())}</p>"

@@ -87,7 +87,7 @@ def _item(section: ET.Element, course: Course, question) -> None:
         feedback = ET.SubElement(item, "itemfeedback", {"ident": f"{ident}_fb"})
         mark = tr("right_mark" if choice.correct else "wrong_mark")
         _material(ET.SubElement(feedback, "flow_mat"),
-                  f"<p>{escape(mark)}: {choice_reason_html(choice, numbers)}</p>")
+                  f"<p>{escape(mark)}: {choice_reason_html(choice, numbers, course.lang)}</p>")
 
 
 def assessment_xml(course: Course) -> ET.Element:

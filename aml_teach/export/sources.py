@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from aml_teach.core.i18n import DEFAULT_LANGUAGE, check_lang
 from aml_teach.core.knowledge import (
     DataError,
     KnowledgeBase,
@@ -21,7 +22,9 @@ from aml_teach.core.knowledge import (
 from aml_teach.core.options import evaluate_options
 from aml_teach.core.patient import Patient
 from aml_teach.core.review import DISCLAIMER
+from aml_teach.core.translated_tables import localized
 from aml_teach.teaching.glossary import cell_id as glossary_cell_id
+from aml_teach.teaching.glossary import name as glossary_name
 from aml_teach.teaching.glossary import terms as glossary_terms
 from aml_teach.teaching.quiz import Question, case_patient, questions, reason
 from aml_teach.teaching.summary import CSS as SUMMARY_CSS
@@ -52,10 +55,13 @@ __all__ = [
     "disclaimer_html",
     "evaluate_options",
     "glossary_cell_id",
+    "glossary_name",
     "glossary_terms",
     "lesson_of_questions",
     "lessons",
     "load_knowledge_base",
+    "localized",
+    "lessons_folder",
     "patient_summary_html",
     "questions",
     "reason",
@@ -101,6 +107,15 @@ def lessons(folder: Path = NOTEBOOKS) -> list[Lesson]:
                    tuple(asked["quiz"]), tuple(asked["case_questions"]))
         )
     return found
+
+
+def lessons_folder(lang: str = DEFAULT_LANGUAGE) -> Path:
+    """Where the lessons in ``lang`` are: ``notebooks/`` (English) or ``notebooks/<lang>/``;
+    the English lessons when that folder holds none (their titles are then translated)."""
+    if check_lang(lang) == DEFAULT_LANGUAGE:
+        return NOTEBOOKS
+    folder = NOTEBOOKS / lang
+    return folder if any(folder.glob("[0-9][0-9]-*.ipynb")) else NOTEBOOKS
 
 
 def lesson_of_questions(items: list[Question], folder: Path = NOTEBOOKS) -> dict[str, Lesson]:

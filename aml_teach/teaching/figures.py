@@ -225,7 +225,8 @@ def line_label(line: Sequence[Mapping[str, Any]], html: bool = True, lang: str =
                     if variant != name else _("{drug} (one alternative)", drug=name))
         return f"{name} {route(row)}"
     labels = [f"{text(_alternative_name(row, line, names))} {route(row)}" for row in line]
-    lead = f"<em>{escape(_('one of:'))}</em> " if html else f"{_('one of:')} "
+    one_of = _("one of:")
+    lead = f"<em>{escape(one_of)}</em> " if html else f"{one_of} "
     return lead + _or_list(labels, _)
 
 
@@ -249,7 +250,7 @@ def schedule_text(schedule: Schedule, lang: str = "en", kb: KnowledgeBase | None
                       route=names.route(row), dose=row["dose"]) for row in line]
             parts.append(_("{days}, one of: {choices}", days=_day_text(line[0]["days"], _),
                            choices=_or_list(each, _)))
-    return "; ".join(parts) + "."
+    return _("; ").join(parts) + "."
 
 
 Citer = Callable[[Iterable[str], KnowledgeBase], str]
@@ -274,6 +275,8 @@ def days_as_rows_html(schedule: Schedule, title: str, lang: str = "en",
     names = _names(names, lang=lang)
     _ = translator(lang)
     lines = timeline_lines(schedule)
+    nothing = escape(_("nothing given"))
+    heads = escape(_("Days")), escape(_("Given"))
     rows = []
     for first, last, given in _day_spans(lines):
         days = (_("Day {day}", day=first) if first == last
@@ -282,14 +285,13 @@ def days_as_rows_html(schedule: Schedule, title: str, lang: str = "en",
             f'<li><span aria-hidden="true">{MARKS[i % len(MARKS)]}</span> '
             f"{line_label(lines[i], lang=lang, names=names)}</li>"
             for i in given
-        ) or f"<li>{escape(_('nothing given'))}</li>"
+        ) or f"<li>{nothing}</li>"
         rows.append(
             f'<tr class="aml-days"><th scope="row">{escape(days)}</th><td><ul>{what}</ul></td></tr>'
         )
     return (
         f'<table class="aml-timeline-days"><caption>{escape(title)}</caption>'
-        f'<thead><tr><th scope="col">{escape(_("Days"))}</th><th scope="col">'
-        f'{escape(_("Given"))}</th></tr></thead>'
+        f'<thead><tr><th scope="col">{heads[0]}</th><th scope="col">{heads[1]}</th></tr></thead>'
         f"<tbody>{''.join(rows)}</tbody></table>"
     )
 
@@ -347,8 +349,10 @@ def timeline_html(
             f'<tr><th scope="row">{line_label(line, lang=lang, names=names)}{escape(extra)}</th>'
             f'{"".join(cells)}</tr>'
         )
+    one_of = escape(_("one of:"))
+    drug_route = escape(_("Drug, route"))
     doses = "".join(
-        (f"<li><em>{escape(_('one of:'))}</em> " if len(line) > 1 else "<li>")
+        (f"<li><em>{one_of}</em> " if len(line) > 1 else "<li>")
         + escape(_("; or ")).join(_dose_html(row, citer, kb, names) for row in line)
         + "</li>"
         for line in lines
@@ -358,7 +362,7 @@ def timeline_html(
         f'{STYLE}<figure class="aml-timeline-wrap" role="group" aria-label="{escape(title)}">'
         f'<div class="aml-timeline-grid"><table class="aml-timeline">'
         f"<caption>{escape(title)}</caption>"
-        f'<thead><tr><th scope="col">{escape(_("Drug, route"))}</th>{header}</tr></thead>'
+        f'<thead><tr><th scope="col">{drug_route}</th>{header}</tr></thead>'
         f"<tbody>{''.join(rows)}</tbody></table></div>"
         f"{days_as_rows_html(schedule, title, lang, names)}"
         f'<figcaption class="aml-note">{escape(words)}'
@@ -372,7 +376,8 @@ def cycle_note(schedule: Schedule, lang: str = "en") -> str:
     cycle = [row["cycle_days"] for row in _rows(schedule) if _known_number(row["cycle_days"])]
     if not cycle or not cycle[0]:
         return ""
-    return " " + translator(lang)("Repeats every {days} days.", days=int(cycle[0]))
+    _ = translator(lang)
+    return " " + _("Repeats every {days} days.", days=int(cycle[0]))
 
 
 def _known_number(value: Any) -> bool:

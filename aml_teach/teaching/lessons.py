@@ -219,6 +219,8 @@ def drug_table(drugs: Sequence[str], caption: str = N_("Drugs"),
     _known(kb.drugs, "drug", drugs, "drugs.csv")
     table = texts(kb, lang).keyed("drugs")
     labels = {"brands": _("Brand names"), "class": _("Class")}
+    none_given = _("(none given)")
+    head = _cards_head((_("Drug"), labels["brands"], labels["class"], _("How it works")))
     rows = []
     for name in drugs:
         drug = table[name]
@@ -226,7 +228,7 @@ def drug_table(drugs: Sequence[str], caption: str = N_("Drugs"),
             f'<tr role="row"><th scope="row" role="rowheader">{escape(drug["name"])}'
             f'{_beyond(drug["beyond_seed"], lang)}</th><td role="cell" '
             f'data-label="{escape(labels["brands"])}">'
-            f"{escape(', '.join(drug['brands']) or _('(none given)'))}</td>"
+            f"{escape(', '.join(drug['brands']) or none_given)}</td>"
             f'<td role="cell" data-label="{escape(labels["class"])}">'
             f'{escape(drug["drug_class"])}</td>'
             f'<td role="cell" class="aml-wide">{escape(drug["how_it_works"])} '
@@ -235,7 +237,7 @@ def drug_table(drugs: Sequence[str], caption: str = N_("Drugs"),
     return HTML(
         f'{TABLE_STYLE}<table class="aml-table aml-cards" role="table"{_lang_attr(lang)}>'
         f'<caption>{escape(_(caption))}</caption>'
-        f'{_cards_head((_("Drug"), labels["brands"], labels["class"], _("How it works")))}'
+        f"{head}"
         f'<tbody role="rowgroup">{"".join(rows)}</tbody></table>'
     )
 
@@ -285,6 +287,8 @@ def marker_table(kb: KnowledgeBase | None = None, lang: str = "en") -> HTML:
     """Which targeted options each marker opens, read from the rules in options.csv."""
     _ = translator(lang)
     kb = kb or load_knowledge_base()
+    caption = _("Markers and the targeted drugs they open (★ beyond the source page)")
+    heads = _("The leukemia has"), _("Targeted option")
     rows = []
     for marker in MARKERS:
         chosen = [r for r in texts(kb, lang).option_rows if marker in r["markers"]]
@@ -296,9 +300,8 @@ def marker_table(kb: KnowledgeBase | None = None, lang: str = "en") -> HTML:
                     f"<td>{names} {cite(sources, kb)}</td></tr>")
     return HTML(
         f'{TABLE_STYLE}<table class="aml-table"{_lang_attr(lang)}><caption>'
-        f'{escape(_("Markers and the targeted drugs they open (★ beyond the source page)"))}'
-        f'</caption><thead><tr><th scope="col">{escape(_("The leukemia has"))}</th>'
-        f'<th scope="col">{escape(_("Targeted option"))}</th></tr></thead>'
+        f'{escape(caption)}</caption><thead><tr><th scope="col">{escape(heads[0])}</th>'
+        f'<th scope="col">{escape(heads[1])}</th></tr></thead>'
         f'<tbody>{"".join(rows)}</tbody></table>'
     )
 
@@ -328,6 +331,7 @@ def factor_effect(patient: Patient, change: str, *, keep_in_view: Sequence[str] 
                                 "factor on its own.")) + "</p>"
     else:
         before_label, after_label = _("Before"), _("After")
+        head = _cards_head((_("Option"), before_label, after_label, _("Why, after the change")))
         rows = "".join(
             f'<tr role="row"><th scope="row" role="rowheader">'
             f'{escape(after.loc[o, "name"])}</th><td role="cell" '
@@ -341,11 +345,12 @@ def factor_effect(patient: Patient, change: str, *, keep_in_view: Sequence[str] 
         )
         body = (
             '<table class="aml-table aml-cards" role="table">'
-            f'{_cards_head((_("Option"), before_label, after_label, _("Why, after the change")))}'
+            f"{head}"
             f'<tbody role="rowgroup">{rows}</tbody></table>'
         )
+    said = _("Change: {change}.", change=_(change))
     return HTML(f'{TABLE_STYLE}<div class="aml-factor-effect"{_lang_attr(lang)}><p><strong>'
-                f'{escape(_("Change: {change}.", change=_(change)))}</strong></p>{body}</div>')
+                f"{escape(said)}</strong></p>{body}</div>")
 
 
 # Timelines -----------------------------------------------------------------------------------
@@ -412,7 +417,8 @@ def _words(name: str, schedule: figures.Schedule, lang: str = "en",
     """A regimen's text alternative after its name, without the name said twice (a
     single-drug regimen such as gilteritinib read "Gilteritinib: gilteritinib: oral, ...")."""
     text = schedule_text(schedule, lang, names=names)
-    repeated = f"{name.lower()}: "
+    sentence = translator(lang)("{label}: {route}, {days}, dose {dose}")  # as schedule_text
+    repeated = sentence.split("{route}")[0].format(label=name).lower()
     return text[len(repeated):] if text.lower().startswith(repeated) else text
 
 
@@ -425,8 +431,8 @@ def timeline_comparison_html(options: Sequence[str], title: str = N_("Regimens c
     _ = translator(lang)
     kb = kb or load_knowledge_base()
     if not options:
-        return (f"<p{_lang_attr(lang)}>"
-                f"{escape(_('Choose at least one regimen to see its timeline.'))}</p>")
+        choose = _("Choose at least one regimen to see its timeline.")
+        return f"<p{_lang_attr(lang)}>{escape(choose)}</p>"
     title = _(title)
     names = _names(texts(kb, lang))
     words_of = figures.Names(kb, lang)
@@ -442,15 +448,16 @@ def timeline_comparison_html(options: Sequence[str], title: str = N_("Regimens c
         for option, schedule in zip(options, schedules, strict=True)
     )
     words = "".join(
-        f"<li>{escape(names[option])}: "
-        f"{escape(_words(names[option], schedule, lang, words_of))}"
-        f"{escape(figures.cycle_note(schedule, lang))} "
+        "<li>" + escape(_("{name}: {words}", name=names[option],
+                          words=_words(names[option], schedule, lang, words_of)))
+        + f"{escape(figures.cycle_note(schedule, lang))} "
         f"{cite(_schedule_sources(schedule), kb)}</li>"
         for option, schedule in zip(options, schedules, strict=True)
     )
     caption = _("{title} (day 1 is the first day; each drug keeps its colour and mark)",
                 title=title)
     region = _("{title}: the table scrolls sideways", title=title)
+    drug_route, in_words = _("Drug, route"), _("In words:")
     return (
         f'{STYLE}<figure class="aml-timeline-wrap"{_lang_attr(lang)} role="group" '
         f'aria-label="{escape(title)}">'
@@ -458,9 +465,9 @@ def timeline_comparison_html(options: Sequence[str], title: str = N_("Regimens c
         f'<div class="aml-timeline-scroll" tabindex="0" role="region" '
         f'aria-label="{escape(region)}">'
         f'<table class="aml-timeline"><caption>{escape(caption)}</caption>'
-        f'<thead><tr><th scope="col">{escape(_("Drug, route"))}</th>{header}</tr></thead>'
+        f'<thead><tr><th scope="col">{escape(drug_route)}</th>{header}</tr></thead>'
         f"{groups}</table></div>"
-        f'<figcaption class="aml-note">{escape(_("In words:"))}<ul>{words}</ul></figcaption>'
+        f'<figcaption class="aml-note">{escape(in_words)}<ul>{words}</ul></figcaption>'
         "</figure>"
     )
 
@@ -490,8 +497,8 @@ def timeline_chooser(options: Sequence[str], selected: Sequence[str] = (),
     for option in options:
         register_sources(_schedule_sources(schedule_rows(option, kb=kb, lang=lang)))
     redraw()
-    label = widgets.HTML(f"<strong{_lang_attr(lang)}>"
-                         f"{escape(_('Show these regimens:'))}</strong>")
+    show = _("Show these regimens:")
+    label = widgets.HTML(f"<strong{_lang_attr(lang)}>{escape(show)}</strong>")
     return keyboard_safe(widgets.VBox(
         [label, widgets.HBox(boxes, layout=widgets.Layout(flex_flow="row wrap")), figure]))
 
@@ -555,11 +562,12 @@ def classify_examples(histories: Sequence[dict] = CLASSIFIER_EXAMPLES, lang: str
             f"{escape(verdict.status_text)}</strong></td>"
             f"<td>{escape(verdict.reason)} {cite([verdict.source])}</td></tr>"
         )
+    caption = _("Worked examples")
+    heads = "".join(f'<th scope="col">{escape(h)}</th>'
+                    for h in (_("History"), _("Verdict"), _("Why")))
     return HTML(
         f'{TABLE_STYLE}<table class="aml-table"{_lang_attr(lang)}><caption>'
-        f'{escape(_("Worked examples"))}</caption><thead><tr>'
-        f'<th scope="col">{escape(_("History"))}</th><th scope="col">{escape(_("Verdict"))}</th>'
-        f'<th scope="col">{escape(_("Why"))}</th>'
+        f"{escape(caption)}</caption><thead><tr>{heads}"
         f"</tr></thead><tbody>{''.join(rows)}</tbody></table>"
     )
 
@@ -632,7 +640,8 @@ def classifier(lang: str = "en") -> widgets.VBox:
     for control in controls:
         control.observe(update, names="value")
     update()
-    heading = widgets.HTML(f"<strong{_lang_attr(lang)}>{escape(_('Verdict:'))}</strong>")
+    said = _("Verdict:")
+    heading = widgets.HTML(f"<strong{_lang_attr(lang)}>{escape(said)}</strong>")
     return keyboard_safe(widgets.VBox([*controls, heading, verdict]))
 
 
@@ -692,7 +701,8 @@ def _svg_box(category: str | None, x: int, y: int, lines: tuple[str, ...], state
     if state == "on":
         title, stroke, dash, opacity = f"✔ {title}", 4, "", 1.0
     elif state == "off":
-        title = translator(lang)("{title} (not now)", title=title)
+        _ = translator(lang)
+        title = _("{title} (not now)", title=title)
         stroke, dash, opacity = 1.5, ' stroke-dasharray="6 4"', 0.45
     else:
         stroke, dash, opacity = 2, "", 1.0
@@ -736,6 +746,7 @@ def pathway_html(patient: Patient | None = None, lang: str = "en") -> str:
             "on" if category in applying else "off")
         parts.append(_svg_box(category, x, y, tuple(_(lines).split("\n")), state, lang))
     description = pathway_text(patient, lang)
+    title = _("Treatment pathway for relapsed or refractory AML")
     # ids unique to this picture: a notebook can show the general and a patient's diagram,
     # and each must be announced with its own description
     key = hashlib.sha1(description.encode()).hexdigest()[:8]
@@ -744,7 +755,7 @@ def pathway_html(patient: Patient | None = None, lang: str = "en") -> str:
         f'aria-labelledby="aml-pathway-title-{key} aml-pathway-desc-{key}" '
         'style="width:100%;max-width:760px;height:auto;font-family:sans-serif">'
         f'<title id="aml-pathway-title-{key}">'
-        f'{escape(_("Treatment pathway for relapsed or refractory AML"))}'
+        f"{escape(title)}"
         f'</title><desc id="aml-pathway-desc-{key}">{escape(description)}</desc>'
         f'<defs><marker id="aml-arrow-{key}" viewBox="0 0 10 10" refX="9" refY="5" '
         'markerWidth="7" markerHeight="7" orient="auto-start-reverse">'

@@ -98,6 +98,8 @@ class _Renderer:
         badge_title = escape(_("Not on the Canadian Cancer Society page; added from the cited "
                                "sources"))
         badge_text = escape(_("Beyond the source page"))
+        said = {key: escape(word) for key, word in (
+            ("drugs", _("Drugs:")), ("why", _("Why:")), ("sources", _("Sources:")))}
         for row in text.rows["options"]:
             option, name, summary = row["option"], row["name"], row["summary"]
             drugs, sources, beyond = row["drugs"], row["sources"], row["beyond_seed"]
@@ -108,7 +110,7 @@ class _Renderer:
                 else ""
             )
             listed = (
-                f'<div class="aml-detail"><em>{escape(_("Drugs:"))}</em> '
+                f'<div class="aml-detail"><em>{said["drugs"]}</em> '
                 f'{escape(", ".join(drug_names.get(d, d) for d in drugs))}</div>'
                 if drugs
                 else ""
@@ -116,10 +118,10 @@ class _Renderer:
             self.before[option] = (
                 f'data-option="{escape(option)}">{{mark}}<span class="aml-option-name">'
                 f"{escape(name)}</span>{badge}<div class=\"aml-detail\">{escape(summary)}</div>"
-                f'{listed}<div class="aml-detail aml-reason"><em>{escape(_("Why:"))}</em> '
+                f'{listed}<div class="aml-detail aml-reason"><em>{said["why"]}</em> '
             )
             self.after[option] = (
-                f'</div><div class="aml-detail aml-sources"><em>{escape(_("Sources:"))}</em> '
+                f'</div><div class="aml-detail aml-sources"><em>{said["sources"]}</em> '
                 f"{cite(sources, kb)}</div></li>"
             )
 
@@ -175,8 +177,9 @@ class _Renderer:
             self.grouped(applying, excluded=False, level="h3", ids=ids),
         ]
         if beyond:
+            beyond_page = escape(_("Beyond the source page"))
             parts.append(
-                f'<p class="aml-detail">{BEYOND_MARK} <em>{escape(_("Beyond the source page"))}'
+                f'<p class="aml-detail">{BEYOND_MARK} <em>{beyond_page}'
                 "</em>: " + escape(_("the Canadian Cancer Society page does not name this "
                                      "option; this module added it from the cited sources."),
                                    quote=False)
@@ -184,9 +187,9 @@ class _Renderer:
             )
         if excluded:
             heading = _("What doesn't apply, and why ({n})", n=len(excluded))
+            label = escape(_("Options that do not apply"))
             parts.append(
-                f'<section class="aml-excluded-list" '
-                f'aria-label="{escape(_("Options that do not apply"))}">'
+                f'<section class="aml-excluded-list" aria-label="{label}">'
                 f"<h3>{escape(heading, quote=False)}</h3>"
                 f"{self.grouped(excluded, excluded=True, level='h4', ids=ids)}</section>"
             )
@@ -195,7 +198,8 @@ class _Renderer:
 
 def _count(_: Translator, count: int) -> str:
     """"<strong>3 options apply</strong>": the count that opens the options."""
-    return f"<strong>{escape(_.plural('{n} option applies', '{n} options apply', count))}</strong>"
+    said = _.plural("{n} option applies", "{n} options apply", count)
+    return f"<strong>{escape(said)}</strong>"
 
 
 def _capital(text: str) -> str:

@@ -183,11 +183,13 @@ def feedback_html(feedback: Feedback, kb: KnowledgeBase | None = None, lang: str
     def why(text: str) -> str:
         return escape(reason(text, lang))
 
+    correct, not_quite = escape(_("Correct.")), escape(_("Not quite."))
+    why_each = escape(_("Why each choice is right or wrong:"))
     verdict = (
-        f"<p><strong>{RIGHT_MARK} {escape(_('Correct.'))}</strong> "
+        f"<p><strong>{RIGHT_MARK} {correct}</strong> "
         f"{why(feedback.explanation)}</p>"
         if feedback.correct
-        else f"<p><strong>{WRONG_MARK} {escape(_('Not quite.'))}</strong> "
+        else f"<p><strong>{WRONG_MARK} {not_quite}</strong> "
         f"{why(feedback.explanation)}</p><p>"
         + html_format(_("The right answer is {choice}: {why}"),
                       choice=f"<strong>{escape(feedback.right_choice)}</strong>",
@@ -203,7 +205,7 @@ def feedback_html(feedback: Feedback, kb: KnowledgeBase | None = None, lang: str
     )
     return (
         f'<div class="aml-feedback"{_lang_attr(lang)} role="status">{verdict}'
-        f"<p>{escape(_('Why each choice is right or wrong:'))}</p><ul>{items}</ul></div>"
+        f"<p>{why_each}</p><ul>{items}</ul></div>"
     )
 
 
@@ -291,12 +293,13 @@ def case_html(case_id: str, kb: KnowledgeBase | None = None, lang: str = "en") -
         f'<tr><th scope="row">{escape(k)}</th><td>{escape(str(v))}</td></tr>'
         for k, v in facts.items()
     )
+    knows = escape(_("What the care team knows"))
     return (
         f'{TABLE_STYLE}<section class="aml-case"{_lang_attr(lang)} '
         f'aria-label="{escape(case["title"])}">'
         f"<h4>{escape(case['title'])}</h4>"
         f"<p>{escape(case['story'])} {cite(case['sources'], kb)}</p>"
-        f'<table class="aml-table"><caption>{escape(_("What the care team knows"))}</caption>'
+        f'<table class="aml-table"><caption>{knows}</caption>'
         f"<tbody>{rows}</tbody></table></section>"
     )
 
@@ -451,7 +454,8 @@ def epi_group_ranges() -> dict[str, tuple[int, int]]:
 
 
 def _percent(value: int, lang: str) -> str:
-    return translator(lang)("{percent}%", percent=number(value, lang))
+    _ = translator(lang)
+    return _("{percent}%", percent=number(value, lang))
 
 
 def epi_points_html(lang: str = "en") -> str:
@@ -462,25 +466,30 @@ def epi_points_html(lang: str = "en") -> str:
         points = european_prognostic_index(**{**_BASELINE, **value}).points[factor]
         rows.append(f"<tr><td>{escape(_(factor))}</td><td>{escape(_(band))}</td>"
                     f"<td>{points}</td></tr>")
+    span = _("{low} to {high}")
+    heads = {word: escape(_(word)) for word in (
+        N_("European Prognostic Index: points"), N_("Factor"), N_("Value"), N_("Points"),
+        N_("Risk groups"), N_("Group"), N_("Score"), N_("1-year survival"),
+        N_("5-year survival"))}
     groups = "".join(
         f"<tr><td>{escape(_(group))}</td>"
-        f"<td>{escape(_('{low} to {high}', low=low, high=high))}</td>"
+        f"<td>{escape(span.format(low=low, high=high))}</td>"
         f"<td>{escape(_percent(SURVIVAL[group][0], lang))}</td>"
         f"<td>{escape(_percent(SURVIVAL[group][1], lang))}</td></tr>"
         for group, (low, high) in epi_group_ranges().items()
     )
     return (
         f'{TABLE_STYLE}<div class="aml-epi-points"{_lang_attr(lang)}><table class="aml-table">'
-        f'<caption>{escape(_("European Prognostic Index: points"))} '
+        f'<caption>{heads["European Prognostic Index: points"]} '
         f"{cite([SOURCE])}</caption>"
-        f'<thead><tr><th scope="col">{escape(_("Factor"))}</th>'
-        f'<th scope="col">{escape(_("Value"))}</th>'
-        f'<th scope="col">{escape(_("Points"))}</th></tr></thead><tbody>{"".join(rows)}</tbody>'
-        f'</table><table class="aml-table"><caption>{escape(_("Risk groups"))}</caption>'
-        f'<thead><tr><th scope="col">{escape(_("Group"))}</th>'
-        f'<th scope="col">{escape(_("Score"))}</th>'
-        f'<th scope="col">{escape(_("1-year survival"))}</th>'
-        f'<th scope="col">{escape(_("5-year survival"))}</th>'
+        f'<thead><tr><th scope="col">{heads["Factor"]}</th>'
+        f'<th scope="col">{heads["Value"]}</th>'
+        f'<th scope="col">{heads["Points"]}</th></tr></thead><tbody>{"".join(rows)}</tbody>'
+        f'</table><table class="aml-table"><caption>{heads["Risk groups"]}</caption>'
+        f'<thead><tr><th scope="col">{heads["Group"]}</th>'
+        f'<th scope="col">{heads["Score"]}</th>'
+        f'<th scope="col">{heads["1-year survival"]}</th>'
+        f'<th scope="col">{heads["5-year survival"]}</th>'
         f"</tr></thead><tbody>{groups}</tbody></table></div>"
     )
 
@@ -574,14 +583,17 @@ def epi_feedback_html(feedback: EpiFeedback, lang: str = "en") -> str:
         f"<td>{escape(factor_value(factor, feedback.scenario, lang))}</td><td>{points}</td></tr>"
         for factor, points in r.points.items()
     )
+    heads = {word: escape(_(word)) for word in (
+        N_("How the score adds up"), N_("Factor"), N_("This patient"), N_("Points"),
+        N_("Total"))}
     return (
         f'{TABLE_STYLE}<div class="aml-feedback"{_lang_attr(lang)} role="status">'
         f'<p>{" ".join(map(escape, lines))}</p>'
-        f'<table class="aml-table"><caption>{escape(_("How the score adds up"))}</caption>'
-        f'<thead><tr><th scope="col">{escape(_("Factor"))}</th>'
-        f'<th scope="col">{escape(_("This patient"))}</th>'
-        f'<th scope="col">{escape(_("Points"))}</th></tr></thead><tbody>{rows}'
-        f'<tr><th scope="row" colspan="2">{escape(_("Total"))}</th><td>{r.score}</td></tr>'
+        f'<table class="aml-table"><caption>{heads["How the score adds up"]}</caption>'
+        f'<thead><tr><th scope="col">{heads["Factor"]}</th>'
+        f'<th scope="col">{heads["This patient"]}</th>'
+        f'<th scope="col">{heads["Points"]}</th></tr></thead><tbody>{rows}'
+        f'<tr><th scope="row" colspan="2">{heads["Total"]}</th><td>{r.score}</td></tr>'
         "</tbody></table>"
         f"<p>{escape(feedback.explain(lang))} {cite([r.source])}</p>"
         f"<p><em>{escape(_(r.caveat))}</em></p></div>"

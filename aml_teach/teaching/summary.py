@@ -13,15 +13,26 @@ import re
 from collections.abc import Iterable
 from html import escape
 
+from ..core.i18n import number as format_number
 from ..core.knowledge import KnowledgeBase, load_knowledge_base
-from ..core.options import evaluate_options
 from ..core.patient import Patient
+from .core_text import options as evaluate_options
+from .core_text import texts
 from .summary_text import Translator, translator
 
 __all__ = ["CSS", "Citations", "disclaimer_html", "patient_summary_html", "summary_body"]
 
 INLINE_IDS = re.compile(r"\s*\(([a-z0-9][a-z0-9-]*(?:;\s*[a-z0-9][a-z0-9-]*)*)\)")
-LEAD = re.compile(r"^(?:Applies|Does not apply)\s*:\s*")
+# the engine's reasons open with these (core.po): the summary's headings say them already
+LEADS = ("Applies: {factors}.", "Does not apply: {reasons}.")
+
+
+def _lead(tr: Translator) -> re.Pattern[str]:
+    """The opening words of a reason, in English and in ``tr``'s language."""
+    _ = tr.gettext  # type: ignore[attr-defined]
+    starts = dict.fromkeys(t.split("{")[0].strip() for t in (*LEADS, *map(_, LEADS)))
+    words = "|".join(re.escape(start.rstrip(":").rstrip()) for start in starts)
+    return re.compile(rf"^(?:{words})\s*:\s*")
 
 CSS = """
 .aml-summary { font: 15px/1.45 system-ui, -apple-system, "Segoe UI", sans-serif; color: #111;
@@ -106,41 +117,54 @@ class Citations:
                 f'<ol class="aml-sources">{"".join(items)}</ol>')
 
 
+def _number(value: float, lang: str) -> str:
+    """8 as "8", 8.5 as "8.5" or "8,5"."""
+    return str(int(value)) if float(value).is_integer() else format_number(value, lang)
+
+
 def _factors(patient: Patient, kb: KnowledgeBase, tr: Translator) -> str:
-    names = {row["option"]: row["name"] for row in kb.option_rows}
+    lang = tr.lang  # type: ignore[attr-defined]
+    _ = tr.gettext  # type: ignore[attr-defined]
+    names = {row["option"]: row["name"] for row in texts(kb, lang).option_rows}
     yes_no = {True: tr("yes"), False: tr("no")}
+    months = patient.remission_months
+    whole = int(months) if months is not None and float(months).is_integer() else 2
     facts = {
         tr("age"): tr("age_value", age=patient.age),
         tr("fit"): yes_no[patient.fit_for_intensive],
         tr("disease"): tr(patient.disease),
-        tr("remission"): (tr("remission_none") if patient.remission_months is None
-                          else tr("remission_value", months=patient.remission_months)),
+        tr("remission"): (tr("remission_none") if months is None
+                          else _.plural("{months} month", "{months} months", whole,
+                                        months=_number(months, lang))),
         tr("prior"): "; ".join(names.get(o, o) for o in patient.prior_treatments) or tr("none"),
         tr("cns"): yes_no[patient.cns],
         tr("markers"): ", ".join(sorted(patient.markers)) or tr("markers_none"),
         tr("donor"): yes_no[patient.matched_donor],
-        tr("transplant"): patient.transplant_type or tr("none"),
+        tr("transplant"): _(patient.transplant_type) if patient.transplant_type else tr("none"),
         tr("white_count"): (tr("not_given") if patient.white_cell_count is None
-                            else tr("white_count_value", count=patient.white_cell_count)),
+                            else tr("white_count_value",
+                                    count=_number(patient.white_cell_count, lang))),
     }
     rows = "".join(f"<div><dt>{escape(k)}</dt><dd>{escape(str(v))}</dd></div>"
                    for k, v in facts.items())
     return f"<h2>{escape(tr('factors'))}</h2><dl>{rows}</dl>"
 
 
-def _reason(record: dict, note: str) -> str:
+def _reason(record: dict, note: str, lead: re.Pattern[str]) -> str:
     """The engine's reason without its lead word (the heading says it) or the option's
     background note (the lessons teach it; one page has room for the rule only)."""
     reason = record["reason"]
     if note and reason.endswith(note):
         reason = reason[: -len(note)].rstrip()
-    reason = LEAD.sub("", reason)
+    reason = lead.sub("", reason)
     return reason[:1].upper() + reason[1:]
 
 
 def _options(records: list[dict], kb: KnowledgeBase, tr: Translator,
              citations: Citations, applies: bool, main_source_only: bool = False) -> str:
-    notes = {row["option"]: row["note"] for row in kb.option_rows}
+    notes = {row["option"]: row["note"]
+             for row in texts(kb, tr.lang).option_rows}  # type: ignore[attr-defined]
+    lead = _lead(tr)
     chosen = [r for r in records if r["applies"] is applies]
     heading = tr("options_apply" if applies else "options_do_not_apply")
     if not chosen:
@@ -149,7 +173,7 @@ def _options(records: list[dict], kb: KnowledgeBase, tr: Translator,
         items = []
         for record in chosen:
             star = f" {escape(tr('beyond_seed'))}" if record["beyond_seed"] else ""
-            reason, inline = citations.text(_reason(record, notes[record["option"]]))
+            reason, inline = citations.text(_reason(record, notes[record["option"]], lead))
             own = record["sources"][:1] if main_source_only and not inline else ()
             listed = own if main_source_only else record["sources"]
             rest = citations.cite(s for s in listed if s not in inline)
@@ -164,7 +188,7 @@ def _options(records: list[dict], kb: KnowledgeBase, tr: Translator,
 def summary_body(patient: Patient, kb: KnowledgeBase, tr: Translator,
                  citations: Citations, story: str, story_sources: Iterable[str],
                  brief_excluded: bool = False) -> str:
-    records = evaluate_options(patient, True, kb)
+    records = evaluate_options(patient, True, kb, lang=tr.lang)  # type: ignore[attr-defined]
     story_html = (f'<p class="aml-story">{escape(story)} {citations.cite(story_sources)}</p>'
                   if story else "")
     applies = _options(records, kb, tr, citations, True)
@@ -201,5 +225,6 @@ def patient_summary_html(
     tr = translator(lang)
     citations = Citations(kb, anchor, by_id=cite_by_id)
     body = summary_body(patient, kb, tr, citations, story, story_sources, brief_excluded)
-    return (f'<style>{CSS}</style><section class="aml-summary" id="{escape(anchor)}">{body}'
+    return (f'<style>{CSS}</style><section class="aml-summary" id="{escape(anchor)}" '
+            f'lang="{escape(tr.lang)}">{body}'  # type: ignore[attr-defined]
             f"{disclaimer_html(tr)}{citations.list_html(tr)}</section>")

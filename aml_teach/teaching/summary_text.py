@@ -1,79 +1,90 @@
-"""The words of the one-patient summary that are not from ``data/``: one catalogue per language.
+"""The words of the one-patient summary that are not from ``data/``, by key, through gettext.
 
 The summary (:mod:`aml_teach.teaching.summary`) and the exports share these: the exports'
-catalogue (:mod:`aml_teach.export.text`) starts from this one, so a French edition adds a
-``FR`` here and there with the same keys.
+words (:mod:`aml_teach.export.text`) start from this table, so one ``tr("key")`` gives the
+same words in the summary and the handout. Each key names an English message marked for the
+catalogue (``N_``); ``tr`` translates it into the page's language (``teaching.po`` holds the
+French), so every language has every key.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
-LANGUAGES = ("en", "fr")
+from ..core.i18n import LANGUAGES, N_, LanguageError, check_lang
+from ..core.i18n import translator as _translator
+
+__all__ = ["CATALOGUES", "EN", "LANGUAGES", "LanguageUnavailable", "Translator",
+           "check_language", "translator"]
 
 EN: dict[str, str] = {
-    "module": "aml-teach: relapsed and refractory AML",
-    "disclaimer": (
+    "module": N_("aml-teach: relapsed and refractory AML"),
+    "disclaimer": N_(
         "For education only: not a prescribing tool and not a substitute for the advice of a "
         "qualified healthcare professional."
     ),
-    "summary_title": "This patient: options and reasons",
-    "factors": "The patient's factors",
-    "options_apply": "Options that apply",
-    "options_do_not_apply": "Options that do not apply, and why",
-    "none_apply": "None of the options in the knowledge base applies.",
-    "none_excluded": "Every option in the knowledge base applies.",
-    "references": "References",
-    "beyond_seed": "★ beyond the source page",
-    "age": "Age",
-    "age_value": "{age} years",
-    "fit": "Fit for intensive chemotherapy",
-    "disease": "Disease",
-    "relapsed": "relapsed",
-    "refractory": "refractory",
-    "remission": "Last complete remission",
-    "remission_value": "{months:g} months",
-    "remission_none": "none reached (refractory)",
-    "prior": "Treatments before",
-    "cns": "Leukemia in the central nervous system",
-    "markers": "Markers",
-    "markers_none": "none found",
-    "donor": "Matched donor",
-    "transplant": "Earlier stem cell transplant",
-    "white_count": "White cell count",
-    "white_count_value": "{count:g} × 10⁹/L",
-    "not_given": "not given",
-    "none": "none",
-    "yes": "yes",
-    "no": "no",
+    "summary_title": N_("This patient: options and reasons"),
+    "factors": N_("The patient's factors"),
+    "options_apply": N_("Options that apply"),
+    "options_do_not_apply": N_("Options that do not apply, and why"),
+    "none_apply": N_("None of the options in the knowledge base applies."),
+    "none_excluded": N_("Every option in the knowledge base applies."),
+    "references": N_("References"),
+    "beyond_seed": N_("★ beyond the source page"),
+    "age": N_("Age"),
+    "age_value": N_("{age} years"),
+    "fit": N_("Fit for intensive chemotherapy"),
+    "disease": N_("Disease"),
+    "relapsed": N_("relapsed"),
+    "refractory": N_("refractory"),
+    "remission": N_("Last complete remission"),
+    "remission_none": N_("none reached (refractory)"),
+    "prior": N_("Treatments before"),
+    "cns": N_("Leukemia in the central nervous system"),
+    "markers": N_("Markers"),
+    "markers_none": N_("none found"),
+    "donor": N_("Matched donor"),
+    "transplant": N_("Earlier stem cell transplant"),
+    "white_count": N_("White cell count"),
+    "white_count_value": N_("{count} × 10⁹/L"),
+    "not_given": N_("not given"),
+    "none": N_("none"),
+    "yes": N_("yes"),
+    "no": N_("no"),
 }
 
-CATALOGUES: dict[str, dict[str, str]] = {"en": EN}
+# every language has every key: the words differ only through the catalogue
+CATALOGUES: dict[str, dict[str, str]] = dict.fromkeys(LANGUAGES, EN)
 
 Translator = Callable[..., str]
 
 
-class LanguageUnavailable(ValueError):
-    """The language is planned but its catalogue (and translated tables) do not exist yet."""
+class LanguageUnavailable(LanguageError):
+    """A language the module does not speak (the message names the ones it does)."""
 
 
-def check_language(lang: str, catalogues: dict[str, dict[str, str]]) -> dict[str, str]:
-    """The catalogue for ``lang``, or a LanguageUnavailable that says which languages exist."""
-    if lang not in catalogues:
-        if lang in LANGUAGES:
-            raise LanguageUnavailable(
-                f"the {lang!r} edition is not available yet: only 'en' can be exported for now"
-            )
-        raise LanguageUnavailable(f"unknown language {lang!r}; choose one of {LANGUAGES}")
-    return catalogues[lang]
+def check_language(lang: object, catalogues: dict[str, dict[str, str]] | None = None
+                   ) -> dict[str, str]:
+    """The key table for ``lang``, or a LanguageUnavailable that says which languages exist."""
+    try:
+        lang = check_lang(lang)
+    except LanguageError as error:
+        raise LanguageUnavailable(str(error)) from None
+    return (CATALOGUES if catalogues is None else catalogues)[lang]
 
 
 def translator(lang: str = "en", catalogues: dict[str, dict[str, str]] | None = None
                ) -> Translator:
-    """``tr(key, **values)`` for ``lang``: the catalogue's text with the values filled in."""
-    catalogue = check_language(lang, CATALOGUES if catalogues is None else catalogues)
+    """``tr(key, **values)`` for ``lang``: the key's message in ``lang``, values filled in.
+
+    ``tr.lang`` is the language and ``tr.gettext`` the room's ``_`` (for words with no key).
+    """
+    table = check_language(lang, catalogues)
+    _ = _translator(lang)
 
     def tr(key: str, **values: object) -> str:
-        return catalogue[key].format(**values) if values else catalogue[key]
+        return _(table[key], **values)
 
+    tr.lang = lang  # type: ignore[attr-defined]
+    tr.gettext = _  # type: ignore[attr-defined]
     return tr

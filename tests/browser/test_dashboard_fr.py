@@ -1,0 +1,78 @@
+"""The French dashboard in Chromium, on both engines: ``?lang=fr`` in the address, the page's
+"Français / English" switch (the factors stay), ``<html lang="fr">`` and axe on the French page.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from .a11y import violations
+from .conftest import open_dashboard
+
+pytestmark = pytest.mark.browser
+
+
+def french(url: str) -> str:
+    return url + ("&" if "?" in url else "?") + "lang=fr"
+
+
+def test_lang_fr_in_the_address_shows_the_french_dashboard(page, dashboard_url):
+    open_dashboard(page, french(dashboard_url))
+    expect(page.locator("html")).to_have_attribute("lang", "fr")
+    expect(page.locator(".aml-factors h2")).to_have_text("Facteurs du patient")
+    expect(page.get_by_label("Âge (années)", exact=True)).to_be_visible()
+    expect(page.locator(".aml-options .aml-count")).not_to_contain_text("apply")
+    expect(page.locator(".aml-disclaimer")).to_contain_text("À des fins éducatives seulement")
+    expect(page.locator("h1")).to_contain_text("LMA récidivante et réfractaire")
+    expect(page.get_by_role("button", name="Français")).to_have_attribute("aria-pressed", "true")
+
+
+def test_the_switch_keeps_the_factors_and_the_page_says_french(page, dashboard_url):
+    open_dashboard(page, dashboard_url)
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    age = page.get_by_label("Age (years)", exact=True)
+    age.fill("47")
+    age.press("Tab")
+    page.get_by_label("FLT3 mutation", exact=True).check()
+    page.get_by_label("Teaching case", exact=True).select_option(index=3)
+    expect(page.locator(".aml-case-story")).to_contain_text("Case 3")
+    age.fill("48")
+    age.press("Tab")
+    expect(page.get_by_label("Teaching case", exact=True)).to_contain_text("changed: age")
+
+    switch = page.get_by_role("group", name="Language")
+    switch.get_by_role("button", name="Français").click()
+    expect(page.locator("html")).to_have_attribute("lang", "fr")
+    expect(page.get_by_label("Âge (années)", exact=True)).to_have_value("48")
+    expect(page.get_by_label("Cas d'enseignement", exact=True)).to_contain_text("modifié : âge")
+    expect(page.locator(".aml-case-story")).to_contain_text("Cas 3")
+    assert re.search(r"[?&]lang=fr\b", page.url)
+    expect(page.get_by_role("button", name="English")).to_have_attribute("aria-pressed", "false")
+
+    page.get_by_role("group", name="Langue").get_by_role("button", name="English").click()
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    expect(page.get_by_label("Age (years)", exact=True)).to_have_value("48")
+
+
+def test_the_switch_works_from_the_keyboard(page, dashboard_url):
+    open_dashboard(page, dashboard_url)
+    button = page.get_by_role("button", name="Français")
+    button.focus()
+    page.keyboard.press("Enter")
+    expect(page.locator("html")).to_have_attribute("lang", "fr")
+    expect(page.locator(".aml-factors h2")).to_have_text("Facteurs du patient")
+
+
+def test_the_french_page_has_no_serious_accessibility_violation(page, dashboard_url):
+    open_dashboard(page, french(dashboard_url))
+    expect(page.locator("html")).to_have_attribute("lang", "fr")
+    page.get_by_label("Montrer ce qui ne s'applique pas, et pourquoi", exact=True).check()
+    expect(page.locator("section.aml-excluded-list")).to_be_visible()
+    page.get_by_label("Cas d'enseignement", exact=True).select_option(index=3)
+    expect(page.locator(".aml-case-story")).to_contain_text("Cas 3")
+    name = "solara" if ":" in dashboard_url and page.locator(".v-application").count() else "voila"
+    found = violations(page, f"dashboard-fr-{name}", ["body"])
+    assert found == [], "\n".join(found)
