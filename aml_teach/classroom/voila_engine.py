@@ -20,7 +20,7 @@ from jupyter_client.kernelspec import KernelSpecManager, NoSuchKernel
 from ..core.i18n import DEFAULT_LANGUAGE, LANGUAGES
 from ..live.room import Secrets, kernel_environment, make_secrets
 from .comm_guard import CLASSROOM_ENV
-from .language import LANGUAGE_ENV
+from .language import LANGUAGE_ENV, class_language
 from .policy import (
     DEFAULT_PORT,
     KERNEL_MB,
@@ -133,7 +133,8 @@ def _banner(
 
 
 def lesson_routes(handlers: list, folder: Path) -> list:
-    """One route per lesson of :data:`LESSONS` found beside the dashboard, served as the
+    """One route per lesson of :data:`LESSONS` found beside the dashboard (and in French in
+    its ``fr/`` folder), served as the
     dashboard is (the class token, the caps, the page's own kernel): nothing else of the
     folder, and no route at all when the lessons are not there (``--notebook``)."""
     import re
@@ -144,10 +145,11 @@ def lesson_routes(handlers: list, folder: Path) -> list:
     if page is None or len(page) < 3:
         return []
     return [
-        (rf"/{re.escape(name)}\.ipynb", ClassroomPageHandler,
-         {**page[2], "notebook_path": f"{name}.ipynb"})
+        (rf"/{re.escape(path)}\.ipynb", ClassroomPageHandler,
+         {**page[2], "notebook_path": f"{path}.ipynb"})
         for name in LESSONS
-        if (folder / f"{name}.ipynb").is_file()
+        for path in (name, f"fr/{name}")  # the French lessons, where they are
+        if (folder / f"{path}.ipynb").is_file()
     ]
 
 
@@ -248,7 +250,7 @@ def classroom_voila(
         from ..live.room import LiveClass
         from ..live.voila_channel import live_handlers
 
-        live = LiveClass(load_knowledge_base())
+        live = LiveClass(load_knowledge_base(), lang=class_language())  # the instructor view's
         live.device_of, live.per_device = classroom.device_of, per_client
         return live_handlers(live, live_keys)
 
