@@ -208,3 +208,11 @@ def test_the_checks_catch_a_changed_cell_and_a_missing_lang():
                             'quiz("q-1", lang="fr")', readers)
     assert markdown_shape("## A\n[x](#ref-a)") != markdown_shape("## A\nx")
     assert leaks(prose("Les options [that apply to the patient](#ref-a) changent."))
+
+
+def test_the_french_glossary_is_the_one_the_generator_writes():
+    from aml_teach.teaching.glossary import build, sources_of
+
+    stored = _load(FRENCH / GLOSSARY)
+    assert sources_of(stored) == sources_of(build(lang=LANG)), \
+        "run: python -m aml_teach.teaching.glossary --lang fr"
