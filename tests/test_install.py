@@ -128,3 +128,20 @@ def test_wheel_data_folder_is_overridden_by_aml_teach_data(
     )
     assert result.returncode == 1
     assert str(data_copy.path) in result.stderr and "perhaps" in result.stderr
+
+
+FRENCH_PROBE = """
+from aml_teach.core import i18n
+from aml_teach.core.knowledge import load_knowledge_base
+from aml_teach.core.translated_tables import localized
+kb = localized(load_knowledge_base(), "fr")
+print(i18n.translator("fr")("{low} to {high}", low=1, high=2))
+print(kb.row("drugs", "daunorubicin")["name"])
+print(i18n.po_path("fr", "core").is_file())
+"""
+
+
+def test_wheel_speaks_french_from_its_own_catalogues_and_tables(installed: Path, tmp_path: Path):
+    result = _run(installed, "-c", FRENCH_PROBE, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split("\n")[:3] == ["1 à 2", "daunorubicine", "True"]
