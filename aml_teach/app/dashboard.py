@@ -83,7 +83,7 @@ class App(ShortRepr, widgets.VBox):
         self.look = Look()
         self.header = self.look.html_widget(header_html(self.lang))
         self.language = guard(LanguageSwitch(self.lang))
-        self.page_intro = self.look.html_widget(self.page_intro_html())
+        self.page_intro = self.look.html_widget(self.page_intro_html(), "aml-intro")
         super().__init__([self.language, self.page_intro, self.header], layout=self.look.plain)
         self.add_class("aml-app")
         try:

@@ -14,9 +14,21 @@ from typing import Any
 import anywidget
 import traitlets
 
-from ..core.i18n import LANGUAGE_NAMES, LANGUAGES, check_lang, translator
+from ..core.i18n import LANGUAGE_NAMES, LANGUAGES, N_, check_lang, translator
 
 __all__ = ["LanguageSwitch"]
+
+# What the class page's own script says when the page's session ends (the Voila template,
+# classroom/share/jupyter/voila/templates/aml/index.html.j2, reads them from the switch).
+PAGE_WORDS = {
+    "stopped": N_(
+        "Your session on the class server stopped (its kernel ended), so this page no longer "
+        "responds. Reload the page to start a new session; other students are not affected."),
+    "culled": N_("This page was closed after being idle, to free the class server."),
+    "lost": N_("The connection to the class server was lost: it may have stopped or restarted. "
+               "When it is back, reload the page."),
+    "reload": N_("Reload the page"),
+}
 
 _ESM = """
 function render({ model, el }) {
@@ -50,6 +62,7 @@ function render({ model, el }) {
       button.setAttribute("aria-pressed", String(button.dataset.lang === lang));
     }
     document.documentElement.lang = lang;
+    window.amlPageWords = model.get("page_words");
   }
   // a change of language is kept in the address, so a reload or a shared link keeps it
   function remember() {
@@ -61,6 +74,7 @@ function render({ model, el }) {
   }
   model.on("change:lang", () => { show(); remember(); });
   model.on("change:label", show);
+  model.on("change:page_words", show);
   show();
   // the address asks for a language (?lang=fr): the page's kernel is told, once
   const asked = new URL(window.location.href).searchParams.get("lang");
@@ -92,9 +106,11 @@ class LanguageSwitch(anywidget.AnyWidget):
     choices = traitlets.List([[code, LANGUAGE_NAMES[code]] for code in reversed(LANGUAGES)]
                              ).tag(sync=True)
     label = traitlets.Unicode("Language").tag(sync=True)
+    page_words = traitlets.Dict().tag(sync=True)
 
     def __init__(self, lang: str = "en", **kwargs: Any) -> None:
-        super().__init__(lang=check_lang(lang), label=_language_word(lang), **kwargs)
+        super().__init__(lang=check_lang(lang), label=_language_word(lang),
+                         page_words=_page_words(lang), **kwargs)
 
     @traitlets.validate("lang")
     def _known(self, proposal: dict[str, Any]) -> str:
@@ -107,6 +123,7 @@ class LanguageSwitch(anywidget.AnyWidget):
     @traitlets.observe("lang")
     def _relabel(self, change: dict[str, Any]) -> None:
         self.label = _language_word(change["new"])
+        self.page_words = _page_words(change["new"])
 
     def __repr__(self) -> str:
         return "<LanguageSwitch: aml-teach widget>"
@@ -116,3 +133,8 @@ def _language_word(lang: str) -> str:
     """What the switch is called (screen readers say it), in ``lang``."""
     _ = translator(lang)
     return _("Language")
+
+
+def _page_words(lang: str) -> dict[str, str]:
+    _ = translator(lang)
+    return {key: _(words) for key, words in PAGE_WORDS.items()}

@@ -14,6 +14,8 @@ import time
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 
+from ..core.i18n import N_
+
 MESSAGE_RATE = 10.0  # messages a second, per page, sustained
 MESSAGE_BURST = 40  # and in a burst (a page sends about 5 when it opens)
 MAX_MESSAGE_BYTES = 64 * 1024  # the page's largest message is well under 1 KB
@@ -136,7 +138,7 @@ HEADER_TIMEOUT_S = 10.0  # a connection must send a whole request head within th
 BODY_TIMEOUT_S = 10.0
 
 
-TOO_FAST = (
+TOO_FAST = N_(
     "Many new pages were opened from this device in a short time. Wait a minute, then "
     "reload this page."
 )

@@ -14,6 +14,7 @@ unless the page's address asks for another (``?lang=fr``); its switch changes it
 from __future__ import annotations
 
 from html import escape
+from pathlib import Path
 
 from ..app import dashboard
 from ..app.factor_panel import FactorPanel
@@ -54,7 +55,15 @@ LESSONS_NOTE = N_(
     "or on any screen when your instructor serves the class with the Voila engine "
     "(<code>python3 run.py serve --class</code>): it links them here."
 )
-LESSON_FOLDER = {"en": "", "fr": "fr/"}  # where each language's lessons are served
+# where each language's lessons are, beside the dashboard (served at the same addresses)
+LESSON_FOLDER = {"en": "", "fr": "fr/"}
+NOTEBOOKS = Path(__file__).resolve().parents[2] / "notebooks"
+
+
+def lesson_address(name: str, lang: str) -> str:
+    """A lesson's address in ``lang``, or the English one while it has no translation."""
+    translated = LESSON_FOLDER.get(lang, "") + f"{name}.ipynb"
+    return translated if (NOTEBOOKS / translated).is_file() else f"{name}.ipynb"
 
 
 def live_box(factors: FactorPanel, look: Look) -> box.LivePanel | None:
@@ -70,9 +79,9 @@ def intro_html(lang: str, lessons: str = "links") -> str:
     engine serves them) or ``"note"`` (the Solara engine does not)."""
     _ = translator(lang)
     if lessons == "links":
-        folder = LESSON_FOLDER.get(lang, "")
         links = " · ".join(
-            f'<a href="{folder}{name}.ipynb">{escape(_(title))}</a>' for name, title in LESSONS
+            f'<a href="{lesson_address(name, lang)}">{escape(_(title))}</a>'
+            for name, title in LESSONS
         )
         where = f'<p class="aml-lessons">{_(LESSONS_LINKS, links=links)}</p>'
     else:

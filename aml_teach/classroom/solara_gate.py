@@ -30,7 +30,10 @@ import urllib.parse
 from collections.abc import Awaitable, Callable, Collection, MutableMapping
 from typing import Any
 
+from ..core.i18n import N_, translator
+from ..core.knowledge import Message as Words
 from .comm_guard import PageComms
+from .language import asked_language
 from .limits import (
     COOL_DOWN_S,
     MAX_MESSAGE_BYTES,
@@ -65,30 +68,34 @@ KERNEL_PREFIX = "/jupyter/api/kernels/"
 ALLOWED_PREFIXES = ("/_solara/cdn/", "/static/", "/jupyter/nbextensions/")
 CLOSE_PREFIX = "/_solara/api/close/"
 
-FULL_CLASS = (
+# What a refused page says (a catalogue message, shown in the language its address asks for)
+FULL_CLASS = N_(
     "The class is full: this server already has {count} learners (its limit is {cap}). "
     "Please wait a minute and reload, or ask your instructor."
 )
-TOO_MANY_TABS = (
+TOO_MANY_TABS = N_(
     "Too many pages are open from this device ({cap}). Close a tab of the dashboard, then "
     "reload this one."
 )
-NEEDS_TOKEN = (
+NEEDS_TOKEN = N_(
     "This dashboard needs the class token. Open the full address your instructor shows "
     "(it ends in ?token=...)."
 )
-NOT_HERE = "There is nothing at this address: the dashboard is at the server's top address (/)."
-WRONG_HOST = "This server only answers to addresses of this computer (localhost)."
-WRONG_NAME = "This server only answers to the addresses it shows for the class."
+NOT_HERE = N_(
+    "There is nothing at this address: the dashboard is at the server's top address (/).")
+WRONG_HOST = N_("This server only answers to addresses of this computer (localhost).")
+WRONG_NAME = N_("This server only answers to the addresses it shows for the class.")
 
 log = logging.getLogger("aml_teach.solara")
 
 
-def _plain_page(message: str) -> bytes:
+def _plain_page(message: str, lang: str = "en") -> bytes:
+    """The page a refused request gets: ``message`` (a catalogue message) in ``lang``."""
+    text = message.text(lang) if isinstance(message, Words) else translator(lang)(message)
     return (
-        '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>aml-teach</title>'
+        f'<!doctype html><html lang="{lang}"><head><meta charset="utf-8"><title>aml-teach</title>'
         '</head><body style="font-family: system-ui, sans-serif; margin: 2em; max-width: 40em">'
-        f'<p role="alert">{html.escape(message)}</p></body></html>'
+        f'<p role="alert">{html.escape(text)}</p></body></html>'
     ).encode()
 
 
@@ -214,11 +221,11 @@ class ClassroomGate:
     def _refusal(self, client: str) -> str | None:
         total, mine = self._counts(client)
         if self.max_learners and total >= self.max_learners:
-            return FULL_CLASS.format(count=total, cap=self.max_learners)
+            return Words(FULL_CLASS, count=total, cap=self.max_learners)
         if client in THIS_COMPUTER or not self.max_per_client:
             return None
         if mine >= self.max_per_client:
-            return TOO_MANY_TABS.format(cap=self.max_per_client)
+            return Words(TOO_MANY_TABS, cap=self.max_per_client)
         return None
 
     def _page_refusal(self, client: str) -> str | None:
@@ -391,7 +398,8 @@ class ClassroomGate:
             # before accepting, a close is an HTTP 403 for the handshake
             await send({"type": "websocket.close", "code": 1008})
             return
-        body = _plain_page(message)
+        query = scope.get("query_string", b"").decode("latin-1")
+        body = _plain_page(message, asked_language(query))
         await send(
             {
                 "type": "http.response.start",

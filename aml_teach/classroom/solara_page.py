@@ -60,7 +60,7 @@ def Page() -> None:
     solara.Title(title)
     # <main>, as in the Voila template: the landmark screen readers jump to
     with solara.v.Html(tag="main", class_="aml-page", attributes={"aria-label": title}):
-        solara.HTML(tag="div", unsafe_innerHTML=SOLARA_CSS, classes=["aml-intro"])
+        solara.HTML(tag="div", unsafe_innerHTML=SOLARA_CSS, classes=["aml-solara-style"])
         solara.display(app)
 
 

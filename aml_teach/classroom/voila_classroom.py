@@ -15,22 +15,25 @@ from typing import Any
 import tornado.web
 from voila.request_info_handler import RequestInfoSocketHandler
 
+from ..core.i18n import N_
 from .limits import MESSAGE_BURST, MESSAGE_RATE, TOO_FAST, Bucket, NewPages, uncount
 from .policy import THIS_COMPUTER
 
 SETTING = "aml_classroom"
 COOKIE = "aml_browser"
 
+# (title, text) of the pages a refused learner reads, translated where shown
 FULL_PAGE = (
-    "The class is full",
-    "The class server has as many learners as it can serve right now. Wait a minute and "
-    "reload this page, or ask your instructor.",
+    N_("The class is full"),
+    N_("The class server has as many learners as it can serve right now. Wait a minute and "
+       "reload this page, or ask your instructor."),
 )
 TOO_MANY_TABS = (
-    "Close your other tabs",
-    "This device already has the dashboard open in several tabs or windows. Close the ones "
-    "you do not need, wait a few seconds, then reload this page.",
+    N_("Close your other tabs"),
+    N_("This device already has the dashboard open in several tabs or windows. Close the "
+       "ones you do not need, wait a few seconds, then reload this page."),
 )
+WAIT = N_("Wait a minute")
 
 
 @dataclass
@@ -90,7 +93,7 @@ class Classroom:
             return 503, FULL_PAGE
         if not self.new_pages.take(address):
             self.say("refused a page: one device opened many new pages in a short time")
-            return 429, ("Wait a minute", TOO_FAST)
+            return 429, (WAIT, TOO_FAST)
         self.pending[address] = self.pending.get(address, 0) + 1
         return None
 

@@ -17,10 +17,10 @@ from typing import Any
 
 from jupyter_client.kernelspec import KernelSpecManager, NoSuchKernel
 
-from ..core.i18n import DEFAULT_LANGUAGE, LANGUAGES
+from ..core.i18n import DEFAULT_LANGUAGE, LANGUAGES, translator
 from ..live.room import Secrets, kernel_environment, make_secrets
 from .comm_guard import CLASSROOM_ENV
-from .language import LANGUAGE_ENV
+from .language import LANGUAGE_ENV, class_language
 from .policy import (
     DEFAULT_PORT,
     KERNEL_MB,
@@ -116,24 +116,25 @@ def _banner(
     per_client: int = 0,
     open_files: int | None = None,
 ) -> str:
+    _ = translator(class_language())
     lines = ["", "=" * 64, *address_lines(ip, port, token)]
     if max_kernels:
         # the per-device limit is for students' devices: this computer's own tabs are exempt,
         # so a server only this computer can open has no use for the clause
-        devices = "" if is_loopback(ip) else (
-            f", at most {per_client} pages per device (--max-kernels-per-client)")
-        lines.append(
-            f"Up to {max_kernels} learners at once (about {KERNEL_MB} MB each; "
-            f"--max-kernels){devices}."
-        )
+        devices = "" if is_loopback(ip) else _(
+            ", at most {n} pages per device (--max-kernels-per-client)", n=per_client)
+        lines.append(_(
+            "Up to {n} learners at once (about {mb} MB each; --max-kernels){devices}.",
+            n=max_kernels, mb=KERNEL_MB, devices=devices))
     if open_files:
-        lines.append(f"Open-files limit: {open_files}.")
+        lines.append(_("Open-files limit: {n}.", n=open_files))
     lines += ["=" * 64, ""]
     return "\n".join(lines)
 
 
 def lesson_routes(handlers: list, folder: Path) -> list:
-    """One route per lesson of :data:`LESSONS` found beside the dashboard, served as the
+    """One route per lesson of :data:`LESSONS` found beside the dashboard (and in French in
+    its ``fr/`` folder), served as the
     dashboard is (the class token, the caps, the page's own kernel): nothing else of the
     folder, and no route at all when the lessons are not there (``--notebook``)."""
     import re
@@ -144,10 +145,11 @@ def lesson_routes(handlers: list, folder: Path) -> list:
     if page is None or len(page) < 3:
         return []
     return [
-        (rf"/{re.escape(name)}\.ipynb", ClassroomPageHandler,
-         {**page[2], "notebook_path": f"{name}.ipynb"})
+        (rf"/{re.escape(path)}\.ipynb", ClassroomPageHandler,
+         {**page[2], "notebook_path": f"{path}.ipynb"})
         for name in LESSONS
-        if (folder / f"{name}.ipynb").is_file()
+        for path in (name, f"fr/{name}")  # the French lessons, where they are
+        if (folder / f"{path}.ipynb").is_file()
     ]
 
 

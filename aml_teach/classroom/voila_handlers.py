@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from html import escape
 from typing import Any
 
 import tornado.web
@@ -34,6 +35,8 @@ from voila.static_file_handler import TemplateStaticFileHandler
 from voila.tornado.handler import TornadoVoilaHandler
 from voila.tornado.kernel_websocket_handler import VoilaKernelWebsocketHandler
 
+from ..core.i18n import N_, translator
+from .language import asked_language
 from .limits import COOL_DOWN_S, MAX_MESSAGE_BYTES, STRIKES, uncount
 from .voila_classroom import browser_id, classroom_of
 
@@ -44,8 +47,12 @@ ALLOWED_MESSAGES = frozenset(
 SOCKETS_PER_KERNEL = 4  # the page opens two
 
 
-def plain_page(handler: tornado.web.RequestHandler, status: int, title: str, text: str) -> None:
-    """A small page that needs no script, in the dashboard's plain words."""
+def plain_page(handler: tornado.web.RequestHandler, status: int, title: str, text: str,
+               lang: str = "en") -> None:
+    """A small page that needs no script, in the dashboard's plain words: ``title`` and
+    ``text`` are catalogue messages, shown in ``lang``."""
+    _ = translator(lang)
+    title, text = escape(_(title), quote=False), escape(_(text), quote=False)
     handler.clear()
     handler.set_status(status)
     handler.set_header("Content-Type", "text/html; charset=UTF-8")
@@ -53,7 +60,7 @@ def plain_page(handler: tornado.web.RequestHandler, status: int, title: str, tex
     if status in (429, 503):
         handler.set_header("Retry-After", "30")
     handler.finish(
-        '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">'
+        f'<!DOCTYPE html><html lang="{lang}"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
         f"<title>{title}</title></head>"
         '<body style="font-family: sans-serif; max-width: 40em; margin: 3em auto; '
@@ -126,7 +133,7 @@ class ClassroomPageHandler(PlainErrors, TornadoVoilaHandler):
         refused = classroom.admit(address)
         if refused is not None:
             status, (title, text) = refused
-            plain_page(self, status, title, text)
+            plain_page(self, status, title, text, asked_language(self.request.query))
             return
         self.request.query = ""
         self.request.uri = self.request.path
@@ -225,9 +232,10 @@ class ClassroomLogoutHandler(PlainErrors, JupyterHandler):
         plain_page(
             self,
             200,
-            "Logged out",
-            "You are logged out of the class dashboard. Open the address your instructor "
-            "gave you to come back.",
+            N_("Logged out"),
+            N_("You are logged out of the class dashboard. Open the address your instructor "
+               "gave you to come back."),
+            asked_language(self.request.query),
         )
 
 

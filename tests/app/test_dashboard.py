@@ -15,12 +15,12 @@ import aml_teach.app.look as aml_look
 import aml_teach.app.options_view as aml_widgets
 from aml_teach import DISCLAIMER, Patient, load_knowledge_base, treatment_options
 from aml_teach.app.dashboard import App
-from aml_teach.classroom import page as aml_page
 from aml_teach.app.epi_panel import epi_panel
 from aml_teach.app.factor_panel import FactorPanel
 from aml_teach.app.look import RELOAD_MESSAGE
 from aml_teach.app.options_view import explorer
 from aml_teach.app.schedule_viewer import schedule_viewer
+from aml_teach.classroom import page as aml_page
 from aml_teach.core.knowledge import CATEGORIES, DataError, DataProblem
 from aml_teach.core.schedules import regimen_schedule, scheduled_options
 from aml_teach.teaching.figures import (
