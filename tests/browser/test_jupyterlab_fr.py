@@ -92,9 +92,15 @@ def lab_fr(tmp_path_factory):
             found = re.search(r"http://127\.0\.0\.1:\d+/lab\?token=\w+", log.read_text())
             time.sleep(0.3)
         assert found, f"JupyterLab printed no address:\n{log.read_text()}"
-        yield found.group(0)
+        yield found.group(0), root
     finally:
         stop_lab(process)
+
+
+def _open_in_french(page, url: str, name: str) -> None:
+    page.goto(url.replace("/lab?", f"/lab/tree/{name}?") + "&reset")
+    page.locator(".jp-Notebook .jp-Cell").first.wait_for()
+    expect(page.locator("#jp-main-statusbar").get_by_text(IDLE_FR)).to_be_visible()
 
 
 def _run_all_in_french(page) -> None:
@@ -133,9 +139,7 @@ def test_a_french_notebook_runs_in_french_with_no_english(page, lab_fr, name):
     from ..leaks import leaks
     from .jupyterlab import output_problems
 
-    page.goto(lab_fr.replace("/lab?", f"/lab/tree/{name}?") + "&reset")
-    page.locator(".jp-Notebook .jp-Cell").first.wait_for()
-    expect(page.locator("#jp-main-statusbar").get_by_text(IDLE_FR)).to_be_visible()
+    _open_in_french(page, lab_fr[0], name)
     _run_all_in_french(page)
     cells = json.loads((ROOT / "notebooks" / "fr" / name).read_text())["cells"]
     widgets = sum("nbval-ignore-output" in c["metadata"].get("tags", []) for c in cells)
@@ -143,3 +147,24 @@ def test_a_french_notebook_runs_in_french_with_no_english(page, lab_fr, name):
     expect(page.locator(".jp-Notebook .jp-CodeCell:has(.aml-keyguard)")).to_have_count(widgets)
     assert output_problems(page) == []
     assert leaks(_outputs_as_read(page)) == []
+
+
+def test_a_french_notebook_saved_and_reopened_says_to_run_it_again_in_french(page, lab_fr):
+    from aml_teach.classroom.lab import RUN_AGAIN
+    from aml_teach.core.i18n import translator
+
+    name = "02-relapsed-or-refractory.ipynb"
+    url, root = lab_fr
+    _open_in_french(page, url, name)
+    _run_all_in_french(page)
+    page.locator(".jp-Notebook").click(position={"x": 5, "y": 5})
+    page.keyboard.press("Control+s")
+    expect(page.locator(".jp-mod-dirty")).to_have_count(0)
+    saved = json.loads((root / name).read_text())
+    notes = [o for c in saved["cells"] for o in c.get("outputs", [])
+             if "aml-run-again" in "".join(o.get("data", {}).get("text/html", ""))]
+    assert notes, "no run-again note was saved in place of the widgets"
+    page.reload()
+    note = page.locator(".jp-Notebook .aml-run-again").first
+    expect(note).to_contain_text(translator("fr")(RUN_AGAIN))
+    expect(note).not_to_contain_text(RUN_AGAIN)
