@@ -56,7 +56,7 @@ CSS = """
   margin: 0.8em 0 0; }
 @media print {
   @page { size: A4; margin: 10mm 11mm; }
-  .aml-summary { font-size: 8.2pt; line-height: 1.28; max-width: none; }
+  .aml-summary { font-size: 8pt; line-height: 1.22; max-width: none; }
   .aml-summary h2 { margin: 0.55em 0 0.2em; }
   .aml-summary .aml-columns { column-count: 2; column-gap: 1.4em; }
   .aml-summary dl { grid-template-columns: 1fr 1fr; }

@@ -127,3 +127,28 @@ def test_english_exports_stay_english(tmp_path):
         xml = "".join(archive.read(name).decode("utf-8") for name in archive.namelist())
     assert "aml-teach: relapsed and refractory AML self-check" in xml
     assert "Bonne réponse" not in xml
+
+
+@pytest.mark.browser
+def test_each_french_case_prints_on_one_a4_page(exported_fr, playwright_driver):
+    """French runs longer than English: each case must still fit its printed page."""
+    from .test_handout import A4_PRINTABLE_PX, A4_WIDTH_PX, CHROMIUM, violations
+
+    if not Path(CHROMIUM).exists():
+        pytest.skip(f"NO BROWSER: {CHROMIUM} is missing")
+    browser = playwright_driver.chromium.launch(
+        executable_path=CHROMIUM, args=["--no-sandbox", "--headless", "--disable-gpu",
+                                        "--disable-background-networking"])
+    try:
+        page = browser.new_page(viewport={"width": round(A4_WIDTH_PX), "height": 1000})
+        page.goto(exported_fr["handout"].as_uri())
+        assert violations(page, "handout-fr", ["body"]) == []
+        page.emulate_media(media="print")
+        heights = page.eval_on_selector_all(
+            "article.aml-handout:not(#aml-references)",
+            "els => els.map(e => [e.id, e.getBoundingClientRect().height])")
+        assert len(heights) == len(french("cases"))
+        for case, height in heights:
+            assert height <= A4_PRINTABLE_PX, f"{case} needs {height:.0f}px of {A4_PRINTABLE_PX}"
+    finally:
+        browser.close()
