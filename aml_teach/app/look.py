@@ -44,6 +44,11 @@ WIDGET_CSS = """
 .aml-app .widget-checkbox .widget-label-basic span,
 .aml-explorer .widget-checkbox .widget-label-basic span { white-space: normal; }
 .aml-app .widget-text, .aml-explorer .widget-text { width: auto; max-width: 100%; }
+/* a long label (in French, on a phone) puts its list under it: the row grows, never overlaps */
+.aml-app .widget-dropdown, .aml-explorer .widget-dropdown { height: auto;
+  min-height: var(--jp-widgets-inline-height); row-gap: 2px; }
+.aml-app .widget-dropdown > select, .aml-explorer .widget-dropdown > select {
+  height: var(--jp-widgets-inline-height); }
 .aml-app .widget-text input, .aml-explorer .widget-text input { flex: 0 1 8em;
   min-width: 5em; }
 .aml-app.aml-large input[type=checkbox], .aml-app.aml-large input[type=radio] {

@@ -17,8 +17,10 @@ import socket
 import sys
 from pathlib import Path
 
+from ..core.i18n import N_, translator
 from ..core.knowledge import check_data, data_dir
 from ..live.room import Secrets
+from .language import class_language
 
 DEFAULT_PORT = 8866
 TOKEN_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"  # no 0/o, 1/l/i: easy to read aloud
@@ -96,22 +98,25 @@ def share_urls(ip: str, port: int, token: str | None) -> list[str]:
 
 
 def address_lines(
-    ip: str, port: int, token: str | None, class_mode: str = "Class mode",
-    dashboard: str = "The dashboard",
+    ip: str, port: int, token: str | None, class_mode: str = N_("Class mode"),
+    dashboard: str = N_("The dashboard"), lang: str | None = None,
 ) -> list[str]:
-    """The start banner's words on where the dashboard is (each engine names itself)."""
+    """The start banner's words on where the dashboard is (each engine names itself), in
+    the class's language (``serve --lang``)."""
+    _ = translator(lang or class_language())
     if ip == "0.0.0.0":
         return [
-            f"{class_mode}: students on this network can open",
+            _("{class_mode}: students on this network can open", class_mode=_(class_mode)),
             *(f"    {url}" for url in share_urls(ip, port, token)),
-            "(Put the address on the projector. Stop the server with Ctrl+C.)",
-            "To preview a student's page on this computer, open",
+            _("(Put the address on the projector. Stop the server with Ctrl+C.)"),
+            _("To preview a student's page on this computer, open"),
             f"    {share_urls('localhost', port, token)[0]}",
-            "(this computer's own tabs do not count against the pages-per-device limit).",
+            _("(this computer's own tabs do not count against the pages-per-device limit)."),
         ]
     return [
-        f"{dashboard} is at {share_urls(ip, port, token)[0]}",
-        "Only this computer can open it; use --class to share it with a class.",
+        _("{dashboard} is at {address}", dashboard=_(dashboard),
+          address=share_urls(ip, port, token)[0]),
+        _("Only this computer can open it; use --class to share it with a class."),
     ]
 
 

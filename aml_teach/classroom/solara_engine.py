@@ -119,10 +119,13 @@ def _banner(ip: str, port: int, token: str | None, max_learners: int) -> str:
     from .policy import address_lines
 
     lines = ["", "=" * 64]
-    lines += address_lines(ip, port, token, "Class mode (Solara, one process)",
-                           "The dashboard (Solara)")
-    cap = f"up to {max_learners} learners" if max_learners else "no learner limit"
-    lines += [f"({cap}; the Voila engine is the default: --engine voila)", "=" * 64, ""]
+    _ = translator(class_language())
+    lines += address_lines(ip, port, token, N_("Class mode (Solara, one process)"),
+                           N_("The dashboard (Solara)"))
+    cap = (_("up to {n} learners", n=max_learners) if max_learners
+           else _("no learner limit"))
+    lines += [_("({cap}; the Voila engine is the default: --engine voila)", cap=cap),
+              "=" * 64, ""]
     return "\n".join(lines)
 
 

@@ -17,7 +17,7 @@ from typing import Any
 
 from jupyter_client.kernelspec import KernelSpecManager, NoSuchKernel
 
-from ..core.i18n import DEFAULT_LANGUAGE, LANGUAGES
+from ..core.i18n import DEFAULT_LANGUAGE, LANGUAGES, translator
 from ..live.room import Secrets, kernel_environment, make_secrets
 from .comm_guard import CLASSROOM_ENV
 from .language import LANGUAGE_ENV, class_language
@@ -116,18 +116,18 @@ def _banner(
     per_client: int = 0,
     open_files: int | None = None,
 ) -> str:
+    _ = translator(class_language())
     lines = ["", "=" * 64, *address_lines(ip, port, token)]
     if max_kernels:
         # the per-device limit is for students' devices: this computer's own tabs are exempt,
         # so a server only this computer can open has no use for the clause
-        devices = "" if is_loopback(ip) else (
-            f", at most {per_client} pages per device (--max-kernels-per-client)")
-        lines.append(
-            f"Up to {max_kernels} learners at once (about {KERNEL_MB} MB each; "
-            f"--max-kernels){devices}."
-        )
+        devices = "" if is_loopback(ip) else _(
+            ", at most {n} pages per device (--max-kernels-per-client)", n=per_client)
+        lines.append(_(
+            "Up to {n} learners at once (about {mb} MB each; --max-kernels){devices}.",
+            n=max_kernels, mb=KERNEL_MB, devices=devices))
     if open_files:
-        lines.append(f"Open-files limit: {open_files}.")
+        lines.append(_("Open-files limit: {n}.", n=open_files))
     lines += ["=" * 64, ""]
     return "\n".join(lines)
 

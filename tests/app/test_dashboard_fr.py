@@ -259,3 +259,18 @@ def test_the_page_words_of_the_class_template_follow_the_switch(kb):
     app.set_language("fr")
     assert app.language.page_words["reload"] == "Recharger la page"
     assert not leaks(" ".join(app.language.page_words.values()))
+
+
+def test_the_banner_speaks_the_class_language(monkeypatch):
+    from aml_teach.classroom import solara_engine, voila_engine
+
+    english = voila_engine._banner("0.0.0.0", 8866, "tok", 30, 3, 1024)
+    assert "Class mode: students on this network can open" in english
+    monkeypatch.setenv(LANGUAGE_ENV, "fr")
+    french = voila_engine._banner("0.0.0.0", 8866, "tok", 30, 3, 1024)
+    assert "Mode classe\u00a0: les étudiants de ce réseau peuvent ouvrir" in french
+    assert "Jusqu'à 30 apprenants à la fois" in french and "?token=tok" in french
+    assert not leaks(french)
+    local = solara_engine._banner("localhost", 8866, None, 400)
+    assert "Le tableau de bord (Solara) est à l'adresse http://localhost:8866/" in local
+    assert not leaks(local)

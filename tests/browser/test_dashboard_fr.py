@@ -76,3 +76,32 @@ def test_the_french_page_has_no_serious_accessibility_violation(page, dashboard_
     name = "solara" if ":" in dashboard_url and page.locator(".v-application").count() else "voila"
     found = violations(page, f"dashboard-fr-{name}", ["body"])
     assert found == [], "\n".join(found)
+
+
+def test_on_a_phone_the_french_words_fit_and_no_control_overlaps_another(phone, dashboard_url):
+    """French labels are longer: a label that wraps its list below must not spill onto the
+    next control, and nothing runs past the screen's edge."""
+    open_dashboard(phone, french(dashboard_url))
+    expect(phone.locator(".aml-factors h2")).to_have_text("Facteurs du patient")
+    width = phone.evaluate("window.innerWidth")
+    spilled = phone.eval_on_selector_all(
+        ".aml-app .widget-inline-hbox",
+        """(rows) => rows.flatMap((row) => {
+              const box = row.getBoundingClientRect();
+              if (box.height === 0) return [];
+              return [...row.children].filter((c) => {
+                const inner = c.getBoundingClientRect();
+                return inner.height > 0
+                  && (inner.bottom > box.bottom + 1 || inner.top < box.top - 1);
+              }).map((c) => (row.textContent || c.tagName).trim().slice(0, 50));
+            })""",
+    )
+    assert spilled == [], spilled
+    wide = phone.eval_on_selector_all(
+        ".aml-factors *, .aml-results p, .aml-results li, .aml-epi p, .aml-intro p, button",
+        f"""(nodes) => nodes.filter((n) => {{
+              const box = n.getBoundingClientRect();
+              return box.width > 0 && box.right > {width} + 1;
+            }}).map((n) => n.textContent.trim().slice(0, 50))""",
+    )
+    assert wide == [], wide

@@ -208,3 +208,25 @@ def test_the_checks_catch_a_changed_cell_and_a_missing_lang():
                             'quiz("q-1", lang="fr")', readers)
     assert markdown_shape("## A\n[x](#ref-a)") != markdown_shape("## A\nx")
     assert leaks(prose("Les options [that apply to the patient](#ref-a) changent."))
+
+
+def test_the_french_glossary_is_the_one_the_generator_writes():
+    from aml_teach.teaching.glossary import build, sources_of
+
+    stored = _load(FRENCH / GLOSSARY)
+    assert sources_of(stored) == sources_of(build(lang=LANG)), \
+        "run: python -m aml_teach.teaching.glossary --lang fr"
+
+
+def test_each_french_notebook_lists_the_english_references(pair):
+    """The same sources, in the same order: the reference list (stored) is the English one."""
+    name, english, french = pair
+
+    def listed(nb: nbformat.NotebookNode) -> list[str]:
+        html = "".join(str(o.get("data", {}).get("text/html", ""))
+                       for cell in _cells(nb, "code") if 'show_references("' in cell.source
+                       for o in cell.outputs)
+        return re.findall(r'<li value="\d+" id="ref-([a-z0-9-]+)"', html)
+
+    assert listed(english), f"{name}: the English reference list is not stored"
+    assert listed(french) == listed(english), name
