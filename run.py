@@ -51,8 +51,10 @@ def ensure_environment(extra: str) -> None:
         check=True,
     )
     _say("compiling the French catalogues (aml_teach/locale) ...")
-    subprocess.run([str(PYTHON), "-m", "aml_teach.core.i18n", "compile"], cwd=ROOT, check=True,
-                   stdout=subprocess.DEVNULL)
+    subprocess.run(
+        [str(PYTHON), "-c", "from aml_teach.core.i18n import compile_all; compile_all()"],
+        cwd=ROOT, check=True,
+    )
     stamp.write_text(wanted)
 
 
