@@ -3,7 +3,8 @@
 
     python3 run.py serve [options]   install into .venv if needed, then serve the dashboard
     python3 run.py test [pytest args] install into .venv (with test tools), then run every test
-    python3 run.py lab                open the teaching notebooks in JupyterLab
+    python3 run.py lab [--lang fr]    open the teaching notebooks in JupyterLab (--lang fr:
+                                      the French lessons, JupyterLab's menus in French)
     python3 run.py book [--hub-url URL] build the course site into _build/html (offline)
 
 Both are idempotent: the virtual environment is created once and reinstalled only when
@@ -63,8 +64,9 @@ def serve(args: list[str]) -> int:
 def lab_argv(args: list[str]) -> list[str]:
     """JupyterLab on the first lesson; as root it needs --allow-root, and a taken port is
     skipped (the next free one of 50 is used and printed)."""
-    # aml_teach.classroom.lab opens notebooks/01-start-here.ipynb and saves widgets as a
-    # run-again note
+    # aml_teach.classroom.lab opens notebooks/01-start-here.ipynb (with --lang fr,
+    # notebooks/fr/01-start-here.ipynb, JupyterLab in French) and saves widgets as a run-again
+    # note
     argv = [str(PYTHON), "-m", "aml_teach.classroom.lab"]
     if hasattr(os, "geteuid") and os.geteuid() == 0:
         argv.append("--allow-root")

@@ -5,6 +5,9 @@ a pointer to that live object, so a notebook saved (autosave does it every two m
 opened again showed "Error displaying widget: model not found" in every interactive cell.
 This server saves, in place of each such pointer, a short note asking the learner to run the
 notebook again (:func:`pre_save`); the page in front of the learner keeps its live widgets.
+
+``--lang fr`` opens the French lessons (notebooks/fr) with JupyterLab's own menus and dialogs
+in French (the jupyterlab-language-pack-fr-FR package); English stays the default.
 """
 
 from __future__ import annotations
@@ -13,34 +16,57 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from ..core.i18n import DEFAULT_LANGUAGE, LANGUAGES, N_, check_lang, translator
+
 ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOKS = ROOT / "notebooks"
 FIRST = "01-start-here.ipynb"
+# Each language's lessons: the English ones, and their translations in a folder of their own
+# (the server's root is that folder, so the file list shows one language's lessons).
+LESSONS = {"en": NOTEBOOKS, "fr": NOTEBOOKS / "fr"}
+# JupyterLab's interface language: a Jupyter config folder whose labconfig sets the default of
+# the translation extension's "locale" (a language pack provides it). A learner's own choice in
+# Settings > Language still wins; English needs none.
+LAB_LANGUAGE_CONFIG = {"fr": ROOT / "classroom" / "lab" / "fr"}
 # JupyterLab's settings for this project (classroom/lab/settings/overrides.json): no news or
 # update pop-up over the lesson, and the file list shows whole names (no date column).
 LAB_SETTINGS = ROOT / "classroom" / "lab" / "settings"
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
-RUN_AGAIN = (
+RUN_AGAIN = N_(
     "This interactive panel needs Python to be running. To bring it back, run the notebook "
     "again: choose Run, then Run All Cells."
 )
+RUN_AGAIN_LABEL = N_("Run it again:")
 RUN_AGAIN_HTML = (
-    f'<div class="aml-run-again" role="note" style="border: 2px dashed #767676; '
-    f'padding: 0.5em 0.8em; color: #1a1a1a; background: #f7f7f7;">'
-    f"<strong>Run it again:</strong> {RUN_AGAIN}</div>"
+    '<div class="aml-run-again" role="note" style="border: 2px dashed #767676; '
+    'padding: 0.5em 0.8em; color: #1a1a1a; background: #f7f7f7;">'
+    "<strong>{label}</strong> {note}</div>"
 )
 
 
-def run_again_output() -> dict[str, Any]:
-    """The output saved in place of a widget: the run-again note, as HTML and as text."""
+def run_again_output(lang: str = DEFAULT_LANGUAGE) -> dict[str, Any]:
+    """The output saved in place of a widget: the run-again note, as HTML and as text, in the
+    notebook's language."""
+    from html import escape
+
+    _ = translator(lang)
+    label, note = _(RUN_AGAIN_LABEL), _(RUN_AGAIN)
     return {
         "output_type": "display_data",
         "metadata": {},
-        "data": {"text/html": RUN_AGAIN_HTML, "text/plain": f"Run it again: {RUN_AGAIN}"},
+        "data": {"text/html": RUN_AGAIN_HTML.format(label=escape(label), note=escape(note)),
+                 "text/plain": f"{label} {note}"},
     }
 
 
-def replace_widget_views(cells: list[dict[str, Any]]) -> int:
+def notebook_language(content: dict[str, Any]) -> str:
+    """The language a notebook's metadata declares (the French lessons and glossary say
+    ``"aml_teach": {"lang": "fr"}``); English for any other notebook."""
+    lang = content.get("metadata", {}).get("aml_teach", {}).get("lang")
+    return lang if lang in LANGUAGES else DEFAULT_LANGUAGE
+
+
+def replace_widget_views(cells: list[dict[str, Any]], lang: str = DEFAULT_LANGUAGE) -> int:
     """Put the run-again note in place of every widget output; return how many were replaced.
 
     A cell shows at most one note, however many widgets it displayed.
@@ -54,7 +80,7 @@ def replace_widget_views(cells: list[dict[str, Any]]) -> int:
             if WIDGET_VIEW in output.get("data", {}):
                 replaced += 1
                 if not noted:
-                    outputs.append(run_again_output())
+                    outputs.append(run_again_output(lang))
                     noted = True
             else:
                 outputs.append(output)
@@ -67,7 +93,7 @@ def pre_save(model: dict[str, Any], **_kwargs: Any) -> None:
     if model.get("type") != "notebook" or not isinstance(model.get("content"), dict):
         return
     content = model["content"]
-    replace_widget_views(content.get("cells", []))
+    replace_widget_views(content.get("cells", []), notebook_language(content))
     content.get("metadata", {}).pop("widgets", None)
 
 
@@ -77,10 +103,12 @@ def _has_curve() -> bool:
     return bool(zmq.has("curve"))
 
 
-def lab_argv(extra: list[str] | None = None, notebook: str | None = FIRST) -> list[str]:
+def lab_argv(extra: list[str] | None = None, notebook: str | None = FIRST,
+             lang: str = DEFAULT_LANGUAGE) -> list[str]:
     """JupyterLab's command line: the run-again save hook, and Voila's previews drawn with
     the classroom template (the default one fetches Font Awesome from the internet). The
-    address printed (and opened) is the first lesson's, and the log shows only it and problems."""
+    address printed (and opened) is the first lesson's, in ``lang``'s folder, and the log shows
+    only it and problems."""
     argv = [
         "--ContentsManager.pre_save_hook=aml_teach.classroom.lab.pre_save",
         f"--LabApp.app_settings_dir={LAB_SETTINGS}",
@@ -99,29 +127,51 @@ def lab_argv(extra: list[str] | None = None, notebook: str | None = FIRST) -> li
         "--ServerApp.tornado_settings=mathjax_config=null",
     ]
     if notebook:
-        argv.insert(0, str(NOTEBOOKS / notebook))
+        argv.insert(0, str(LESSONS[check_lang(lang)] / notebook))
         argv.append(f"--LabApp.default_url=/lab/tree/{notebook}")
     return argv + list(extra or [])
 
 
-def main(argv: list[str] | None = None) -> int:
+def split_lang(args: list[str]) -> tuple[str, list[str]]:
+    """``--lang fr`` (or ``--lang=fr``) taken out of the command line, checked; the rest is
+    JupyterLab's."""
+    import argparse
+
+    parser = argparse.ArgumentParser(prog="run.py lab", add_help=False, allow_abbrev=False)
+    parser.add_argument("--lang", default=DEFAULT_LANGUAGE)
+    known, rest = parser.parse_known_args(args)
+    return check_lang(known.lang), rest
+
+
+def _prepend_path(variable: str, folder: Path) -> None:
     import os
+
+    os.environ[variable] = os.pathsep.join(
+        p for p in (str(folder), os.environ.get(variable, "")) if p)
+
+
+def main(argv: list[str] | None = None) -> int:
     import warnings
 
     from jupyterlab.labapp import LabApp
 
+    from ..core.i18n import LanguageError
     from .voila_engine import TEMPLATES
 
-    os.environ["JUPYTER_PATH"] = os.pathsep.join(
-        p for p in (str(TEMPLATES), os.environ.get("JUPYTER_PATH", "")) if p
-    )
+    try:
+        lang, extra = split_lang(sys.argv[1:] if argv is None else argv)
+    except LanguageError as error:
+        print(f"run.py lab: {error}", file=sys.stderr)
+        return 2
+    _prepend_path("JUPYTER_PATH", TEMPLATES)
+    if lang in LAB_LANGUAGE_CONFIG:
+        _prepend_path("JUPYTER_CONFIG_PATH", LAB_LANGUAGE_CONFIG[lang])
     import voila  # noqa: F401 - its import turns traitlets' deprecation warnings on; then:
 
     # extensions use settings traitlets or Jupyter Server renamed: noise to a learner
     warnings.filterwarnings("ignore", category=DeprecationWarning, module="traitlets")
-    extra = sys.argv[1:] if argv is None else argv
     elsewhere = any(arg.startswith(("--ServerApp.root_dir", "--notebook-dir")) for arg in extra)
-    LabApp.launch_instance(argv=lab_argv(extra, None if elsewhere else FIRST))
+    LabApp.launch_instance(argv=lab_argv(extra, None if elsewhere else FIRST, lang))
     return 0
 
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from numbers import Integral, Real
 
 from .i18n import DEFAULT_LANGUAGE, N_, translator
+from .knowledge import InputError
 
 SOURCE = "breems-2005"
 CYTOGENETICS = ("inv(16)", "t(16;16)", "t(8;21)", N_("other"))  # "other": shown as _("other")
@@ -103,18 +104,19 @@ def european_prognostic_index(
         or not math.isfinite(relapse_free_months)
         or not 0 <= relapse_free_months <= 1200
     ):
-        raise ValueError(
-            "relapse_free_months must be a number of months from 0 to 1200, "
-            f"got {relapse_free_months!r:.60}"
-        )
+        raise InputError(
+            N_("relapse_free_months must be a number of months from 0 to {high}, got {got}"),
+            high=1200, got=f"{relapse_free_months!r:.60}")
     if cytogenetics not in CYTOGENETICS:
-        raise ValueError(
-            f"cytogenetics must be one of {', '.join(CYTOGENETICS)}, got {cytogenetics!r:.60}"
-        )
+        raise InputError(N_("cytogenetics must be one of {choices}, got {got}"),
+                         choices=", ".join(CYTOGENETICS), got=f"{cytogenetics!r:.60}")
     if isinstance(age, bool) or not isinstance(age, Integral) or not 18 <= age <= 110:
-        raise ValueError(f"age must be a whole number of years from 18 to 110, got {age!r:.60}")
+        raise InputError(
+            N_("age must be a whole number of years from {low} to {high}, got {got}"),
+            low=18, high=110, got=f"{age!r:.60}")
     if not isinstance(prior_transplant, bool):
-        raise ValueError(f"prior_transplant must be True or False, got {prior_transplant!r:.60}")
+        raise InputError(N_("{name} must be True or False, got {got}"),
+                         name="prior_transplant", got=f"{prior_transplant!r:.60}")
     cyto = {"inv(16)": 0, "t(16;16)": 0, "t(8;21)": 3, "other": 5}[cytogenetics]
     points = {
         "relapse-free interval": _relapse_free_points(relapse_free_months),

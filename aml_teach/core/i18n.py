@@ -195,7 +195,10 @@ def notebook_texts() -> list[tuple[tuple[str, int], str]]:
                 continue
             for node in ast.walk(ast.parse("".join(cell["source"]))):
                 if isinstance(node, ast.Call):
-                    for arg in [*node.args, *(k.value for k in node.keywords)]:
+                    args = [*node.args, *(k.value for k in node.keywords)]
+                    # a pair of captions is passed as a tuple: compare_options(a, b, (..., ...))
+                    args += [e for a in args if isinstance(a, ast.Tuple) for e in a.elts]
+                    for arg in args:
                         if (isinstance(arg, ast.Constant) and isinstance(arg.value, str)
                                 and " " in arg.value.strip()):
                             found.append(((f"notebooks/{path.name}", number), arg.value))

@@ -236,6 +236,17 @@ def message_text(message: str, lang: str = DEFAULT_LANGUAGE) -> str:
     return message.text(lang) if isinstance(message, Message) else str(message)
 
 
+class InputError(ValueError):
+    """A value a function cannot take: ``str(error)`` in English, ``error.text(lang)`` in
+    ``lang`` (the message is a catalogue template, marked ``N_``, and its fields)."""
+
+    def __init__(self, template: str, /, **fields: object) -> None:
+        super().__init__(Message(template, **fields))
+
+    def text(self, lang: str = DEFAULT_LANGUAGE) -> str:
+        return message_text(self.args[0], lang)
+
+
 @dataclass(frozen=True)
 class DataProblem:
     """One thing wrong in one place: enough for an instructor to find and fix it.

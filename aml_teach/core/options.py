@@ -60,8 +60,9 @@ SIMILARITY_CLASS_WORDS = (
     N_("IDH2 inhibitor"), N_("menin inhibitor"),
 )
 
-# A check returns (applies, why it applies, why not); the words name the patient factor.
-Check = tuple[bool, str, str]
+# A check returns (applies, why): why it applies, or why not. The words name the patient
+# factor; only the sentence a reason needs is built (and translated).
+Check = tuple[bool, str]
 
 
 def _join(parts: list[str], _: Translator, word: str = "and") -> str:
@@ -83,27 +84,24 @@ def _months(value: float, _: Translator) -> str:
 
 def _fitness(rule: str, p: Patient, _: Translator) -> Check | None:
     if rule == "fit":
-        return (
-            p.fit_for_intensive,
-            _("fit for intensive chemotherapy"),
-            _("needs fitness for intensive chemotherapy"),
-        )
+        ok = p.fit_for_intensive
+        return ok, (_("fit for intensive chemotherapy") if ok
+                    else _("needs fitness for intensive chemotherapy"))
     if rule == "unfit":
-        return (
-            not p.fit_for_intensive,
-            _("not fit for intensive chemotherapy"),
-            _("is for people not fit for intensive chemotherapy"),
-        )
+        ok = not p.fit_for_intensive
+        return ok, (_("not fit for intensive chemotherapy") if ok
+                    else _("is for people not fit for intensive chemotherapy"))
     return None
 
 
 def _disease(rule: str, p: Patient, _: Translator) -> Check | None:
+    ok = p.disease == rule
     if rule == "relapsed":
-        return (p.disease == rule, _("relapsed disease"),
-                _("only for relapsed disease, not refractory"))
+        return ok, (_("relapsed disease") if ok
+                    else _("only for relapsed disease, not refractory"))
     if rule == "refractory":
-        return (p.disease == rule, _("refractory disease"),
-                _("only for refractory disease, not relapsed"))
+        return ok, (_("refractory disease") if ok
+                    else _("only for refractory disease, not relapsed"))
     return None
 
 
@@ -112,46 +110,41 @@ def _remission(months: int | None, p: Patient, _: Translator) -> Check | None:
         return None
     need = _months(months, _)
     if p.remission_months is None:
-        return (False, "", _("needs a last complete remission longer than {months}; refractory "
-                             "disease has had no remission", months=need))
+        return False, _("needs a last complete remission longer than {months}; refractory "
+                        "disease has had no remission", months=need)
     lasted = _months(p.remission_months, _)
     if p.remission_months > months:
-        return (True, _("a remission of {lasted} (longer than {months})", lasted=lasted,
-                        months=need), "")
-    return (False, "", _("needs a last complete remission longer than {months}; this one lasted "
-                         "{lasted}", months=need, lasted=lasted))
+        return True, _("a remission of {lasted} (longer than {months})", lasted=lasted,
+                       months=need)
+    return False, _("needs a last complete remission longer than {months}; this one lasted "
+                    "{lasted}", months=need, lasted=lasted)
 
 
 def _markers(wanted: tuple[str, ...], p: Patient, _: Translator) -> Check | None:
     if not wanted:
         return None
     present = [_(MARKER_WORDS[m]) for m in wanted if m in p.markers]
-    return (
-        bool(present),
-        _join(present, _),
-        _("needs {markers}", markers=_join([_(MARKER_WORDS[m]) for m in wanted], _, "or")),
-    )
+    if present:
+        return True, _join(present, _)
+    return False, _("needs {markers}", markers=_join([_(MARKER_WORDS[m]) for m in wanted], _,
+                                                      "or"))
 
 
 def _cns(rule: str, p: Patient, _: Translator) -> Check | None:
     if rule != "yes":
         return None
-    return (
-        p.cns,
-        _("leukemia in the central nervous system"),
-        _("only when the leukemia has reached the central nervous system"),
-    )
+    return p.cns, (_("leukemia in the central nervous system") if p.cns
+                   else _("only when the leukemia has reached the central nervous system"))
 
 
 def _donor(rule: str, p: Patient, _: Translator) -> Check | None:
     if rule == "yes":
-        return (p.matched_donor, _("a matched donor is available"), _("needs a matched donor"))
+        ok = p.matched_donor
+        return ok, _("a matched donor is available") if ok else _("needs a matched donor")
     if rule == "no":
-        return (
-            not p.matched_donor,
-            _("no matched donor is available"),
-            _("an option only when no matched donor is available"),
-        )
+        ok = not p.matched_donor
+        return ok, (_("no matched donor is available") if ok
+                    else _("an option only when no matched donor is available"))
     return None
 
 
@@ -159,17 +152,13 @@ def _transplant(rule: str, p: Patient, _: Translator) -> Check | None:
     if rule == "allogeneic":
         return _after_allogeneic(p, _)
     if rule == "yes":
-        return (
-            p.had_transplant,
-            _("this relapse follows a stem cell transplant"),
-            _("only for a relapse after a stem cell transplant"),
-        )
+        ok = p.had_transplant
+        return ok, (_("this relapse follows a stem cell transplant") if ok
+                    else _("only for a relapse after a stem cell transplant"))
     if rule == "no":
-        return (
-            not p.had_transplant,
-            _("no transplant before"),
-            _("not after a previous stem cell transplant"),
-        )
+        ok = not p.had_transplant
+        return ok, (_("no transplant before") if ok
+                    else _("not after a previous stem cell transplant"))
     return None
 
 
@@ -177,22 +166,20 @@ def _after_allogeneic(p: Patient, _: Translator) -> Check:
     """DLI uses cells from the earlier transplant's donor, so it needs an allogeneic one."""
     kind = p.transplant_type
     if kind == "allogeneic":
-        return (True, _("this relapse follows an allogeneic stem cell transplant"), "")
+        return True, _("this relapse follows an allogeneic stem cell transplant")
     if kind == "autologous":
-        why_not = _(
+        return False, _(
             "needs an earlier allogeneic (donor) transplant, because the cells come from that "
             "donor ({source}); an autologous transplant used the patient's own cells, so there "
             "is no donor", source=DLI_SOURCE)
-    elif kind == "not known":
-        why_not = _(
+    if kind == "not known":
+        return False, _(
             "needs an earlier allogeneic (donor) transplant, because the cells come from that "
             "donor ({source}); the type of the earlier transplant is not recorded, so find out "
             "whether it was allogeneic", source=DLI_SOURCE)
-    else:
-        why_not = _(
-            "needs an earlier allogeneic (donor) transplant, because the cells come from that "
-            "donor ({source}); there has been no transplant", source=DLI_SOURCE)
-    return (False, "", why_not)
+    return False, _(
+        "needs an earlier allogeneic (donor) transplant, because the cells come from that "
+        "donor ({source}); there has been no transplant", source=DLI_SOURCE)
 
 
 def _white_count(threshold: int | None, p: Patient, _: Translator) -> Check | None:
@@ -202,22 +189,19 @@ def _white_count(threshold: int | None, p: Patient, _: Translator) -> Check | No
     limit = number(threshold, _.lang)
     count = p.white_cell_count
     if count is None:
-        return (False, "", _(
+        return False, _(
             "only for hyperleukocytosis, a white cell count above {threshold} x 10^9/L "
             "({source}); no white cell count was given",
-            threshold=limit, source=HYPERLEUKOCYTOSIS_SOURCE))
+            threshold=limit, source=HYPERLEUKOCYTOSIS_SOURCE)
     if count > threshold:
-        return (
-            True,
-            _("a white cell count of {count} x 10^9/L, above the hyperleukocytosis threshold "
-              "of {threshold} ({source})", count=number(count, _.lang), threshold=limit,
-              source=HYPERLEUKOCYTOSIS_SOURCE),
-            "",
-        )
-    return (False, "", _(
+        return True, _(
+            "a white cell count of {count} x 10^9/L, above the hyperleukocytosis threshold "
+            "of {threshold} ({source})", count=number(count, _.lang), threshold=limit,
+            source=HYPERLEUKOCYTOSIS_SOURCE)
+    return False, _(
         "only for hyperleukocytosis, a white cell count above {threshold} x 10^9/L "
         "({source}); this count is {count} x 10^9/L",
-        threshold=limit, source=HYPERLEUKOCYTOSIS_SOURCE, count=number(count, _.lang)))
+        threshold=limit, source=HYPERLEUKOCYTOSIS_SOURCE, count=number(count, _.lang))
 
 
 def _lower_first(name: str) -> str:
@@ -367,20 +351,20 @@ def _repeat(row: Row, p: Patient, kb: KnowledgeBase, _: Translator) -> Check | N
     else:
         sources = REPEAT_SOURCE
     if p.disease == "refractory":
-        return (False, "", _(
+        return False, _(
             "the same or similar drugs as {what}, which the leukemia did not respond to; "
             "refractory disease needs a change of drugs or dose intensity ({sources})",
-            what=what, sources=sources))
+            what=what, sources=sources)
     if p.remission_months is not None and p.remission_months > REPEAT_AFTER_MONTHS:
-        return (True, _(
+        return True, _(
             "a repeat of the same or similar drugs as {what}, allowed because the remission "
             "lasted {lasted}, longer than one year ({sources})",
-            what=what, lasted=_months(p.remission_months, _), sources=REPEAT_SOURCE), "")
+            what=what, lasted=_months(p.remission_months, _), sources=REPEAT_SOURCE)
     lasted = _months(p.remission_months, _) if p.remission_months is not None else _("no time")
-    return (False, "", _(
+    return False, _(
         "the same or similar drugs as {what}, given before; a repeat needs a remission longer "
         "than one year, and this one lasted {lasted} ({sources})",
-        what=what, lasted=lasted, sources=REPEAT_SOURCE))
+        what=what, lasted=lasted, sources=REPEAT_SOURCE)
 
 
 RULES: tuple[tuple[str, Callable[..., Check | None]], ...] = (
@@ -404,7 +388,7 @@ def _evaluate(row: Row, p: Patient, kb: KnowledgeBase, _: Translator) -> list[Ch
 def _reason(checks: list[Check], applies: bool, note: str, category: str,
             _: Translator) -> str:
     if applies:
-        factors = [why for ok, why, _not in checks if ok and why]
+        factors = [why for ok, why in checks if ok and why]
         if factors:
             text = _("Applies: {factors}.", factors=_join(factors, _))
         elif category == "supportive therapy":
@@ -415,7 +399,7 @@ def _reason(checks: list[Check], applies: bool, note: str, category: str,
         else:
             text = _("Applies to everyone with relapsed or refractory AML.")
     else:
-        reasons = _semicolons([why for ok, _why, why in checks if not ok], _)
+        reasons = _semicolons([why for ok, why in checks if not ok], _)
         text = _("Does not apply: {reasons}.", reasons=reasons)
     return f"{text} {note}".strip()
 
@@ -471,11 +455,11 @@ def evaluate_options(
         partners = [names[o] for o in row["with_option"] if results.get(o, (False,))[0]]
         if partners:
             checks.append((True, _("goes with {partners}, which applies",
-                                   partners=_join(partners, _, "or")), ""))
+                                   partners=_join(partners, _, "or"))))
         else:
             wanted = _join([names[o] for o in row["with_option"]], _, "or")
-            checks.append((False, "", _("goes with {partners}, which does not apply",
-                                        partners=wanted)))
+            checks.append((False, _("goes with {partners}, which does not apply",
+                                    partners=wanted)))
         results[row["option"]] = (all(check[0] for check in checks), checks)
     records = []
     for row in rows:

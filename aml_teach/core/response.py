@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from numbers import Integral, Real
 
 from .i18n import DEFAULT_LANGUAGE, N_, number, translator
+from .knowledge import InputError
 
 SOURCE = "dohner-2022"
 RESPONSE_LANDMARK_COURSES = 2
@@ -45,7 +46,8 @@ class Verdict:
 
 def _check_int(name: str, value: object, low: int, high: int) -> int:
     if isinstance(value, bool) or not isinstance(value, Integral) or not low <= value <= high:
-        raise ValueError(f"{name} must be a whole number from {low} to {high}, got {value!r:.60}")
+        raise InputError(N_("{name} must be a whole number from {low} to {high}, got {got}"),
+                         name=name, low=low, high=high, got=f"{value!r:.60}")
     return int(value)
 
 
@@ -73,7 +75,8 @@ def classify_history(
         ("extramedullary", extramedullary),
     ):
         if not isinstance(flag, bool):
-            raise ValueError(f"{name} must be True or False, got {flag!r:.60}")
+            raise InputError(N_("{name} must be True or False, got {got}"),
+                             name=name, got=f"{flag!r:.60}")
     courses = _check_int("intensive_courses", intensive_courses, 0, 10)
     samples = _check_int("blood_blast_samples", blood_blast_samples, 0, 100)
     days = _check_int("less_intensive_days", less_intensive_days, 0, MAX_DAYS)
@@ -84,9 +87,9 @@ def classify_history(
         or not math.isfinite(blasts)
         or not (0 <= blasts <= 100)
     ):
-        raise ValueError(
-            f"marrow_blasts_percent must be a percentage from 0 to 100, got {blasts!r:.60}"
-        )
+        raise InputError(
+            N_("marrow_blasts_percent must be a percentage from 0 to 100, got {got}"),
+            got=f"{blasts!r:.60}")
 
     if remission_reached:
         signs = []

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from .i18n import DEFAULT_LANGUAGE, check_lang, translator
-from .knowledge import KnowledgeBase, load_knowledge_base
+from .i18n import DEFAULT_LANGUAGE, N_, check_lang, translator
+from .knowledge import InputError, KnowledgeBase, load_knowledge_base
 from .translated_tables import localized
 
 if TYPE_CHECKING:  # pandas only for the DataFrame that regimen_schedule returns
@@ -14,8 +14,11 @@ if TYPE_CHECKING:  # pandas only for the DataFrame that regimen_schedule returns
 SCHEDULE_COLUMNS = ["drug", "route", "days", "dose", "sources", "variant", "cycle_days"]
 
 
-class UnknownRegimenError(ValueError):
-    """The option or variant has no schedule in the knowledge base."""
+class UnknownRegimenError(InputError):
+    """The option or variant has no schedule in the knowledge base.
+
+    ``str(error)`` is English; ``error.text(lang)`` says the same in ``lang``.
+    """
 
 
 def scheduled_options(
@@ -72,19 +75,20 @@ def schedule_rows(
     _ = translator(check_lang(lang))
     kb = localized(kb or load_knowledge_base(), lang)
     if not isinstance(option_id, str):
-        raise UnknownRegimenError(f"option_id must be an option id (text), got {option_id!r:.60}")
+        raise UnknownRegimenError(N_("option_id must be an option id (text), got {got}"),
+                                  got=f"{option_id!r:.60}")
     rows = [row for row in kb.rows["schedules"] if row["option"] == option_id]
     if not rows:
         known = ", ".join(option for option, _name in scheduled_options(kb))
         raise UnknownRegimenError(
-            f"no schedule for option {option_id!r:.60}; schedules exist for: {known}"
-        )
+            N_("no schedule for option {option}; schedules exist for: {known}"),
+            option=f"{option_id!r:.60}", known=known)
     if variant is not None:
         names = variants(option_id, kb)
         if variant not in names:
             raise UnknownRegimenError(
-                f"{option_id} has no variant {variant!r:.60}; choose one of: {', '.join(names)}"
-            )
+                N_("{option} has no variant {variant}; choose one of: {names}"),
+                option=option_id, variant=f"{variant!r:.60}", names=", ".join(names))
         rows = [row for row in rows if row["variant"] in ("", variant)]
     drugs = kb.keyed("drugs")
     return [

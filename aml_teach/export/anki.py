@@ -18,7 +18,7 @@ from aml_teach.core.i18n import DEFAULT_LANGUAGE, LANGUAGES, check_lang
 from .common import (
     Course,
     atomic_files,
-    choice_reason_html,
+    marked_html,
     numbering,
     question_html,
     sources_html,
@@ -95,9 +95,7 @@ def _question_note(course: Course, model: genanki.Model, question) -> genanki.No
     letters = "ABCDEFGHIJ"
     right = next(i for i, c in enumerate(question.choices) if c.correct)
     why = "".join(
-        f"<li>{escape(tr('right_mark' if c.correct else 'wrong_mark'))}: "
-        f"<strong>{escape(c.text)}</strong>. "
-        f"{choice_reason_html(c, numbers, course.lang)}</li>"
+        f"<li>{marked_html(course, c, numbers, f'<strong>{escape(c.text)}</strong>. ')}</li>"
         for c in question.choices
     )
     answer = tr("answer_is", choice=f"{letters[right]}. {question.right.text}")

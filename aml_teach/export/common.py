@@ -99,6 +99,14 @@ def choice_reason_html(choice, numbers: dict[str, int], lang: str = "en") -> str
             f"{cite_html(choice.sources, numbers)}")
 
 
+def marked_html(course: Course, choice, numbers: dict[str, int], html: str = "") -> str:
+    """"✔ Right: why ... [1]": a choice's mark and its reason (``html`` goes between them,
+    e.g. the choice itself in bold)."""
+    mark = course.tr("right_mark" if choice.correct else "wrong_mark")
+    return sources.html_message(course.tr("marked"), mark=escape(mark),
+                                reason=html + choice_reason_html(choice, numbers, course.lang))
+
+
 def _umask() -> int:
     mask = os.umask(0o022)
     os.umask(mask)

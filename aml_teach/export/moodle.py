@@ -11,7 +11,7 @@ import xml.etree.ElementTree as ET
 from html import escape
 from pathlib import Path
 
-from .common import Course, atomic_files, choice_reason_html, numbering, sources_html
+from .common import Course, atomic_files, marked_html, numbering, sources_html
 
 TOP_CATEGORY = "$course$/top/aml-teach"
 PENALTY = "0.3333333"
@@ -36,7 +36,7 @@ def _multichoice(quiz: ET.Element, course: Course, item) -> None:
     _text(question, "name", item.id, html=False)
     _text(question, "questiontext", f"<p>{escape(item.prompt)}</p>")
     _text(question, "generalfeedback",
-          f"<p>{escape(tr('sources'))}:</p>{sources_html(course, numbers)}"
+          f"<p>{escape(tr('sources_label'))}</p>{sources_html(course, numbers)}"
           f"<p><em>{escape(tr('disclaimer'))}</em></p>")
     for tag, value in (("defaultgrade", "1"), ("penalty", PENALTY), ("hidden", "0"),
                        ("idnumber", item.id), ("single", "true"), ("shuffleanswers", "true"),
@@ -49,9 +49,7 @@ def _multichoice(quiz: ET.Element, course: Course, item) -> None:
         answer = ET.SubElement(question, "answer",
                                {"fraction": "100" if choice.correct else "0", "format": "html"})
         ET.SubElement(answer, "text").text = f"<p>{escape(choice.text)}</p>"
-        mark = tr("right_mark" if choice.correct else "wrong_mark")
-        _text(answer, "feedback",
-              f"<p>{escape(mark)}: {choice_reason_html(choice, numbers, course.lang)}</p>")
+        _text(answer, "feedback", f"<p>{marked_html(course, choice, numbers)}</p>")
     tags = ET.SubElement(question, "tags")
     ET.SubElement(ET.SubElement(tags, "tag"), "text").text = course.lesson_tag(item)
 
@@ -79,7 +77,7 @@ def glossary_xml(course: Course) -> ET.ElementTree:
     tr = course.tr
     root = ET.Element("GLOSSARY")
     info = ET.SubElement(root, "INFO")
-    ET.SubElement(info, "NAME").text = f"{tr('module')}: {tr('glossary')}"
+    ET.SubElement(info, "NAME").text = tr("module_part", module=tr("module"), part=tr("glossary"))
     ET.SubElement(info, "INTRO").text = escape(tr("glossary_intro", disclaimer=tr("disclaimer")))
     ET.SubElement(info, "INTROFORMAT").text = "1"
     ET.SubElement(info, "ALLOWDUPLICATEDENTRIES").text = "0"
@@ -92,7 +90,7 @@ def glossary_xml(course: Course) -> ET.ElementTree:
         ET.SubElement(entry, "DEFINITION").text = (
             f"<p>{escape(row['definition'])} "
             f"{' '.join(f'[{n}]' for n in numbers.values())}</p>"
-            f"<p>{escape(tr('sources'))}:</p>{sources_html(course, numbers)}"
+            f"<p>{escape(tr('sources_label'))}</p>{sources_html(course, numbers)}"
         )
         for tag, value in (("FORMAT", "1"), ("USEDYNALINK", "0"), ("CASESENSITIVE", "0"),
                            ("FULLMATCH", "0"), ("TEACHERENTRY", "1")):

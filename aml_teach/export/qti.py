@@ -13,7 +13,7 @@ import zipfile
 from html import escape
 from pathlib import Path
 
-from .common import Course, atomic_files, choice_reason_html, numbering, sources_html
+from .common import Course, atomic_files, marked_html, numbering, sources_html
 
 QTI_NS = "http://www.imsglobal.org/xsd/ims_qtiasiv1p2"
 CP_NS = "http://www.imsglobal.org/xsd/imsccv1p1/imscp_v1p1"
@@ -81,13 +81,12 @@ def _item(section: ET.Element, course: Course, question) -> None:
     ET.SubElement(condition, "setvar", {"action": "Set", "varname": "SCORE"}).text = "100"
     general = ET.SubElement(item, "itemfeedback", {"ident": "general_fb"})
     _material(ET.SubElement(general, "flow_mat"),
-              f"<p>{escape(tr('sources'))}:</p>{sources_html(course, numbers)}"
+              f"<p>{escape(tr('sources_label'))}</p>{sources_html(course, numbers)}"
               f"<p><em>{escape(tr('disclaimer'))}</em></p>")
     for ident, choice in zip(choice_ids, question.choices, strict=True):
         feedback = ET.SubElement(item, "itemfeedback", {"ident": f"{ident}_fb"})
-        mark = tr("right_mark" if choice.correct else "wrong_mark")
         _material(ET.SubElement(feedback, "flow_mat"),
-                  f"<p>{escape(mark)}: {choice_reason_html(choice, numbers, course.lang)}</p>")
+                  f"<p>{marked_html(course, choice, numbers)}</p>")
 
 
 def assessment_xml(course: Course) -> ET.Element:

@@ -34,6 +34,7 @@ from aml_teach.teaching.summary import (
     patient_summary_html,
     summary_body,
 )
+from aml_teach.teaching.summary_text import html_message
 
 NOTEBOOKS = Path(__file__).resolve().parents[2] / "notebooks"
 LESSON_FILE = re.compile(r"^(\d\d)-.*\.ipynb$")
@@ -57,6 +58,7 @@ __all__ = [
     "glossary_cell_id",
     "glossary_name",
     "glossary_terms",
+    "html_message",
     "lesson_of_questions",
     "lessons",
     "load_knowledge_base",

@@ -19,6 +19,10 @@ EN: dict[str, str] = {
     # shared (with the summary's words: module, disclaimer, the patient's factors, ...)
     **summary_text.EN,
     "sources": N_("Sources"),
+    "sources_label": N_("Sources:"),
+    # a choice's mark and why: "✔ Right: the remission lasted ... [1]" (fields are HTML)
+    "marked": N_("{mark}: {reason}"),
+    "module_part": N_("{module}: {part}"),
     "lesson": N_("Lesson {number}: {title}"),
     "other_questions": N_("Other questions"),
     "right_mark": N_("✔ Right"),

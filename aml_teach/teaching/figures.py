@@ -299,8 +299,9 @@ def days_as_rows_html(schedule: Schedule, title: str, lang: str = "en",
 def _dose_html(row: Mapping[str, Any], citer: Citer, kb: KnowledgeBase, names: Names) -> str:
     named = row["variant"] and row["variant"] != row["drug"]
     variant = f" ({escape(names.variant(row))})" if named else ""
-    return (f"{escape(names.drug(row))}{variant}: {escape(row['dose'])} "
-            f"{citer(row['sources'], kb)}")
+    _ = names._
+    return html_format(_("{drug}: {dose}"), drug=f"{escape(names.drug(row))}{variant}",
+                       dose=f"{escape(row['dose'])} {citer(row['sources'], kb)}")
 
 
 def timeline_html(

@@ -122,8 +122,8 @@ def build(kb: KnowledgeBase | None = None, lang: str = DEFAULT_LANGUAGE
             "# " + _("Glossary") + "\n\n"
             + _("The terms this module uses, in alphabetical order, each with a short "
                 "definition and its sources. The lessons link a term here the first time they "
-                "use it. Start the module at [{start}](01-start-here.ipynb).",
-                start=_("Start here")) + "\n\n*"
+                "use it. Start the module at {start}.",
+                start="[" + _("Start here") + "](01-start-here.ipynb)") + "\n\n*"
             + _("This notebook is generated from `{table}`; edit the table, then run "
                 "`{command}` to rebuild it.", table=source, command=command) + "*"
         ),

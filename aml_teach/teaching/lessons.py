@@ -149,9 +149,12 @@ def references_list_html(ids: Iterable[str]) -> str:
 def show_references(notebook: str | Path, lang: str = "en") -> HTML:
     """The reference list of one notebook (run from its folder), in references.csv order.
 
-    The citations are the same in every language; ``lang`` is the list's language attribute.
+    The citations are the same in every lesson's language: they are in their sources' own
+    language, English (data/references.csv), and the list says so (``lang="en"``) for screen
+    readers on a French page. ``lang`` is checked, as every lesson helper's.
     """
-    return HTML(f'<div class="aml-reference-list"{_lang_attr(lang)}>'
+    check_lang(lang)
+    return HTML(f'<div class="aml-reference-list" lang="en">'
                 f"{references_list_html(notebook_references(notebook))}</div>")
 
 
@@ -294,7 +297,8 @@ def marker_table(kb: KnowledgeBase | None = None, lang: str = "en") -> HTML:
         chosen = [r for r in texts(kb, lang).option_rows if marker in r["markers"]]
         if not chosen:
             continue
-        names = "; ".join(escape(r["name"]) + (" ★" if r["beyond_seed"] else "") for r in chosen)
+        names = escape(_("; ")).join(
+            escape(r["name"]) + (" ★" if r["beyond_seed"] else "") for r in chosen)
         sources = dict.fromkeys(s for r in chosen for s in r["sources"])
         rows.append(f'<tr><th scope="row">{escape(_(MARKER_WORDS[marker]))}</th>'
                     f"<td>{names} {cite(sources, kb)}</td></tr>")
@@ -648,6 +652,7 @@ def classifier(lang: str = "en") -> widgets.VBox:
 # The pathway diagram -------------------------------------------------------------------------
 
 _BOX_W, _LINE_H = 230, 16
+_TITLE_CHARACTERS = 31  # a bold first line that fits the box
 # (category or None, x, y, lines): one message per box, a line each ("\n"), the first its
 # title; a translation may break its lines elsewhere (about 34 characters fit a line).
 _BOXES: tuple[tuple[str | None, int, int, str], ...] = (
@@ -693,23 +698,35 @@ def _box_height(lines: tuple[str, ...]) -> int:
     return 14 + _LINE_H * len(lines)
 
 
-def _svg_box(category: str | None, x: int, y: int, lines: tuple[str, ...], state: str,
-             lang: str = "en") -> str:
-    colour = CATEGORY_COLOURS.get(category or "", "#666666")
-    height = _box_height(lines)
+def _box_lines(lines: tuple[str, ...], state: str, lang: str = "en") -> tuple[str, ...]:
+    """A box's lines as drawn: the title marked ✔ (applies) or "(not now)", which takes a
+    line of its own when the title and it are too long for one."""
     title = lines[0]
     if state == "on":
-        title, stroke, dash, opacity = f"✔ {title}", 4, "", 1.0
-    elif state == "off":
+        return (f"✔ {title}", *lines[1:])
+    if state == "off":
         _ = translator(lang)
-        title = _("{title} (not now)", title=title)
+        tagged = _("{title} (not now)", title=title)
+        if len(tagged) <= _TITLE_CHARACTERS:
+            return (tagged, *lines[1:])
+        return (title, _("(not now)"), *lines[1:])
+    return lines
+
+
+def _svg_box(category: str | None, x: int, y: int, lines: tuple[str, ...], state: str) -> str:
+    """One box (``lines`` as :func:`_box_lines` gives them): faded and dashed when off."""
+    colour = CATEGORY_COLOURS.get(category or "", "#666666")
+    if state == "on":
+        stroke, dash, opacity = 4, "", 1.0
+    elif state == "off":
         stroke, dash, opacity = 1.5, ' stroke-dasharray="6 4"', 0.45
     else:
         stroke, dash, opacity = 2, "", 1.0
+    height = _box_height(lines)
     texts = "".join(
         f'<tspan x="{x + 10}" dy="{0 if i == 0 else _LINE_H}" '
         f'font-weight="{"bold" if i == 0 else "normal"}">{escape(t)}</tspan>'
-        for i, t in enumerate((title, *lines[1:]))
+        for i, t in enumerate(lines)
     )
     return (
         # only the box fades: the words stay black, at full contrast (WCAG 1.4.3)
@@ -730,8 +747,20 @@ def pathway_html(patient: Patient | None = None, lang: str = "en") -> str:
     applying: set[str] = set()
     if patient is not None:
         applying = {r["category_id"] for r in options(patient, lang=lang)}
+    boxes = []
+    for category, x, y, message in _BOXES:
+        state = "plain" if patient is None or category is None else (
+            "on" if category in applying else "off")
+        drawn = _box_lines(tuple(_(message).split("\n")), state, lang)
+        boxes.append((category, x, y, drawn, state))
+    # an arrow leaving a box's foot leaves it where the box, as drawn, ends
+    feet = {(x, y + _box_height(_box_lines(tuple(message.split("\n")), "plain"))):
+            y + _box_height(drawn)
+            for (_c, x, y, message), (_c2, _x, _y, drawn, _s) in zip(_BOXES, boxes, strict=True)}
     parts = []
     for x1, y1, x2, y2, label, fitness in _ARROWS:
+        y1 = next((bottom for (x, foot), bottom in feet.items()
+                   if foot == y1 and x <= x1 <= x + _BOX_W), y1)
         bold = patient is not None and fitness is not None and (
             (fitness == "fit") == patient.fit_for_intensive)
         width = 3.5 if bold else 1.5
@@ -741,17 +770,14 @@ def pathway_html(patient: Patient | None = None, lang: str = "en") -> str:
             parts.append(f'<text x="{(x1 + x2) / 2 + (-28 if x2 < x1 else 8)}" '
                          f'y="{(y1 + y2) / 2}" font-size="13" font-weight="bold">'
                          f"{escape(_(label))}</text>")
-    for category, x, y, lines in _BOXES:
-        state = "plain" if patient is None or category is None else (
-            "on" if category in applying else "off")
-        parts.append(_svg_box(category, x, y, tuple(_(lines).split("\n")), state, lang))
+    parts.extend(_svg_box(category, x, y, drawn, state) for category, x, y, drawn, state in boxes)
     description = pathway_text(patient, lang)
     title = _("Treatment pathway for relapsed or refractory AML")
     # ids unique to this picture: a notebook can show the general and a patient's diagram,
     # and each must be announced with its own description
     key = hashlib.sha1(description.encode()).hexdigest()[:8]
     svg = (
-        '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 760 515" role="img" '
+        '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 760 535" role="img" '
         f'aria-labelledby="aml-pathway-title-{key} aml-pathway-desc-{key}" '
         'style="width:100%;max-width:760px;height:auto;font-family:sans-serif">'
         f'<title id="aml-pathway-title-{key}">'

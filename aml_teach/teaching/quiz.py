@@ -197,10 +197,13 @@ def feedback_html(feedback: Feedback, kb: KnowledgeBase | None = None, lang: str
         + "</p>"
     )
     yours = " " + escape(_("(your answer)"))
+    each = _("{choice}: {why}")
     items = "".join(
-        f"<li>{RIGHT_MARK if c.correct else WRONG_MARK} <strong>{escape(c.text)}</strong>"
-        f"{yours if c is feedback.choice else ''}: {why(c.explanation)} "
-        f"{cite(c.sources, kb)}</li>"
+        f"<li>{RIGHT_MARK if c.correct else WRONG_MARK} "
+        + html_format(each, choice=f"<strong>{escape(c.text)}</strong>"
+                      f"{yours if c is feedback.choice else ''}",
+                      why=f"{why(c.explanation)} {cite(c.sources, kb)}")
+        + "</li>"
         for c in feedback.question.choices
     )
     return (
@@ -278,7 +281,7 @@ def case_html(case_id: str, kb: KnowledgeBase | None = None, lang: str = "en") -
         _("Fit for intensive chemotherapy"): yes_no[bool(case["fit_for_intensive"])],
         _("Disease"): _(case["disease"]),
         _("Last complete remission"): remission,
-        _("Treatments before"): "; ".join(names[o] for o in case["prior_treatments"])
+        _("Treatments before"): _("; ").join(names[o] for o in case["prior_treatments"])
         or _("none"),
         _("Leukemia in the central nervous system"): yes_no[bool(case["cns"])],
         _("Markers"): ", ".join(case["markers"]) or _("none found"),
@@ -422,7 +425,7 @@ EPI_BANDS: tuple[tuple[str, str, dict], ...] = (
     ("relapse-free interval", N_("more than 18 months"), {"relapse_free_months": 19}),
     ("relapse-free interval", N_("7 to 18 months"), {"relapse_free_months": 12}),
     ("relapse-free interval", N_("less than 7 months"), {"relapse_free_months": 6}),
-    ("cytogenetics at diagnosis", "inv(16) or t(16;16)", {"cytogenetics": "inv(16)"}),
+    ("cytogenetics at diagnosis", N_("inv(16) or t(16;16)"), {"cytogenetics": "inv(16)"}),
     ("cytogenetics at diagnosis", "t(8;21)", {"cytogenetics": "t(8;21)"}),
     ("cytogenetics at diagnosis", N_("any other"), {"cytogenetics": "other"}),
     ("age at relapse", N_("35 or younger"), {"age": 35}),
@@ -536,7 +539,7 @@ class EpiFeedback:
         r = self.result
         return _("{points}. Total {score}, which puts the patient in the {group} group "
                  "(published survival {one_year} at 1 year and {five_year} at 5 years).",
-                 points="; ".join(parts), score=r.score, group=_(r.group),
+                 points=_("; ").join(parts), score=r.score, group=_(r.group),
                  one_year=_percent(r.one_year_survival_percent, lang),
                  five_year=_percent(r.five_year_survival_percent, lang))
 

@@ -18,7 +18,7 @@ from ..core.knowledge import KnowledgeBase, load_knowledge_base
 from ..core.patient import Patient
 from .core_text import options as evaluate_options
 from .core_text import texts
-from .summary_text import Translator, translator
+from .summary_text import Translator, html_message, translator
 
 __all__ = ["CSS", "Citations", "disclaimer_html", "patient_summary_html", "summary_body"]
 
@@ -56,7 +56,7 @@ CSS = """
   margin: 0.8em 0 0; }
 @media print {
   @page { size: A4; margin: 10mm 11mm; }
-  .aml-summary { font-size: 8.2pt; line-height: 1.28; max-width: none; }
+  .aml-summary { font-size: 8pt; line-height: 1.22; max-width: none; }
   .aml-summary h2 { margin: 0.55em 0 0.2em; }
   .aml-summary .aml-columns { column-count: 2; column-gap: 1.4em; }
   .aml-summary dl { grid-template-columns: 1fr 1fr; }
@@ -136,7 +136,7 @@ def _factors(patient: Patient, kb: KnowledgeBase, tr: Translator) -> str:
         tr("remission"): (tr("remission_none") if months is None
                           else _.plural("{months} month", "{months} months", whole,
                                         months=_number(months, lang))),
-        tr("prior"): "; ".join(names.get(o, o) for o in patient.prior_treatments) or tr("none"),
+        tr("prior"): _("; ").join(names.get(o, o) for o in patient.prior_treatments) or tr("none"),
         tr("cns"): yes_no[patient.cns],
         tr("markers"): ", ".join(sorted(patient.markers)) or tr("markers_none"),
         tr("donor"): yes_no[patient.matched_donor],
@@ -177,10 +177,11 @@ def _options(records: list[dict], kb: KnowledgeBase, tr: Translator,
             own = record["sources"][:1] if main_source_only and not inline else ()
             listed = own if main_source_only else record["sources"]
             rest = citations.cite(s for s in listed if s not in inline)
-            items.append(
-                f"<li><strong>{escape(record['name'])}</strong> "
-                f'<span class="aml-category">({escape(record["category"])}{star})</span>: '
-                f"{reason} {rest}</li>")
+            line = html_message(
+                tr("option_line"), option=f"<strong>{escape(record['name'])}</strong>",
+                category=f'<span class="aml-category">({escape(record["category"])}{star})'
+                "</span>", reason=f"{reason} {rest}")
+            items.append(f"<li>{line}</li>")
         body = f"<ul>{''.join(items)}</ul>"
     return (f'<h2>{escape(heading)} <span class="aml-count">({len(chosen)})</span></h2>{body}')
 

@@ -10,12 +10,13 @@ French), so every language has every key.
 from __future__ import annotations
 
 from collections.abc import Callable
+from html import escape
 
 from ..core.i18n import LANGUAGES, N_, LanguageError, check_lang
 from ..core.i18n import translator as _translator
 
 __all__ = ["CATALOGUES", "EN", "LANGUAGES", "LanguageUnavailable", "Translator",
-           "check_language", "translator"]
+           "check_language", "html_message", "translator"]
 
 EN: dict[str, str] = {
     "module": N_("aml-teach: relapsed and refractory AML"),
@@ -31,6 +32,8 @@ EN: dict[str, str] = {
     "none_excluded": N_("Every option in the knowledge base applies."),
     "references": N_("References"),
     "beyond_seed": N_("★ beyond the source page"),
+    # an option and why: "<b>7+3</b> (intensive chemotherapy): fit for ..." (fields are HTML)
+    "option_line": N_("{option} {category}: {reason}"),
     "age": N_("Age"),
     "age_value": N_("{age} years"),
     "fit": N_("Fit for intensive chemotherapy"),
@@ -71,6 +74,12 @@ def check_language(lang: object, catalogues: dict[str, dict[str, str]] | None = 
     except LanguageError as error:
         raise LanguageUnavailable(str(error)) from None
     return (CATALOGUES if catalogues is None else catalogues)[lang]
+
+
+def html_message(template: str, /, **html: str) -> str:
+    """A message asked for without its values (``tr("option_line")`` gives the translated
+    template) as escaped text, its fields filled with HTML (a link, a bold name)."""
+    return escape(template, quote=False).format(**html)
 
 
 def translator(lang: str = "en", catalogues: dict[str, dict[str, str]] | None = None

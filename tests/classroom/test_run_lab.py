@@ -51,11 +51,11 @@ class RunningLab:
     token: str
 
 
-def start_lab(home: Path) -> RunningLab:
-    """``run.py lab --no-browser`` as a learner starts it, with JupyterLab's per-user folders in
-    ``home`` (empty: nothing of this machine's settings hides a pop-up); returns once the
-    address is printed. Stop it with :func:`stop_lab`."""
-    argv = _run_py().lab_argv(["--no-browser"])
+def start_lab(home: Path, extra: tuple[str, ...] = ()) -> RunningLab:
+    """``run.py lab --no-browser`` (plus ``extra``, e.g. ``--lang fr``) as a learner starts it,
+    with JupyterLab's per-user folders in ``home`` (empty: nothing of this machine's settings
+    hides a pop-up); returns once the address is printed. Stop it with :func:`stop_lab`."""
+    argv = _run_py().lab_argv(["--no-browser", *extra])
     if os.geteuid() == 0:
         assert "--allow-root" in argv
     log = home / "lab.log"

@@ -126,7 +126,7 @@ def test_french_reasons_read_as_french_sentences():
         + FRENCH.row("options", "FLAG")["note"]
     repeat = rows["7+3"]["reason"]
     assert repeat.startswith(f"Ne s'applique pas{NBSP}: des médicaments déjà donnés, identiques "
-                             "ou semblables à ceux de 7+3")
+                             "ou semblables à ceux du traitement 7+3")
     assert f"{NNBSP}; une reprise exige une rémission de plus d'un an, et celle-ci a duré " \
         "8,5 mois (ccs-2024)." in repeat
     assert "cytarabine à dose standard" in repeat
@@ -394,3 +394,64 @@ def test_check_data_in_french_when_all_is_well():
 def test_check_data_refuses_an_unknown_language():
     result = _cli("data", "--lang", "de")
     assert result.returncode == 2 and "--lang" in result.stderr
+
+
+def test_a_broken_knowledge_base_says_so_in_french(data_copy):
+    line = data_copy.set("cases", 0, "age", "7")
+    with pytest.raises(knowledge.DataError) as caught:
+        load_knowledge_base(data_copy.path)
+    error = caught.value
+    assert str(error).startswith("The knowledge base has 1 problem(s):")
+    assert error.text("fr") == (
+        f"La base de connaissances a 1 problème(s){NBSP}:\n  - cases.csv, ligne {line}, colonne "
+        f"«{NBSP}age{NBSP}»{NBSP}: doit être de 18 à 110, reçu 7\nCorrigez-les, puis lancez "
+        "`python -m aml_teach check-data` pour vérifier de nouveau.")
+
+
+def test_an_unknown_regimen_says_so_in_french():
+    from aml_teach.core.schedules import UnknownRegimenError
+
+    with pytest.raises(UnknownRegimenError) as caught:
+        schedule_rows("7+3", "nope", lang="fr")
+    error = caught.value
+    assert str(error) == error.text("en") == (
+        "7+3 has no variant 'nope'; choose one of: daunorubicin, doxorubicin, idarubicin, "
+        "mitoxantrone")
+    assert error.text("fr") == (
+        f"7+3 n'a pas de variante 'nope'{NNBSP}; choisissez l'une des suivantes{NBSP}: "
+        "daunorubicin, doxorubicin, idarubicin, mitoxantrone")
+    with pytest.raises(UnknownRegimenError) as caught:
+        regimen_schedule("nope", lang="fr")
+    assert caught.value.text("fr").startswith(f"aucun schéma pour l'option 'nope'{NNBSP};")
+
+
+BAD_HISTORIES = [dict(remission_reached=1), dict(intensive_courses=11),
+                 dict(marrow_blasts_percent=101), dict(extramedullary="x"),
+                 dict(blood_blast_samples=-1), dict(less_intensive_days=4000)]
+BAD_INDEXES = [(-1, "other", 40, False), (12, "t(15;17)", 40, False), (12, "other", 17, False),
+               (12, "other", 40, "no")]
+
+
+def _raised(call) -> knowledge.InputError:
+    with pytest.raises(ValueError) as caught:
+        call()
+    assert isinstance(caught.value, knowledge.InputError)
+    return caught.value
+
+
+@pytest.mark.parametrize("bad", BAD_HISTORIES, ids=lambda b: next(iter(b)))
+def test_a_bad_history_is_refused_in_french_too(bad):
+    values = dict(remission_reached=True, intensive_courses=1, marrow_blasts_percent=3.0)
+    error = _raised(lambda: classify_history(**{**values, **bad}, lang="fr"))
+    field = next(iter(bad))
+    assert str(error).startswith(f"{field} must be ") and error.text("en") == str(error)
+    assert error.text("fr").startswith(f"{field} doit être ")
+    assert not leaks(error.text("fr"))
+
+
+@pytest.mark.parametrize("args", BAD_INDEXES, ids=str)
+def test_a_bad_index_input_is_refused_in_french_too(args):
+    error = _raised(lambda: european_prognostic_index(*args, lang="fr"))
+    assert " must be " in str(error) and " doit être " in error.text("fr")
+    assert error.text("fr").split()[0] == str(error).split()[0]  # the argument's name
+    assert not leaks(error.text("fr"))

@@ -28,11 +28,10 @@ def run(*args: str) -> subprocess.CompletedProcess:
                           capture_output=True, text=True, timeout=120)
 
 
-def test_french_is_refused_in_one_line_and_writes_nothing(tmp_path):
-    result = run("anki", str(tmp_path / "deck.apkg"), "--lang", "fr")
+def test_an_unknown_language_is_a_usage_error(tmp_path):
+    result = run("anki", str(tmp_path / "deck.apkg"), "--lang", "de")
     assert result.returncode == 2
-    assert result.stderr.strip().count("\n") == 0
-    assert "'fr' edition is not available yet" in result.stderr
+    assert "invalid choice: 'de'" in result.stderr and "'fr'" in result.stderr
     assert list(tmp_path.iterdir()) == []
 
 
