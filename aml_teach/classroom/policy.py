@@ -154,8 +154,9 @@ def instructor_line(keys: Secrets, port: int, open_browser: bool) -> str:
     """Where the instructor view's link is (a file only the instructor can read; the
     link itself is never printed, so a projected terminal does not show it)."""
     from ..live.room import write_link_file
+    from .language import class_language
 
-    path = write_link_file(keys, port)
+    path = write_link_file(keys, port, class_language())  # in the class's language
     if open_browser:
         import webbrowser
 

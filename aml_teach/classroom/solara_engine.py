@@ -165,7 +165,9 @@ def build_app(
         from ..live import solara_channel
         from ..live.room import LiveClass
 
-        room = solara_channel.LiveRoom(LiveClass(load_knowledge_base()), live_keys)
+        room = solara_channel.LiveRoom(
+            LiveClass(load_knowledge_base(), lang=class_language()), live_keys
+        )
         solara_channel.ROOM = room
     gate = ClassroomGate(
         solara_starlette.app,

@@ -250,7 +250,7 @@ def classroom_voila(
         from ..live.room import LiveClass
         from ..live.voila_channel import live_handlers
 
-        live = LiveClass(load_knowledge_base())
+        live = LiveClass(load_knowledge_base(), lang=class_language())  # the instructor view's
         live.device_of, live.per_device = classroom.device_of, per_client
         return live_handlers(live, live_keys)
 

@@ -23,6 +23,7 @@ docs/instructor-guide.md for its use.
 from __future__ import annotations
 
 import atexit
+import functools
 import hashlib
 import hmac
 import os
@@ -41,8 +42,10 @@ from typing import Any
 
 from tornado.locks import Condition
 
+from ..core.i18n import DEFAULT_LANGUAGE, N_, check_lang, translator
 from ..core.knowledge import KnowledgeBase
 from ..core.patient import Patient, PatientError
+from ..core.translated_tables import english_rows, localized
 
 URL_ENV = "AML_TEACH_LIVE_URL"
 SECRET_ENV = "AML_TEACH_LIVE_SECRET"
@@ -68,43 +71,129 @@ FACTOR_FIELDS = tuple(f.name for f in fields(Patient))  # what a pushed patient 
 
 @dataclass(frozen=True)
 class LiveQuestion:
-    """A question as the room sees it: choices in the order quiz pages show them."""
+    """A question as the room sees it, in one language: choices in the order quiz pages show
+    them. ``numbers`` are the choices' ids (their ``choice_number`` in questions.csv), the same
+    in every language, so pages in different languages answer one tally."""
 
     id: str
     case: str | None
     prompt: str
     choices: tuple[tuple[str, bool, str], ...]  # (text, correct, explanation)
+    numbers: tuple[int, ...] = ()
 
 
-def live_questions(kb: KnowledgeBase) -> dict[str, LiveQuestion]:
-    """Every question of ``data/questions.csv``, shuffled as :mod:`aml_teach.teaching.quiz` does."""
-    grouped: dict[str, list[dict[str, Any]]] = {}
-    for row in kb.rows["questions"]:
+def live_questions(kb: KnowledgeBase, lang: str = DEFAULT_LANGUAGE) -> dict[str, LiveQuestion]:
+    """Every question of ``data/questions.csv`` with its words in ``lang``, shuffled as
+    :mod:`aml_teach.teaching.quiz` does (the order depends on the question's id only, so it is
+    the same in every language)."""
+    return _live_questions(kb, check_lang(lang))
+
+
+@functools.lru_cache(maxsize=8)
+def _live_questions(kb: KnowledgeBase, lang: str) -> dict[str, LiveQuestion]:
+    rows_in = english_rows(kb, "questions") if lang == DEFAULT_LANGUAGE else (
+        localized(kb, lang).rows["questions"]
+    )
+    grouped: dict[str, list[Any]] = {}
+    for row in rows_in:
         grouped.setdefault(row["question"], []).append(row)
     found = {}
     for question_id, rows in grouped.items():
-        choices = [(r["choice"], bool(r["correct"]), r["explanation"]) for r in rows]
+        choices = [
+            (r["choice"], bool(r["correct"]), r["explanation"], int(r["choice_number"]))
+            for r in rows
+        ]
         random.Random(question_id).shuffle(choices)  # the quiz's fixed order (quiz._shuffled)
         found[question_id] = LiveQuestion(
-            question_id, rows[0]["case"] or None, rows[0]["prompt"], tuple(choices)
+            question_id,
+            rows[0]["case"] or None,
+            rows[0]["prompt"],
+            tuple((text, right, why) for text, right, why, _ in choices),
+            tuple(number for *_, number in choices),
         )
     return found
 
 
-def case_label(case_id: str) -> str:
+def case_label(case_id: str, lang: str = DEFAULT_LANGUAGE) -> str:
+    """"Case 3" / "Cas 3" (an id that is not numbered stays as it is)."""
+    _ = translator(lang)
     number = case_id.removeprefix("case-")
-    return f"Case {number}" if number.isdigit() else case_id
+    return _("Case {number}", number=number) if number.isdigit() else case_id
+
+
+def case_title(kb: KnowledgeBase, case_id: str, lang: str = DEFAULT_LANGUAGE) -> str:
+    """A case's title in ``lang``."""
+    rows = kb if check_lang(lang) == DEFAULT_LANGUAGE else localized(kb, lang)
+    return str(rows.keyed("cases")[case_id]["title"])
+
+
+def case_notice(case: dict[str, Any], kb: KnowledgeBase, lang: str = DEFAULT_LANGUAGE) -> str:
+    """What a learner's page says about the room's pushed case, in the page's language."""
+    _ = translator(lang)
+    case_id = case.get("case")
+    if case_id:
+        return _("Your instructor loaded {case}: {title}.", case=case_label(case_id, lang),
+                 title=case_title(kb, case_id, lang))
+    return _("Your instructor set the patient factors.")
+
+
+def question_in(question: dict[str, Any], kb: KnowledgeBase, lang: str) -> dict[str, Any]:
+    """The room's question (ids, letters, flags) with its words in ``lang``: the prompt, each
+    choice's text and, once they are shown, the explanations. Choices are found by their id,
+    so every language shows the same choice under the same letter."""
+    words = live_questions(kb, lang)[question["id"]]
+    by_number = {
+        number: (text, why)
+        for number, (text, _, why) in zip(words.numbers, words.choices, strict=True)
+    }
+    choices = []
+    for choice in question["choices"]:
+        text, why = by_number[choice["number"]]
+        choices.append({**choice, "text": text, **({"explanation": why} if "correct" in choice
+                                                    else {})})
+    return {**question, "prompt": words.prompt, "choices": choices}
+
+
+def question_heading(question: LiveQuestion, lang: str = DEFAULT_LANGUAGE) -> str:
+    """"q-3 (Case 3): prompt" as the instructor's picker and tally show it, in ``lang``."""
+    _ = translator(lang)
+    if question.case:
+        return _("{question} ({case}): {prompt}", question=question.id,
+                 case=case_label(question.case, lang), prompt=question.prompt)
+    return _("{question}: {prompt}", question=question.id, prompt=question.prompt)
 
 
 class LiveError(ValueError):
-    """An instructor action that cannot be done (the message says why)."""
+    """An instructor action that cannot be done (the message says why, in either language)."""
+
+    def __init__(self, message: str, /, **fields: object) -> None:
+        english = {k: str(v) for k, v in fields.items()}
+        super().__init__(message.format(**english) if fields else message)
+        self.message, self.fields = message, fields
+
+    def translated(self, lang: str) -> str:
+        """The message in ``lang`` (a field that can say itself in ``lang``, such as a
+        :class:`PatientError`, does)."""
+        fields = {k: v.text(lang) if isinstance(v, PatientError) else str(v)
+                  for k, v in self.fields.items()}
+        return translator(lang)(self.message, **fields)
+
+
+# why an answer was not counted (the room says it in English; a page shows it in its language)
+NO_LONGER_ASKED = N_("that question is no longer asked")
+CLOSED = N_("the question is closed")
+BAD_PAGE = N_("a page is named by a random number")
+NOT_A_NUMBER = N_("a choice is a number")
+NO_SUCH_CHOICE = N_("no such choice")
+TOO_MANY = N_("too many pages")
 
 
 class LiveClass:
     """The room's shared moment: the pushed case, the question, the anonymous tally."""
 
-    def __init__(self, kb: KnowledgeBase) -> None:
+    def __init__(self, kb: KnowledgeBase, lang: str = DEFAULT_LANGUAGE) -> None:
         self.kb = kb
+        self.lang = check_lang(lang)  # the instructor view's language unless it asks for one
         self.questions = live_questions(kb)
         self.version = 0
         self.case: dict[str, Any] | None = None
@@ -135,34 +224,28 @@ class LiveClass:
     def push_case(self, case_id: str) -> None:
         cases = self.kb.keyed("cases")
         if case_id not in cases:
-            raise LiveError(f"unknown case {case_id!r:.40}; the cases are {', '.join(cases)}")
-        label = case_label(case_id)
-        self.case = {
-            "seq": self.version + 1,
-            "case": case_id,
-            "factors": None,
-            "notice": f"Your instructor loaded {label}: {cases[case_id]['title']}.",
-        }
+            raise LiveError(N_("unknown case {case}; the cases are {cases}"),
+                            case=f"{case_id!r:.40}", cases=", ".join(cases))
+        # ids only: each page says it in its own language (case_notice)
+        self.case = {"seq": self.version + 1, "case": case_id, "factors": None}
         self._bump()
 
     def push_factors(self, factors: dict[str, Any]) -> None:
         if not isinstance(factors, dict) or set(factors) - set(FACTOR_FIELDS):
-            raise LiveError(f"factors are a mapping of {', '.join(FACTOR_FIELDS)}")
+            raise LiveError(N_("factors are a mapping of {fields}"),
+                            fields=", ".join(FACTOR_FIELDS))
         try:
             Patient(**factors)  # the validating boundary: the same rules as the page's
         except (PatientError, TypeError) as error:
-            raise LiveError(f"those factors are not a valid patient: {error}") from None
-        self.case = {
-            "seq": self.version + 1,
-            "case": None,
-            "factors": factors,
-            "notice": "Your instructor set the patient factors.",
-        }
+            raise LiveError(N_("those factors are not a valid patient: {error}"),
+                            error=error) from None
+        self.case = {"seq": self.version + 1, "case": None, "factors": factors}
         self._bump()
 
     def ask(self, question_id: str) -> None:
         if question_id not in self.questions:
-            raise LiveError(f"unknown question {question_id!r:.40}")
+            raise LiveError(N_("unknown question {question}"),
+                            question=f"{question_id!r:.40}")
         self.question = self.questions[question_id]
         self.question_seq = self.version + 1
         self.open, self.revealed = True, False
@@ -171,13 +254,13 @@ class LiveClass:
 
     def close(self) -> None:
         if self.question is None:
-            raise LiveError("no question has been asked")
+            raise LiveError(N_("no question has been asked"))
         self.open = False
         self._bump()
 
     def reveal(self) -> None:
         if self.question is None:
-            raise LiveError("no question has been asked")
+            raise LiveError(N_("no question has been asked"))
         self.open, self.revealed = False, True
         self._bump()
 
@@ -203,7 +286,7 @@ class LiveClass:
         elif kind == "clear":
             self.clear()
         else:
-            raise LiveError("unknown action")
+            raise LiveError(N_("unknown action"))
 
     # --- the pages' answers ---------------------------------------------------------
 
@@ -228,17 +311,17 @@ class LiveClass:
         ``kernel`` names the page's kernel (the server maps it to the page's device): a
         device's answers count for at most ``per_device`` of its pages, its latest ones."""
         if self.question is None or seq != self.question_seq:
-            return "that question is no longer asked"
+            return NO_LONGER_ASKED
         if not self.open:
-            return "the question is closed"
+            return CLOSED
         if not isinstance(page, str) or not 8 <= len(page) <= 64 or not page.isalnum():
-            return "a page is named by a random number"
+            return BAD_PAGE
         if not isinstance(choice, int) or isinstance(choice, bool):
-            return "a choice is a number"
+            return NOT_A_NUMBER
         if not 0 <= choice < len(self.question.choices):
-            return "no such choice"
+            return NO_SUCH_CHOICE
         if page not in self.answers and len(self.answers) >= MAX_PAGES:
-            return "too many pages"
+            return TOO_MANY
         device = self._device(kernel)
         if device is not None:
             self._make_room(page, device)
@@ -258,6 +341,8 @@ class LiveClass:
     # --- what each side sees ------------------------------------------------------
 
     def _question_view(self, everything: bool) -> dict[str, Any] | None:
+        """The question as ids: which question, which choice under which letter, and (when
+        shown) which is right and the tally; the words are added in each reader's language."""
         question = self.question
         if question is None:
             return None
@@ -265,15 +350,12 @@ class LiveClass:
         return {
             "seq": self.question_seq,
             "id": question.id,
-            "prompt": question.prompt,
             "case": question.case,
             "choices": [
-                {
-                    "letter": LETTERS[i],
-                    "text": text,
-                    **({"correct": right, "explanation": why} if shown else {}),
-                }
-                for i, (text, right, why) in enumerate(question.choices)
+                {"letter": LETTERS[i], "number": number, **({"correct": right} if shown else {})}
+                for i, (number, (_, right, _)) in enumerate(
+                    zip(question.numbers, question.choices, strict=True)
+                )
             ],
             "open": self.open,
             "revealed": self.revealed,
@@ -281,18 +363,43 @@ class LiveClass:
         }
 
     def for_kernels(self) -> dict[str, Any]:
-        """What every page may know: no tally and no right answer before the reveal."""
+        """What every page may know, as ids (each page words it in its own language): no
+        tally and no right answer before the reveal."""
         return {
             "version": self.version,
             "case": self.case,
             "question": self._question_view(everything=False),
         }
 
-    def for_instructor(self) -> dict[str, Any]:
+    def for_instructor(self, lang: str | None = None) -> dict[str, Any]:
+        """Everything, with the tally, worded in the instructor view's language."""
+        lang = check_lang(lang or self.lang)
+        _ = translator(lang)
+        question = self._question_view(everything=True)
+        sent = None
+        if self.case and self.case.get("case"):
+            sent = _("Sent: {case}: {title}.", case=case_label(self.case["case"], lang),
+                     title=case_title(self.kb, self.case["case"], lang))
+        elif self.case:
+            sent = _("Sent: patient factors set by hand.")
+        if question is not None:
+            question = question_in(question, self.kb, lang)
+            words = live_questions(self.kb, lang)[question["id"]]
+            question["heading"] = _("{question}: {prompt}", question=words.id,
+                                    prompt=words.prompt)
+            question["state"] = (
+                _("Revealed on every page.") if self.revealed
+                else _("Open: pages can answer and change their answer.") if self.open
+                else _("Closed: answers are final.")
+            )
+            n = question["answered"]
+            question["answered_text"] = _.plural("{n} page answered", "{n} pages answered", n)
         return {
             "version": self.version,
+            "lang": lang,
             "case": self.case,
-            "question": self._question_view(everything=True),
+            "sent": sent or _("No case sent yet."),
+            "question": question,
         }
 
     async def wait(self, since: int, seconds: float = WAIT_S) -> None:
@@ -318,20 +425,27 @@ def make_secrets() -> Secrets:
     return Secrets(secrets.token_urlsafe(32), secrets.token_urlsafe(32), secrets.token_hex(16))
 
 
-def write_link_file(keys: Secrets, port: int) -> Path:
-    """The instructor's link, in a file only this user can read (never on the terminal)."""
+def write_link_file(keys: Secrets, port: int, lang: str = DEFAULT_LANGUAGE) -> Path:
+    """The instructor's link, in a file only this user can read (never on the terminal), in
+    the class's language."""
+    _ = translator(lang)
     folder = Path(tempfile.mkdtemp(prefix="aml-teach-instructor-"))  # mode 0700
     atexit.register(shutil.rmtree, folder, True)  # the link dies with the server
     path = folder / "instructor.html"
     url = f"http://localhost:{port}{PREFIX}/instructor?key={keys.instructor}"
+    if lang != DEFAULT_LANGUAGE:
+        url += f"&lang={lang}"
     descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, stat.S_IRUSR | stat.S_IWUSR)
     with os.fdopen(descriptor, "w", encoding="utf-8") as out:
+        title = escape(_("Instructor view"))
+        link = _(
+            '<a href="{url}">Open the instructor view</a> (this computer only; do not show '
+            "this link on the projector).", url=escape(url))
         out.write(
-            '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">'
+            f'<!DOCTYPE html><html lang="{lang}"><head><meta charset="utf-8">'
             f'<meta http-equiv="refresh" content="0; url={escape(url)}">'
-            "<title>Instructor view</title></head><body>"
-            f'<p><a href="{escape(url)}">Open the instructor view</a> (this computer only; '
-            "do not show this link on the projector).</p></body></html>"
+            f"<title>{title}</title></head><body>"
+            f"<p>{link}</p></body></html>"
         )
     keys.link_file = path
     return path

@@ -29,8 +29,9 @@ from typing import Any
 
 from ..app.factor_panel import FactorPanel
 from ..app.look import Look, instructor_log
-from .box import LivePanel
-from .instructor import NOT_INSTRUCTOR, instructor_html
+from ..core.i18n import DEFAULT_LANGUAGE, LanguageError, check_lang
+from .box import NO_ANSWER, LivePanel
+from .instructor import instructor_html, not_instructor
 from .room import (
     DOOR_HEADERS,
     INSTRUCTOR_COOKIE,
@@ -136,8 +137,13 @@ class LiveRoom:
         path, method = scope["path"], scope.get("method", "GET")
         query = _query(scope)
         instructor = self._is_instructor(headers)
+        try:
+            lang = check_lang(query.get("lang", self.live.lang))
+        except LanguageError:
+            await _reply(send, 400, b"400: Bad Request")
+            return
         if path == f"{PREFIX}/instructor" and method == "GET":
-            await self._page(send, query.get("key", ""), instructor)
+            await self._page(send, query.get("key", ""), instructor, lang)
         elif path == f"{PREFIX}/instructor/state" and method == "GET" and instructor:
             try:
                 since = int(query.get("since", "0"))
@@ -145,7 +151,7 @@ class LiveRoom:
                 await _reply(send, 400, b"400: Bad Request")
                 return
             await self.live.wait(since)
-            await _reply(send, 200, self.live.for_instructor())
+            await _reply(send, 200, self.live.for_instructor(lang))
         elif path == f"{PREFIX}/instructor/action" and method == "POST" and instructor:
             given = headers.get("x-xsrftoken", "")
             if not hmac.compare_digest(given.encode(), self.xsrf_token().encode()):
@@ -158,7 +164,7 @@ class LiveRoom:
             try:
                 self.live.act(json.loads(body or b"null"))
             except ValueError as error:  # LiveError, or JSON that does not parse
-                reason = str(error) if isinstance(error, LiveError) else "not JSON"
+                reason = error.translated(lang) if isinstance(error, LiveError) else "not JSON"
                 await _reply(send, 400, {"done": False, "reason": reason})
                 return
             await _reply(send, 200, {"done": True, "version": self.live.version})
@@ -167,7 +173,9 @@ class LiveRoom:
         else:
             await _reply(send, 404, b"404: Not Found")
 
-    async def _page(self, send: Any, key: str, instructor: bool) -> None:
+    async def _page(
+        self, send: Any, key: str, instructor: bool, lang: str = DEFAULT_LANGUAGE
+    ) -> None:
         if key:
             if not hmac.compare_digest(key.encode(), self.keys.instructor.encode()):
                 await _reply(send, 403, b"403: Forbidden")
@@ -177,13 +185,14 @@ class LiveRoom:
             )
             # the view itself (a redirect from the file:// page would not carry the Strict
             # cookie); its script takes the key out of the address bar
-            page = instructor_html(self.live, self.xsrf_token()).encode()
+            page = instructor_html(self.live, self.xsrf_token(), lang).encode()
             await _reply(send, 200, page, [(b"set-cookie", cookie.encode())], html=True)
             return
         if not instructor:
-            await _reply(send, 403, NOT_INSTRUCTOR.encode(), html=True)
+            await _reply(send, 403, not_instructor(lang).encode(), html=True)
             return
-        await _reply(send, 200, instructor_html(self.live, self.xsrf_token()).encode(), html=True)
+        page = instructor_html(self.live, self.xsrf_token(), lang).encode()
+        await _reply(send, 200, page, html=True)
 
 
 def _query(scope: dict[str, Any]) -> dict[str, str]:
@@ -228,8 +237,10 @@ async def _reply(
 class LocalLivePanel(LivePanel):
     """A Solara page's live box: the room is in this process, so no HTTP and no polling."""
 
-    def __init__(self, room: LiveRoom, factors: FactorPanel, look: Look) -> None:
-        super().__init__(factors, look, "", "")
+    def __init__(
+        self, room: LiveRoom, factors: FactorPanel, look: Look, lang: str | None = None
+    ) -> None:
+        super().__init__(factors, look, "", "", lang)
         from solara.server import kernel_context
 
         self.room = room
@@ -262,12 +273,14 @@ class LocalLivePanel(LivePanel):
             refused = self.room.answer(self.page, seq, choice, getattr(self.context, "id", None))
         except Exception as error:  # noqa: BLE001
             instructor_log().warning("a page's answer was not counted (%s)", type(error).__name__)
-            self._show_status("the class server did not answer; choose again")
+            self._show_status(NO_ANSWER)
             return
         self._answered(seq, choice, 409 if refused else 200, {"reason": refused or ""})
 
 
-def local_panel(room: LiveRoom, factors: FactorPanel, look: Look) -> LocalLivePanel:
-    panel = LocalLivePanel(room, factors, look)
+def local_panel(
+    room: LiveRoom, factors: FactorPanel, look: Look, lang: str | None = None
+) -> LocalLivePanel:
+    panel = LocalLivePanel(room, factors, look, lang)
     panel.start()
     return panel

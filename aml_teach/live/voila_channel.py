@@ -14,7 +14,8 @@ from typing import Any
 
 import tornado.web
 
-from .instructor import NOT_INSTRUCTOR, instructor_html
+from ..core.i18n import LanguageError, check_lang
+from .instructor import instructor_html, not_instructor
 from .room import (
     DOOR_HEADERS,
     INSTRUCTOR_COOKIE,
@@ -59,6 +60,13 @@ class _LiveHandler(tornado.web.RequestHandler):
         try:
             return int(self.get_query_argument("since", "0"))
         except ValueError:
+            raise tornado.web.HTTPError(400) from None
+
+    def lang(self) -> str:
+        """The language the instructor view asked for (``?lang=``), else the class's."""
+        try:
+            return check_lang(self.get_query_argument("lang", self.live.lang))
+        except LanguageError:
             raise tornado.web.HTTPError(400) from None
 
     def log_exception(self, typ: Any, value: Any, tb: Any) -> None:
@@ -120,8 +128,9 @@ class InstructorStateHandler(_InstructorDoor):
     """``GET /aml-live/instructor/state?since=N``: the state with the live tally."""
 
     async def get(self) -> None:
-        await self.live.wait(self.since())
-        self.write(self.live.for_instructor())
+        since, lang = self.since(), self.lang()
+        await self.live.wait(since)
+        self.write(self.live.for_instructor(lang))
 
 
 class InstructorActionHandler(_InstructorDoor):
@@ -129,11 +138,12 @@ class InstructorActionHandler(_InstructorDoor):
 
     def post(self) -> None:
         self.check_xsrf_cookie()  # also when the settings leave XSRF checks off
+        lang = self.lang()
         try:
             self.live.act(self.json_body())
         except LiveError as error:
             self.set_status(400)
-            self.write({"done": False, "reason": str(error)})
+            self.write({"done": False, "reason": error.translated(lang)})
             return
         self.write({"done": True, "version": self.live.version})
 
@@ -142,7 +152,7 @@ class InstructorPageHandler(_LiveHandler):
     """``GET /aml-live/instructor``: with ``?key=`` from the link file, set the cookie."""
 
     def get(self) -> None:
-        key = self.get_query_argument("key", "")
+        key, lang = self.get_query_argument("key", ""), self.lang()
         if key:
             if not hmac.compare_digest(key.encode(), self.keys.instructor.encode()):
                 raise tornado.web.HTTPError(403)
@@ -158,16 +168,16 @@ class InstructorPageHandler(_LiveHandler):
             # page is cross-site, so Chromium would not send the Strict cookie on the second
             # request. The page's script takes the key out of the address bar at once.
             self.set_header("Content-Type", "text/html; charset=UTF-8")
-            self.finish(instructor_html(self.live, self.xsrf_token.decode("ascii")))
+            self.finish(instructor_html(self.live, self.xsrf_token.decode("ascii"), lang))
             return
         value = self.get_signed_cookie(INSTRUCTOR_COOKIE, max_age_days=1)
         if value is None or not hmac.compare_digest(value, self.keys.session.encode()):
             self.set_status(403)
             self.set_header("Content-Type", "text/html; charset=UTF-8")
-            self.finish(NOT_INSTRUCTOR)
+            self.finish(not_instructor(lang))
             return
         self.set_header("Content-Type", "text/html; charset=UTF-8")
-        self.finish(instructor_html(self.live, self.xsrf_token.decode("ascii")))
+        self.finish(instructor_html(self.live, self.xsrf_token.decode("ascii"), lang))
 
 
 def live_handlers(live: LiveClass, keys: Secrets) -> list:

@@ -6,7 +6,7 @@ import pytest
 
 from aml_teach.core.knowledge import load_knowledge_base
 from aml_teach.live.box import reveal_html
-from aml_teach.live.room import LiveClass, LiveError, live_questions
+from aml_teach.live.room import LiveClass, LiveError, case_notice, live_questions, question_in
 from aml_teach.teaching.quiz import get_question
 
 
@@ -27,7 +27,7 @@ def test_push_case_names_the_case_and_bumps_the_version(live):
     seen = live.for_kernels()
     assert seen["version"] == 1
     assert seen["case"]["case"] == "case-3"
-    assert seen["case"]["notice"].startswith("Your instructor loaded Case 3: ")
+    assert case_notice(seen["case"], live.kb).startswith("Your instructor loaded Case 3: ")
     with pytest.raises(LiveError, match="unknown case"):
         live.push_case("case-99")
 
@@ -88,13 +88,14 @@ def test_pages_see_no_tally_or_right_answer_before_the_reveal(live):
     live.answer("page0001", live.question_seq, 0)
     question = live.for_kernels()["question"]
     assert "tally" not in question and "answered" not in question
-    assert all(set(c) == {"letter", "text"} for c in question["choices"])
+    assert all(set(c) == {"letter", "number"} for c in question["choices"])
     assert live.for_instructor()["question"]["tally"][0] == 1
     live.reveal()
     shown = live.for_kernels()["question"]
     assert shown["revealed"] and not shown["open"]
     assert sum(c["correct"] for c in shown["choices"]) == 1
     assert shown["tally"][0] == 1
+    shown = question_in(shown, live.kb, "en")
     html = reveal_html(shown, chosen=0)
     right = next(c for c in shown["choices"] if c["correct"])
     assert f"The right answer is {right['letter']}" in html
