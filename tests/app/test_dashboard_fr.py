@@ -292,3 +292,17 @@ def test_a_schedule_that_cannot_be_drawn_says_so_in_french(kb, monkeypatch):
     shown = visible_text(app.schedules.figure.value)
     assert "Remarque" in shown and "no-such-regimen" in shown
     assert not leaks(shown), leaks(shown)
+
+
+def test_the_switch_tells_the_live_class_box(kb):
+    """The live class box (aml_teach.live) follows the page's language too."""
+
+    class Box(widgets.HTML):
+        said: list = []
+
+        def set_language(self, lang: str) -> None:
+            self.said.append(lang)
+
+    app = App(kb, live_box=lambda factors, look: Box())
+    browser_update(app.language, lang="fr")
+    assert app.live.said == ["fr"]
