@@ -76,7 +76,10 @@ function render({ model, el }) {
   model.on("change:label", show);
   model.on("change:page_words", show);
   show();
-  // the address asks for a language (?lang=fr): the page's kernel is told, once
+}
+// the address asks for a language (?lang=fr): the page's kernel is told once, as soon as the
+// switch's model exists (before any view is drawn), so the page is redrawn in it early
+function initialize({ model }) {
   const asked = new URL(window.location.href).searchParams.get("lang");
   const known = model.get("choices").map(([code]) => code);
   if (asked && known.includes(asked) && asked !== model.get("lang")) {
@@ -84,7 +87,7 @@ function render({ model, el }) {
     model.save_changes();
   }
 }
-export default { render };
+export default { initialize, render };
 """
 
 _CSS = """

@@ -128,7 +128,7 @@ class ScheduleViewer(ShortRepr, widgets.VBox):
         try:
             schedule = schedule_rows(option, chosen, kb=self.kb, lang=self.lang)
         except UnknownRegimenError as error:
-            self.figure.value = message_html(str(error), self.lang)
+            self.figure.value = message_html(error.text(self.lang), self.lang)
             return
         except Exception as error:  # noqa: BLE001
             self.figure.value = something_went_wrong("drawing a schedule", error, self.lang)

@@ -274,3 +274,35 @@ def test_the_banner_speaks_the_class_language(monkeypatch):
     local = solara_engine._banner("localhost", 8866, None, 400)
     assert "Le tableau de bord (Solara) est à l'adresse http://localhost:8866/" in local
     assert not leaks(local)
+
+
+def test_a_schedule_that_cannot_be_drawn_says_so_in_french(kb, monkeypatch):
+    from aml_teach.app import schedule_viewer
+    from aml_teach.core.schedules import UnknownRegimenError, schedule_rows
+
+    with pytest.raises(UnknownRegimenError) as caught:
+        schedule_rows("no-such-regimen", kb=kb)
+
+    def unknown(*args, **kwargs):
+        raise caught.value
+
+    app = App(kb, lang="fr")
+    monkeypatch.setattr(schedule_viewer, "schedule_rows", unknown)
+    app.schedules.refresh()
+    shown = visible_text(app.schedules.figure.value)
+    assert "Remarque" in shown and "no-such-regimen" in shown
+    assert not leaks(shown), leaks(shown)
+
+
+def test_the_switch_tells_the_live_class_box(kb):
+    """The live class box (aml_teach.live) follows the page's language too."""
+
+    class Box(widgets.HTML):
+        said: list = []
+
+        def set_language(self, lang: str) -> None:
+            self.said.append(lang)
+
+    app = App(kb, live_box=lambda factors, look: Box())
+    browser_update(app.language, lang="fr")
+    assert app.live.said == ["fr"]
