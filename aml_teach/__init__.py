@@ -3,8 +3,9 @@
 Educational only: not a prescribing tool and not a substitute for a clinician's advice.
 """
 
+from .core.data_check import check_data
 from .core.epi import PrognosticIndex, european_prognostic_index
-from .core.knowledge import DataError, DataProblem, KnowledgeBase, check_data, load_knowledge_base
+from .core.knowledge import DataError, DataProblem, KnowledgeBase, load_knowledge_base
 from .core.options import evaluate_options, treatment_options
 from .core.patient import Patient, PatientError
 from .core.response import Verdict, classify_history

@@ -8,8 +8,9 @@ from pathlib import Path
 
 from .classroom.solara_engine import add_arguments as add_engine_arguments
 from .classroom.voila_engine import add_arguments as add_serve_arguments
+from .core.data_check import check_data
 from .core.i18n import DEFAULT_LANGUAGE, LANGUAGES, check_lang
-from .core.knowledge import check_data, check_report, data_dir
+from .core.knowledge import check_report, data_dir
 from .export.cli import add_arguments as add_export_arguments
 
 

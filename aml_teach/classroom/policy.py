@@ -17,8 +17,9 @@ import socket
 import sys
 from pathlib import Path
 
+from ..core.data_check import check_data
 from ..core.i18n import N_, translator
-from ..core.knowledge import check_data, data_dir
+from ..core.knowledge import data_dir
 from ..live.room import Secrets
 from .language import class_language
 

@@ -23,7 +23,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
-from .i18n import DEFAULT_LANGUAGE, N_, check_lang, translator
+from .i18n import DEFAULT_LANGUAGE, N_, translator
 
 if TYPE_CHECKING:  # pandas is imported only when a DataFrame is asked for
     import pandas as pd
@@ -403,23 +403,13 @@ def _check_cell(table: Table, column: Column, value: str) -> str | None:
     return None
 
 
-def check_data(
-    directory: Path | str | None = None, lang: str = DEFAULT_LANGUAGE
-) -> list[DataProblem]:
+def check_tables(directory: Path | str | None = None) -> list[DataProblem]:
     """Check every table in ``directory``; return all problems (empty when all is well).
 
-    With ``lang`` other than English, a class in that language is checked for too: once the
-    tables are sound, every text missing from ``data/<lang>/`` is a problem (each problem says
-    itself in any language: ``problem.text(lang)``).
+    The English tables only: :func:`aml_teach.core.data_check.check_data` adds each other
+    language's text.
     """
-    lang = check_lang(lang)
-    directory = Path(directory) if directory is not None else data_dir()
-    problems = _check_tables(directory)
-    if not problems:  # sound tables: now the text in lang (English has nothing to add)
-        from .translated_tables import check_translations
-
-        problems = check_translations(load_knowledge_base(directory), lang)
-    return problems
+    return _check_tables(Path(directory) if directory is not None else data_dir())
 
 
 def check_report(directory: Path, problems: list[DataProblem], lang: str = DEFAULT_LANGUAGE

@@ -11,11 +11,11 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from aml_teach.core.data_check import check_data
 from aml_teach.core.i18n import DEFAULT_LANGUAGE, check_lang
 from aml_teach.core.knowledge import (
     DataError,
     KnowledgeBase,
-    check_data,
     data_dir,
     load_knowledge_base,
 )

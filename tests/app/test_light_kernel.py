@@ -19,7 +19,8 @@ import pytest
 from nbclient import NotebookClient
 
 from aml_teach import Patient, load_knowledge_base, regimen_schedule, treatment_options
-from aml_teach.core.knowledge import TABLES, check_data
+from aml_teach.core.data_check import check_data
+from aml_teach.core.knowledge import TABLES
 from aml_teach.core.options import RESULT_COLUMNS, evaluate_options
 from aml_teach.core.schedules import SCHEDULE_COLUMNS, schedule_rows, scheduled_options, variants
 

@@ -27,7 +27,8 @@ from aml_teach import (
     treatment_options,
 )
 from aml_teach.core import epi, i18n, knowledge, options, response
-from aml_teach.core.knowledge import DataProblem, check_data, check_report
+from aml_teach.core.data_check import check_data
+from aml_teach.core.knowledge import DataProblem, check_report
 from aml_teach.core.options import RESULT_COLUMNS, evaluate_options
 from aml_teach.core.review import CONTENT_REVIEWED, disclaimer, reviewed_line
 from aml_teach.core.schedules import SCHEDULE_COLUMNS, schedule_rows, scheduled_options
