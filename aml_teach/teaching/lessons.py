@@ -670,7 +670,7 @@ _BOXES: tuple[tuple[str | None, int, int, str], ...] = (
         "venetoclax; clofarabine,\nwith or without cytarabine")),
     ("stem cell transplant", 10, 320, N_(
         "Stem cell transplant\nif possible: allogeneic\n(matched donor) or\n"
-        "autologous; DLI after a relapse\nthat follows a transplant")),
+        "autologous; DLI after a relapse\nthat follows an allogeneic one")),
     ("radiation therapy", 265, 320, N_(
         "Radiation therapy\nin conditioning before a\ntransplant, or to the brain\n"
         "and spinal cord")),

@@ -115,7 +115,7 @@ def test_every_message_a_student_can_meet_is_french(kb, widget, state):
 def test_the_index_alone_and_the_explorer_are_french(kb):
     panel = EpiPanel(kb=kb, lang="fr")
     browser_update(panel.age, value=7)  # below 18: the index's own check
-    assert "Âge à la rechute (années)" in panel.result.value
+    assert "Âge à la rechute (ans)" in panel.result.value
     assert not leaks(visible_text(panel.result.value))
     tool = explorer(show_excluded=True, kb=kb, lang="fr")
     assert not leaks(visible_text(tool.options.value))
@@ -184,7 +184,7 @@ def test_the_class_page_takes_the_class_language_and_the_address(monkeypatch, kb
     served = page.App(kb, lessons="note")
     assert served.lang == "fr"
     intro = visible_text(served.page_intro.value)
-    assert "LMA récidivante et réfractaire" in intro and "Les leçons" in intro
+    assert "LMA en rechute ou réfractaire" in intro and "Les leçons" in intro
     assert not leaks(intro)
     monkeypatch.setenv(LANGUAGE_ENV, "xx")
     assert class_language() == "en"

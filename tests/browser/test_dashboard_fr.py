@@ -23,10 +23,10 @@ def test_lang_fr_in_the_address_shows_the_french_dashboard(page, dashboard_url):
     open_dashboard(page, french(dashboard_url))
     expect(page.locator("html")).to_have_attribute("lang", "fr")
     expect(page.locator(".aml-factors h2")).to_have_text("Facteurs du patient")
-    expect(page.get_by_label("Âge (années)", exact=True)).to_be_visible()
+    expect(page.get_by_label("Âge (ans)", exact=True)).to_be_visible()
     expect(page.locator(".aml-options .aml-count")).not_to_contain_text("apply")
-    expect(page.locator(".aml-disclaimer").first).to_contain_text("À des fins éducatives seulement")
-    expect(page.locator(".aml-intro h1")).to_contain_text("LMA récidivante et réfractaire")
+    expect(page.locator(".aml-disclaimer").first).to_contain_text("À des fins d'enseignement seulement")
+    expect(page.locator(".aml-intro h1")).to_contain_text("LMA en rechute ou réfractaire")
     expect(page.get_by_role("button", name="Français")).to_have_attribute("aria-pressed", "true")
 
 
@@ -46,7 +46,7 @@ def test_the_switch_keeps_the_factors_and_the_page_says_french(page, dashboard_u
     switch = page.get_by_role("group", name="Language")
     switch.get_by_role("button", name="Français").click()
     expect(page.locator("html")).to_have_attribute("lang", "fr")
-    expect(page.get_by_label("Âge (années)", exact=True)).to_have_value("48")
+    expect(page.get_by_label("Âge (ans)", exact=True)).to_have_value("48")
     expect(page.get_by_label("Cas d'enseignement", exact=True)).to_contain_text("modifié : âge")
     expect(page.locator(".aml-case-story")).to_contain_text("Cas 3")
     assert re.search(r"[?&]lang=fr\b", page.url)
