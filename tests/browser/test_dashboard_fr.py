@@ -25,7 +25,9 @@ def test_lang_fr_in_the_address_shows_the_french_dashboard(page, dashboard_url):
     expect(page.locator(".aml-factors h2")).to_have_text("Facteurs du patient")
     expect(page.get_by_label("Âge (ans)", exact=True)).to_be_visible()
     expect(page.locator(".aml-options .aml-count")).not_to_contain_text("apply")
-    expect(page.locator(".aml-disclaimer").first).to_contain_text("À des fins d'enseignement seulement")
+    expect(page.locator(".aml-disclaimer").first).to_contain_text(
+        "À des fins d'enseignement seulement"
+    )
     expect(page.locator(".aml-intro h1")).to_contain_text("LMA en rechute ou réfractaire")
     expect(page.get_by_role("button", name="Français")).to_have_attribute("aria-pressed", "true")
 
