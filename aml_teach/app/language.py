@@ -14,21 +14,10 @@ from typing import Any
 import anywidget
 import traitlets
 
-from ..core.i18n import LANGUAGE_NAMES, LANGUAGES, N_, check_lang, translator
+from ..core.i18n import LANGUAGE_NAMES, LANGUAGES, check_lang, translator
+from ..teaching.page_words import page_words
 
 __all__ = ["LanguageSwitch"]
-
-# What the class page's own script says when the page's session ends (the Voila template,
-# classroom/share/jupyter/voila/templates/aml/index.html.j2, reads them from the switch).
-PAGE_WORDS = {
-    "stopped": N_(
-        "Your session on the class server stopped (its kernel ended), so this page no longer "
-        "responds. Reload the page to start a new session; other students are not affected."),
-    "culled": N_("This page was closed after being idle, to free the class server."),
-    "lost": N_("The connection to the class server was lost: it may have stopped or restarted. "
-               "When it is back, reload the page."),
-    "reload": N_("Reload the page"),
-}
 
 _ESM = """
 function render({ model, el }) {
@@ -139,5 +128,6 @@ def _language_word(lang: str) -> str:
 
 
 def _page_words(lang: str) -> dict[str, str]:
-    _ = translator(lang)
-    return {key: _(words) for key, words in PAGE_WORDS.items()}
+    """What the class page's own script says when its session ends (the Voila template reads
+    them from the switch)."""
+    return page_words(lang)

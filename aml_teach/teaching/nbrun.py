@@ -14,6 +14,8 @@ from pathlib import Path
 import nbformat
 from nbclient import NotebookClient
 
+from .page_words import page_words
+
 NOTEBOOKS = Path(__file__).resolve().parents[2] / "notebooks"
 
 
@@ -28,9 +30,17 @@ def _drop_widget_views(notebook: nbformat.NotebookNode) -> None:
             cell.outputs = [o for o in cell.outputs if WIDGET_VIEW not in o.get("data", {})]
 
 
+def _store_page_words(notebook: nbformat.NotebookNode) -> None:
+    """A lesson in another language carries the class page's own words in that language."""
+    meta = notebook.metadata.get("aml_teach")
+    if meta and meta.get("lang"):
+        meta["page_words"] = page_words(meta["lang"])
+
+
 def execute_in_place(path: Path, timeout: int = 120) -> nbformat.NotebookNode:
     """Execute one notebook from its own folder and write it back with its outputs."""
     notebook = nbformat.read(path, as_version=4)
+    _store_page_words(notebook)
     client = NotebookClient(notebook, kernel_name="python3", timeout=timeout,
                             record_timing=False, store_widget_state=False,
                             resources={"metadata": {"path": str(path.parent)}})

@@ -136,3 +136,23 @@ def test_a_french_class_links_the_french_lessons_and_they_say_they_are_french(pa
     assert page.url.startswith(f"{base}/fr/01-start-here.ipynb")
     expect(page.locator("html")).to_have_attribute("lang", "fr")
     expect(page.locator("h1").first).to_contain_text("LMA")
+
+
+def test_a_french_lesson_on_a_phone_says_its_page_words_in_french(phone, french_class):
+    """The lesson page's own words (the wide table's hint, the session-ended box) come from
+    the French lesson's metadata, not the template's English."""
+    base = f"http://localhost:{french_class.port}"
+    open_dashboard(phone, f"{base}/?token=fr-23")
+    with phone.expect_navigation():
+        phone.get_by_role("link", name=re.compile(r"^2\. ")).click()
+    phone.locator("#rendered_cells").wait_for(state="visible")
+    expect(phone.locator("html")).to_have_attribute("lang", "fr")
+    hints = phone.eval_on_selector_all(
+        ".jp-RenderedMarkdown table",
+        """(tables) => tables.filter((t) => t.scrollWidth > t.clientWidth + 1)
+                             .map((t) => getComputedStyle(t, "::before").content)""",
+    )
+    assert hints, "lesson 02's wide ELN table should scroll sideways on a phone"
+    assert all("Balayez ou faites défiler" in hint and "Swipe" not in hint for hint in hints)
+    words = phone.evaluate("() => window.amlPageWords")
+    assert words["reload"] == "Recharger la page"
